@@ -1,0 +1,40 @@
+# The two commands of the README: `make demo` and `make test`. Each creates or refreshes
+# .venv and installs the project into it, so a fresh machine needs only Python 3.11.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PYTEST_ARGS ?=
+
+.PHONY: demo test lint format bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+## demo: a full dry run of both sources against the built-in sandbox (SQLite target)
+demo: $(STAMP)
+	$(BIN)/transfer doctor --no-sources
+
+## test: the whole suite, with a throw-away PostgreSQL on a loopback port
+test: $(STAMP)
+	bash tests/services/with-postgres.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## lint: ruff (lint and format check) and mypy strict on the package
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## bench: benchmarks that print figures (not pass/fail)
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) .transfer .pytest_cache .mypy_cache .ruff_cache

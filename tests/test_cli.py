@@ -1,0 +1,157 @@
+from __future__ import annotations
+
+import json
+import socket
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy.engine import make_url
+
+from tests.conftest import PG_URL, pg_url_with_password
+from transfer import __version__
+from transfer.cli import cli
+
+
+def invoke(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
+    runner = CliRunner()
+    result = runner.invoke(cli, list(args), env=env, catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def test_help_and_version(workspace: Path) -> None:
+    code, output = invoke("--help")
+    assert code == 0
+    for command in ("doctor", "config", "exit-codes"):
+        assert command in output
+    code, output = invoke("--version")
+    assert code == 0
+    assert __version__ in output
+
+
+def test_config_show_says_where_values_come_from(workspace: Path) -> None:
+    (workspace / "transfer.toml").write_text("[http]\nconcurrency = 3\n")
+    code, output = invoke(
+        "--workspace", "ws", "config", "show", "--json", env={"TRANSFER_HTTP_TIMEOUT_S": "12"}
+    )
+    assert code == 0
+    shown = json.loads(output)
+    assert shown["http.concurrency"] == {"value": "3", "from": "file transfer.toml"}
+    assert shown["http.timeout_s"] == {"value": "12.0", "from": "env TRANSFER_HTTP_TIMEOUT_S"}
+    assert shown["workspace"] == {"value": "ws", "from": "flag"}
+
+
+def test_bad_configuration_exits_3(workspace: Path) -> None:
+    (workspace / "transfer.toml").write_text('[target]\npassword = "nope-secret"\n')
+    code, output = invoke("config", "show")
+    assert code == 3
+    assert "transfer.toml:2" in output
+    assert "TRANSFER_TARGET_PASSWORD" in output
+
+
+def test_doctor_passes_on_sqlite(workspace: Path) -> None:
+    code, output = invoke("doctor", "--no-sources")
+    assert code == 0, output
+    assert "[ ok ] target database: sqlite" in output
+    events = list((workspace / "logs").glob("*-doctor-*/events.jsonl"))
+    assert len(events) == 1
+    checks = [json.loads(line) for line in events[0].read_text().splitlines()]
+    assert sum(1 for event in checks if event["event"] == "check") == 6
+
+
+def test_doctor_fails_on_unreachable_sources(workspace: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    env = {
+        "TRANSFER_SOURCES_ONLINE_SERVICE_FETCH_BASE": f"http://127.0.0.1:{closed}",
+        "TRANSFER_SOURCES_PARTNERSHIP_FETCH_BASE": f"http://127.0.0.1:{closed}",
+    }
+    code, output = invoke("doctor", env=env)
+    assert code == 11
+    assert "[fail] online service" in output
+    assert "2 check(s) failed" in output
+
+
+def test_doctor_unreachable_database_exits_7_naming_the_url(workspace: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    url = f"postgresql+psycopg://keha@127.0.0.1:{closed}/keha"
+    code, output = invoke(
+        "--target-url",
+        url,
+        "doctor",
+        "--no-sources",
+        env={"TRANSFER_TARGET_PASSWORD": "unreach-pw-77"},
+    )
+    assert code == 7
+    assert f"postgresql+psycopg://keha:***@127.0.0.1:{closed}/keha" in output
+    assert "is unreachable" in output
+    assert "next:" in output
+    assert "unreach-pw-77" not in output
+
+
+@pytest.mark.postgres
+def test_doctor_wrong_password_exits_7(workspace: Path) -> None:
+    url = make_url(pg_url_with_password())
+    code, output = invoke(
+        "--target-url",
+        PG_URL,
+        "doctor",
+        "--no-sources",
+        env={"TRANSFER_TARGET_PASSWORD": "wrong-pw-on-pg"},
+    )
+    assert code == 7
+    assert "refused the login" in output
+    assert f"{url.host}:{url.port}" in output
+    assert "wrong-pw-on-pg" not in output
+
+
+@pytest.mark.postgres
+def test_doctor_passes_on_real_postgres(workspace: Path) -> None:
+    url = make_url(pg_url_with_password())
+    code, output = invoke(
+        "--target-url",
+        PG_URL,
+        "doctor",
+        "--no-sources",
+        env={"TRANSFER_TARGET_PASSWORD": str(url.password)},
+    )
+    assert code == 0, output
+    assert "[ ok ] target database: postgresql" in output
+
+
+def test_no_secret_reaches_console_events_or_config_show(workspace: Path) -> None:
+    secrets = {
+        "TRANSFER_TARGET_PASSWORD": "tgt-Secret-0001",
+        "TRANSFER_SOURCES_PARTNERSHIP_USERNAME": "exporter@secret.example",
+        "TRANSFER_SOURCES_PARTNERSHIP_PASSWORD": "plat-Secret-0002",
+        "TRANSFER_SOURCES_PARTNERSHIP_CLIENT_ID": "client-Secret-0003",
+        "TRANSFER_SOURCES_PARTNERSHIP_CLIENT_SECRET": "client-Secret-0004",
+    }
+    # A target URL that embeds the password too: it must be masked everywhere.
+    env = dict(secrets, TRANSFER_TARGET_URL="sqlite:///inline.db")
+    outputs = [
+        invoke("config", "show", env=env)[1],
+        invoke("config", "show", "--json", env=env)[1],
+        invoke("doctor", "--no-sources", env=env)[1],
+    ]
+    env_pg = dict(
+        secrets, TRANSFER_TARGET_URL="postgresql+psycopg://u:url-Secret-0005@127.0.0.1:1/x"
+    )
+    outputs.append(invoke("doctor", "--no-sources", env=env_pg)[1])
+    outputs.append(invoke("config", "show", env=env_pg)[1])
+    written = "".join(path.read_text() for path in (workspace / "logs").rglob("*.jsonl"))
+    assert written, "doctor must have written events"
+    everything = "\n".join(outputs) + written
+    for value in [*secrets.values(), "url-Secret-0005"]:
+        assert value not in everything, value
+    assert "***" in everything
+
+
+def test_exit_codes_command_lists_the_table(workspace: Path) -> None:
+    code, output = invoke("exit-codes")
+    assert code == 0
+    assert "no-go" in output
+    assert "130" in output

@@ -1,0 +1,372 @@
+"""Settings: defaults < ``transfer.toml`` < ``TRANSFER_*`` environment < command-line flags.
+
+Every option is declared once in :data:`OPTIONS`; the merge yields one frozen
+:class:`Settings` that remembers where each value came from. Secrets (passwords, client
+credentials) are accepted only from the environment: a secret in the file is an error, so
+it cannot end up in a repository by accident.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from transfer import __version__
+from transfer.errors import ConfigError
+from transfer.redaction import Secret, redact, register_secret
+
+ENV_PREFIX = "TRANSFER_"
+DEFAULT_CONFIG_FILE = Path("transfer.toml")
+ENVIRONMENTS = ("rehearsal", "staging", "production")
+
+
+@dataclass(frozen=True)
+class Option:
+    """One setting: its dotted key, type, default and help; secrets come from env only."""
+
+    key: str
+    kind: type
+    default: Any
+    help: str
+    secret: bool = False
+    choices: tuple[str, ...] = ()
+
+    @property
+    def env(self) -> str:
+        return ENV_PREFIX + self.key.upper().replace(".", "_")
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option(
+        "workspace",
+        Path,
+        Path(".transfer"),
+        "Directory for stage state: staging store, blob store, default SQLite target.",
+    ),
+    Option("logs_dir", Path, Path("logs"), "Where each run writes logs/<run_id>/."),
+    Option(
+        "target.url",
+        str,
+        "",
+        "SQLAlchemy URL of the KEHA target; empty means sqlite:///<workspace>/target.db. "
+        "PostgreSQL: postgresql+psycopg://user@host:5432/keha (password from the env).",
+    ),
+    Option("target.password", str, None, "Password for the target database.", secret=True),
+    Option(
+        "target.environment",
+        str,
+        "rehearsal",
+        "What the target is: rehearsal and staging mask personal data by default.",
+        choices=ENVIRONMENTS,
+    ),
+    Option(
+        "sources.online_service.base_url",
+        str,
+        "https://kotoutuminen.fi",
+        "Canonical address of the online service.",
+    ),
+    Option(
+        "sources.online_service.fetch_base",
+        str,
+        "",
+        "Where requests really go (e.g. the sandbox, http://127.0.0.1:8700); empty: base_url.",
+    ),
+    Option(
+        "sources.partnership.base_url",
+        str,
+        "https://kumppanuusalusta.kotoutuminen.fi",
+        "Canonical address of the Partnership platform.",
+    ),
+    Option(
+        "sources.partnership.fetch_base",
+        str,
+        "",
+        "Where platform requests really go; empty: base_url.",
+    ),
+    Option(
+        "sources.partnership.username", str, None, "Platform export account (e-mail).", secret=True
+    ),
+    Option(
+        "sources.partnership.password", str, None, "Password of the export account.", secret=True
+    ),
+    Option(
+        "sources.partnership.client_id",
+        str,
+        None,
+        "OAuth2 client id (instead of a password).",
+        secret=True,
+    ),
+    Option("sources.partnership.client_secret", str, None, "OAuth2 client secret.", secret=True),
+    Option("http.timeout_s", float, 30.0, "Timeout of one HTTP request, in seconds."),
+    Option("http.concurrency", int, 4, "Parallel requests per source."),
+    Option("http.max_attempts", int, 5, "Attempts per request for retriable failures."),
+    Option(
+        "http.user_agent",
+        str,
+        f"transfer/{__version__} (KEHA migration)",
+        "User-Agent sent to the sources.",
+    ),
+)
+OPTIONS_BY_KEY = {option.key: option for option in OPTIONS}
+
+
+@dataclass(frozen=True)
+class TargetSettings:
+    url: str
+    password: Secret | None
+    environment: str
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment == "production"
+
+
+@dataclass(frozen=True)
+class SourceSettings:
+    base_url: str
+    fetch_base: str
+    username: Secret | None = None
+    password: Secret | None = None
+    client_id: Secret | None = None
+    client_secret: Secret | None = None
+
+    @property
+    def fetch_url(self) -> str:
+        """The address requests are sent to."""
+        return (self.fetch_base or self.base_url).rstrip("/")
+
+
+@dataclass(frozen=True)
+class HttpSettings:
+    timeout_s: float
+    concurrency: int
+    max_attempts: int
+    user_agent: str
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The effective configuration of one invocation."""
+
+    workspace: Path
+    logs_dir: Path
+    target: TargetSettings
+    online_service: SourceSettings
+    partnership: SourceSettings
+    http: HttpSettings
+    config_file: Path | None
+    values: Mapping[str, Any] = field(repr=False)
+    origins: Mapping[str, str] = field(repr=False)
+
+    def describe(self) -> list[tuple[str, str, str]]:
+        """(key, shown value, origin) for every option; secrets only say whether they are set."""
+        rows = []
+        for option in OPTIONS:
+            value = self.values[option.key]
+            if option.secret:
+                shown = "*** (set)" if value else "(not set)"
+            elif option.key == "target.url":
+                shown = redact(str(value))
+            else:
+                shown = str(value)
+            rows.append((option.key, shown, self.origins[option.key]))
+        return rows
+
+
+def _convert(option: Option, raw: Any, origin: str) -> Any:
+    try:
+        if option.kind is bool:
+            if isinstance(raw, bool):
+                return raw
+            text = str(raw).strip().lower()
+            if text not in {"1", "0", "true", "false", "yes", "no"}:
+                raise ValueError(raw)
+            return text in {"1", "true", "yes"}
+        if option.kind in (int, float) and isinstance(raw, bool):
+            raise ValueError(raw)
+        value = option.kind(raw)
+    except (TypeError, ValueError):
+        raise ConfigError(
+            f"{option.key} must be a {option.kind.__name__}, got {raw!r}",
+            where=origin,
+            next_step=f"fix the value ({option.help})",
+        ) from None
+    if option.choices and value not in option.choices:
+        raise ConfigError(
+            f"{option.key} must be one of {', '.join(option.choices)}, got {value!r}",
+            where=origin,
+            next_step="choose one of the listed values",
+        )
+    if option.kind in (int, float) and value <= 0:
+        raise ConfigError(
+            f"{option.key} must be positive, got {value!r}",
+            where=origin,
+            next_step="give a positive number",
+        )
+    return value
+
+
+def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in table.items():
+        dotted = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            flat.update(_flatten(value, dotted + "."))
+        else:
+            flat[dotted] = value
+    return flat
+
+
+def _line_of(text: str, key: str) -> int:
+    leaf = re.escape(key.rsplit(".", 1)[-1])
+    for number, line in enumerate(text.splitlines(), start=1):
+        if re.match(rf"\s*[\"']?{leaf}[\"']?\s*=", line):
+            return number
+    return 1
+
+
+def read_config_file(path: Path) -> dict[str, Any]:
+    """Read and validate a ``transfer.toml``; errors name the file, line and key."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        table = tomllib.loads(text)
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot read the configuration file: {exc.strerror}",
+            where=str(path),
+            next_step="check the path given with --config or TRANSFER_CONFIG",
+        ) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(
+            f"the configuration file is not valid TOML: {exc}",
+            where=str(path),
+            next_step="fix the syntax (see transfer.example.toml)",
+        ) from None
+    flat = _flatten(table)
+    for key in flat:
+        where = f"{path}:{_line_of(text, key)} ({key})"
+        option = OPTIONS_BY_KEY.get(key)
+        if option is None:
+            raise ConfigError(
+                f"unknown setting {key!r}",
+                where=where,
+                next_step="remove it; `transfer config show` lists every setting",
+            )
+        if option.secret:
+            raise ConfigError(
+                f"{key} is a secret and may not be in a file",
+                where=where,
+                next_step=f"remove it from the file and set {option.env} instead",
+            )
+        if key == "target.url" and _url_password(str(flat[key]), where):
+            raise ConfigError(
+                "target.url carries a password, and secrets may not be in a file",
+                where=where,
+                next_step="remove the password from the URL and set TRANSFER_TARGET_PASSWORD",
+            )
+    return flat
+
+
+def _url_password(url: str, where: str) -> str | None:
+    if not url:
+        return None
+    try:
+        return make_url(url).password
+    except ArgumentError:
+        raise ConfigError(
+            f"target.url is not a database URL: {redact(url)!r}",
+            where=where,
+            next_step="use e.g. sqlite:///path/target.db or "
+            "postgresql+psycopg://user@host:5432/keha",
+        ) from None
+
+
+def load_settings(
+    config_file: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Settings:
+    """Merge defaults, the config file, the environment and flags, in that precedence.
+
+    ``config_file`` None means ``$TRANSFER_CONFIG`` or ``./transfer.toml`` when it exists.
+    ``overrides`` are command-line values by option key (``None`` values are ignored).
+    """
+    env = os.environ if env is None else env
+    if config_file is None:
+        named = env.get(ENV_PREFIX + "CONFIG")
+        if named:
+            config_file = Path(named)
+        elif DEFAULT_CONFIG_FILE.is_file():
+            config_file = DEFAULT_CONFIG_FILE
+    file_values = read_config_file(config_file) if config_file is not None else {}
+
+    values: dict[str, Any] = {}
+    origins: dict[str, str] = {}
+    for option in OPTIONS:
+        value, origin = option.default, "default"
+        if option.key in file_values:
+            origin = f"file {config_file}"
+            value = _convert(option, file_values[option.key], origin)
+        if option.env in env and env[option.env] != "":
+            origin = f"env {option.env}"
+            value = _convert(option, env[option.env], origin)
+            if option.secret:
+                register_secret(value)
+                value = Secret(value)
+        flag = (overrides or {}).get(option.key)
+        if flag is not None:
+            if option.secret:
+                raise ConfigError(
+                    f"{option.key} is a secret and cannot be given as a flag",
+                    next_step=f"set {option.env} in the environment",
+                )
+            origin = "flag"
+            value = _convert(option, flag, origin)
+        values[option.key], origins[option.key] = value, origin
+
+    inline_password = _url_password(values["target.url"], origins["target.url"])
+    if inline_password:
+        if origins["target.url"] == "flag":
+            raise ConfigError(
+                "--target-url carries a password; secrets may not be given as flags",
+                next_step="drop the password and set TRANSFER_TARGET_PASSWORD",
+            )
+        register_secret(inline_password)
+    workspace = Path(values["workspace"])
+    if not values["target.url"]:
+        values["target.url"] = f"sqlite:///{workspace / 'target.db'}"
+    return Settings(
+        workspace=workspace,
+        logs_dir=Path(values["logs_dir"]),
+        target=TargetSettings(
+            values["target.url"], values["target.password"], values["target.environment"]
+        ),
+        online_service=SourceSettings(
+            values["sources.online_service.base_url"], values["sources.online_service.fetch_base"]
+        ),
+        partnership=SourceSettings(
+            values["sources.partnership.base_url"],
+            values["sources.partnership.fetch_base"],
+            values["sources.partnership.username"],
+            values["sources.partnership.password"],
+            values["sources.partnership.client_id"],
+            values["sources.partnership.client_secret"],
+        ),
+        http=HttpSettings(
+            values["http.timeout_s"],
+            values["http.concurrency"],
+            values["http.max_attempts"],
+            values["http.user_agent"],
+        ),
+        config_file=config_file,
+        values=values,
+        origins=origins,
+    )

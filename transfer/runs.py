@@ -1,0 +1,126 @@
+"""Runs: every command that does work gets a run id and a folder ``logs/<run_id>/``.
+
+The folder starts with ``events.jsonl``, one structured event per line (time, level, stage,
+event, fields), written and flushed as it happens so that a killed run still leaves its
+trail. Every string is redacted before it reaches the file.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import threading
+import traceback
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Any
+
+from transfer.errors import TransferError
+from transfer.redaction import redact, redact_value
+
+LEVELS = ("debug", "info", "warning", "error")
+
+
+def new_run_id(command: str, now: datetime | None = None) -> str:
+    """A sortable, unique run id such as ``20250501T030000Z-load-3fa2``."""
+    stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
+    slug = "-".join(command.split()) or "run"
+    return f"{stamp}-{slug}-{secrets.token_hex(2)}"
+
+
+@dataclass
+class EventLog:
+    """Append-only JSON Lines log of one run; safe to use from several threads."""
+
+    path: Path
+    run_id: str
+    _file: IO[str] | None = field(default=None, init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+
+    def emit(self, stage: str, event: str, level: str = "info", **fields: Any) -> None:
+        if level not in LEVELS:
+            raise ValueError(f"unknown level {level!r}")
+        record = {
+            "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
+            "level": level,
+            "run_id": self.run_id,
+            "stage": stage,
+            "event": event,
+            "fields": redact_value(fields),
+        }
+        line = json.dumps(record, ensure_ascii=False, default=str)
+        with self._lock:
+            if self._file is None:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._file = self.path.open("a", encoding="utf-8")
+            self._file.write(line + "\n")
+            self._file.flush()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._file is not None:
+                self._file.close()
+                self._file = None
+
+
+@dataclass
+class Run:
+    """One invocation that does work: its id, folder and event log.
+
+    Use as a context manager: it logs the start, and on exit logs the end with the outcome
+    (and the traceback of an unexpected error, which the console does not show).
+    """
+
+    command: str
+    logs_dir: Path
+    run_id: str = ""
+    events: EventLog = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.run_id = self.run_id or new_run_id(self.command)
+        self.events = EventLog(self.dir / "events.jsonl", self.run_id)
+
+    @property
+    def dir(self) -> Path:
+        return self.logs_dir / self.run_id
+
+    def artefact(self, name: str) -> Path:
+        """Path of an artefact of this run (the folder is created on demand)."""
+        self.dir.mkdir(parents=True, exist_ok=True)
+        return self.dir / name
+
+    def __enter__(self) -> Run:
+        self.events.emit("run", "started", command=self.command)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if exc is None:
+            self.events.emit("run", "finished", outcome="ok")
+        elif isinstance(exc, TransferError):
+            self.events.emit(
+                exc.stage,
+                "failed",
+                level="error",
+                error=type(exc).__name__,
+                message=redact(str(exc)),
+                exit_code=exc.exit_code,
+            )
+        elif isinstance(exc, KeyboardInterrupt):
+            self.events.emit("run", "interrupted", level="warning")
+        else:
+            self.events.emit(
+                "run",
+                "crashed",
+                level="error",
+                error=type(exc).__name__,
+                message=redact(str(exc)),
+                traceback=redact("".join(traceback.format_exception(exc))),
+            )
+        self.events.close()

@@ -1,0 +1,46 @@
+"""Console output for people: redacted text, tables and a live status line.
+
+Only the CLI uses this module; library code reports through return values, events and
+callbacks, never by printing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from rich.console import Console
+from rich.table import Table
+
+from transfer.redaction import redact
+
+STATUS_STYLE = {
+    "ok": "green",
+    "warn": "yellow",
+    "fail": "bold red",
+    "GO": "bold green",
+    "NO-GO": "bold red",
+}
+
+console = Console(highlight=False, soft_wrap=True)
+errors = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def say(text: str = "", style: str | None = None) -> None:
+    """Print one redacted line (markup is never interpreted: text may come from sources)."""
+    console.print(redact(text), style=style, markup=False)
+
+
+def status_line(status: str, name: str, detail: str) -> None:
+    """A check's one line: ``[ ok ] name: detail``."""
+    console.print(f"[{status:^4}]", style=STATUS_STYLE.get(status), end=" ", markup=False)
+    console.print(f"{name}: {redact(detail)}", markup=False)
+
+
+def table(title: str, columns: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
+    """Print a table with every cell redacted."""
+    grid = Table(title=title, title_justify="left", show_lines=False)
+    for column in columns:
+        grid.add_column(column, overflow="fold")
+    for row in rows:
+        grid.add_row(*(redact(str(cell)) for cell in row))
+    console.print(grid)
