@@ -1,0 +1,79 @@
+"""What a sandbox serves: seed, scale, epoch and faults, as one frozen value."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+from datetime import UTC, datetime, timedelta
+
+#: The sandbox's "today" at epoch 0. Each epoch is one week of editorial work later.
+EPOCH_ZERO = datetime(2025, 3, 3, 7, 0, tzinfo=UTC)
+EPOCH_LENGTH = timedelta(days=7)
+
+#: Hosts the replicas claim to be. Pages link to these absolute URLs, as the real ones do;
+#: crawlers map them onto the loopback address they really fetch from.
+ONLINE_SERVICE_HOST = "kotoutuminen.fi"
+LEGACY_HOSTS = ("kotouttaminen.fi", "integration.fi")
+PLATFORM_HOST = "kumppanuusalusta.kotoutuminen.fi"
+
+
+@dataclass(frozen=True)
+class Faults:
+    """Fault knobs, all off by default. Rates are probabilities per response (0..1)."""
+
+    latency_ms: float = 0.0  # fixed delay added to every response
+    jitter_ms: float = 0.0  # plus a uniform random 0..jitter_ms
+    error_rate: float = 0.0  # 500, 502 or 503
+    throttle_rate: float = 0.0  # 429 with Retry-After
+    retry_after_s: int = 1
+    reset_rate: float = 0.0  # connection closed without an answer
+    truncate_rate: float = 0.0  # Content-Length larger than the body sent
+    drip_rate: float = 0.0  # body sent in small pieces with pauses
+    drip_delay_ms: float = 50.0
+    malformed_rate: float = 0.0  # HTML cut mid-tag, unclosed elements
+    wrong_charset_rate: float = 0.0  # declared charset differs from the real encoding
+
+    @classmethod
+    def parse(cls, spec: str) -> Faults:
+        """Parse ``"latency_ms=20,error_rate=0.05"``; an empty spec means no faults."""
+        known = {f.name: f.type for f in fields(cls)}
+        values: dict[str, float | int] = {}
+        for part in filter(None, (p.strip() for p in spec.split(","))):
+            name, sep, raw = part.partition("=")
+            name = name.strip().replace("-", "_")
+            if not sep or name not in known:
+                raise ValueError(
+                    f"unknown fault {part!r}; known: {', '.join(sorted(known))} (as name=value)"
+                )
+            values[name] = int(raw) if name == "retry_after_s" else float(raw)
+        return replace(cls(), **values)  # type: ignore[arg-type]
+
+    @property
+    def any(self) -> bool:
+        return any(
+            getattr(self, f.name)
+            for f in fields(self)
+            if f.name.endswith(("_rate", "_ms")) and f.name != "drip_delay_ms"
+        )
+
+
+@dataclass(frozen=True)
+class SandboxSettings:
+    """Everything that determines what the sandbox serves, byte for byte."""
+
+    seed: int = 2025
+    scale: float = 1.0  # 1.0 is about the real service's size; 0.02 is a tiny test site
+    epoch: int = 0
+    faults: Faults = field(default_factory=Faults)
+    #: Lifetime of the platform's OAuth2 tokens; after it, list requests answer empty pages.
+    token_lifetime_s: float = 600.0
+    #: The platform's export account and OAuth2 client. Rehearsal values, not secrets of any
+    #: real system; the exporter still reads them from the environment like real ones.
+    platform_username: str = "export-admin@kumppanuusalusta.test"
+    platform_password: str = "sandbox-password"  # noqa: S105
+    client_id: str = "transfer-export"
+    client_secret: str = "sandbox-client-secret"  # noqa: S105
+
+    @property
+    def now(self) -> datetime:
+        """The sandbox's current time at this epoch (never the wall clock)."""
+        return EPOCH_ZERO + self.epoch * EPOCH_LENGTH
