@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 
 ## demo: a full dry run of both sources against the built-in sandbox (SQLite target)
 demo: $(STAMP)
-	$(BIN)/transfer doctor --no-sources
+	$(BIN)/transfer rehearse
 
 ## test: the whole suite, with a throw-away PostgreSQL on a loopback port
 test: $(STAMP)

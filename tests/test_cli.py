@@ -22,7 +22,7 @@ def invoke(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
 def test_help_and_version(workspace: Path) -> None:
     code, output = invoke("--help")
     assert code == 0
-    for command in ("doctor", "config", "exit-codes"):
+    for command in ("doctor", "config", "sandbox", "rehearse", "exit-codes"):
         assert command in output
     code, output = invoke("--version")
     assert code == 0

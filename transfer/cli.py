@@ -7,7 +7,8 @@ documented exit code; nothing below this module prints.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+import time
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ import click
 
 from transfer import __version__, doctor, ui
 from transfer.config import Settings, load_settings
-from transfer.errors import EXIT_CODES, Interrupted, TransferError
+from transfer.errors import EXIT_CODES, ConfigError, ExtractionError, Interrupted, TransferError
 from transfer.redaction import redact
 from transfer.runs import Run
 
@@ -103,6 +104,7 @@ def cli(
     First steps:
       transfer doctor          is this machine ready?
       transfer config show     the effective settings and where each came from
+      transfer rehearse        a full dry run against the built-in sandbox
     """
     ctx.obj = CliState(
         config, {"workspace": workspace, "logs_dir": logs_dir, "target.url": target_url}
@@ -169,6 +171,254 @@ def doctor_command(state: CliState, no_sources: bool) -> None:
         doctor.verdict(results)
 
 
+@cli.group()
+def schema() -> None:
+    """The KEHA target schema: versions and migrations (Alembic)."""
+
+
+def _target_engine(state: CliState) -> Any:
+    from transfer.database import create_target_engine, target_url
+
+    return create_target_engine(target_url(state.settings().target))
+
+
+@schema.command("upgrade")
+@click.option("--revision", default="head", show_default=True,
+              help="Schema revision to migrate to.")
+@pass_state
+def schema_upgrade(state: CliState, revision: str) -> None:
+    """Create or migrate the KEHA tables in the target database."""
+    from transfer.database import display_url
+    from transfer.schema.versioning import current_revision, upgrade
+
+    engine = _target_engine(state)
+    with Run("schema upgrade", state.settings().logs_dir) as run:
+        before = current_revision(engine)
+        upgrade(engine, revision)
+        after = current_revision(engine)
+        run.events.emit("schema", "upgraded", before=before, after=after,
+                        target=display_url(engine.url))
+    ui.say(f"{display_url(engine.url)}: schema {before or 'empty'} -> {after}")
+
+
+@schema.command("status")
+@pass_state
+def schema_status(state: CliState) -> None:
+    """Show the target's schema revision beside the newest one; exit 6 when behind."""
+    from transfer.database import display_url
+    from transfer.schema.versioning import check_current, current_revision, head_revision
+
+    engine = _target_engine(state)
+    ui.say(f"target {display_url(engine.url)}: revision {current_revision(engine) or 'none'}, "
+           f"newest {head_revision()}")
+    check_current(engine)
+
+
+@schema.command("reference")
+def schema_reference() -> None:
+    """Print the schema reference (Markdown): every table, column and key."""
+    from transfer.schema.reference import render_reference
+
+    click.echo(render_reference(), nl=False)
+
+
+@cli.group()
+def extract() -> None:
+    """Extract the sources into the staging store (resumable, incremental)."""
+
+
+def _crawl_line(stats: Any) -> str:
+    return (f"{stats.done} done ({stats.fetched} fetched, {stats.not_modified} unchanged), "
+            f"{stats.queued} queued, {stats.rate:.1f}/s, {stats.failed} failed, "
+            f"{stats.broken} broken links")
+
+
+@extract.command("online-service")
+@click.option("--profile", type=click.Path(path_type=Path, dir_okay=False),
+              help="Source profile [<mappings_dir>/online_service/profile.yml].")
+@click.option("--warc", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also append every response to this WARC file (gzip).")
+@click.option("--concurrency", type=click.IntRange(1, 64),
+              help="Parallel requests [http.concurrency].")
+@click.option("--fetch-base", help="Fetch from this address instead of the site, e.g. the "
+                                   "sandbox at http://127.0.0.1:8700 [fetch_base setting].")
+@pass_state
+def extract_online_service_command(state: CliState, profile: Path | None, warc: Path | None,
+                                   concurrency: int | None, fetch_base: str | None) -> None:
+    """Crawl kotoutuminen.fi: pages, attachments, redirects and broken links.
+
+    Runs again where it stopped after a crash or Ctrl-C; a later run is an incremental
+    re-crawl (conditional requests) that reports new, changed, deleted and moved pages.
+    Exits 4 when pages failed permanently (listed with their reasons).
+    """
+    from transfer.extractors.online_service import extract_online_service, load_profile
+
+    settings = state.settings()
+    if fetch_base:
+        settings = replace(settings, online_service=replace(settings.online_service,
+                                                            fetch_base=fetch_base))
+    with Run("extract online-service", settings.logs_dir) as run:
+        with ui.live_counter("crawling", _crawl_line) as update:
+            result = extract_online_service(
+                settings, run, profile=load_profile(profile) if profile else None, warc=warc,
+                concurrency=concurrency, progress=update)
+        ui.table("Crawl summary", ("new", "changed", "unchanged", "gone", "moved", "failed",
+                                   "broken links"),
+                 [[str(value) for value in result.summary.as_dict().values()]])
+        ui.say(f"{result.stats.robots_blocked} URLs refused by robots.txt")
+        for failure in result.failures[:20]:
+            ui.say(f"failed: {failure['url']} ({failure['reason']})", style="red")
+        ui.say(f"run {run.run_id}: records and summary in {run.dir}")
+        if result.stopped:
+            raise Interrupted("crawl stopped; what was fetched is kept",
+                              next_step="run the same command again to continue")
+        if result.failures:
+            shown = ", ".join(f"{f['url']} ({f['reason']})" for f in result.failures[:5])
+            raise ExtractionError(f"{len(result.failures)} URL(s) failed permanently: {shown}",
+                                  where=str(run.dir / "crawl-summary.json"),
+                                  next_step="run the same command again to retry them")
+
+
+@cli.group()
+def sandbox() -> None:
+    """The rehearsal sandbox: both source systems replayed on loopback."""
+
+
+def _sandbox_settings(seed: int, scale: float, epoch: int, faults: str) -> Any:
+    from transfer.sandbox import Faults, SandboxSettings
+
+    try:
+        parsed = Faults.parse(faults)
+    except ValueError as exc:
+        raise ConfigError(
+            str(exc), where="--faults", next_step="see `transfer sandbox serve --help`"
+        ) from None
+    return SandboxSettings(seed=seed, scale=scale, epoch=epoch, faults=parsed)
+
+
+_sandbox_options = [
+    click.option(
+        "--seed", type=int, default=2025, show_default=True, help="Same seed, same bytes."
+    ),
+    click.option(
+        "--scale",
+        type=click.FloatRange(min=0.001),
+        default=1.0,
+        show_default=True,
+        help="1 is about the real size; 0.02 is a tiny site for tests; 10 for benches.",
+    ),
+    click.option(
+        "--epoch",
+        type=click.IntRange(min=0),
+        default=0,
+        show_default=True,
+        help="Rounds of editorial change since the first snapshot.",
+    ),
+]
+
+
+def sandbox_options(function: Any) -> Any:
+    for option in reversed(_sandbox_options):
+        function = option(function)
+    return function
+
+
+@sandbox.command("serve")
+@sandbox_options
+@click.option(
+    "--faults",
+    default="",
+    metavar="NAME=VALUE,…",
+    help="Fault knobs, e.g. latency_ms=20,jitter_ms=5,error_rate=0.05,"
+    "throttle_rate=0.02,truncate_rate=0.01,reset_rate=0.01,drip_rate=0.01,"
+    "malformed_rate=0.01,wrong_charset_rate=0.01,retry_after_s=1.",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Loopback address.")
+@click.option(
+    "--port",
+    type=int,
+    default=8700,
+    show_default=True,
+    help="Port of the online service (0: any free port).",
+)
+@click.option(
+    "--platform-port",
+    type=int,
+    default=8701,
+    show_default=True,
+    help="Port of the Partnership platform (0: any free port).",
+)
+def sandbox_serve(
+    seed: int, scale: float, epoch: int, faults: str, host: str, port: int, platform_port: int
+) -> None:
+    """Serve the sandbox until Ctrl-C."""
+    from transfer.sandbox import serve_sandbox
+
+    settings = _sandbox_settings(seed, scale, epoch, faults)
+    with serve_sandbox(settings, host, port, platform_port) as running:
+        ui.say(f"online service:       {running.online_url}  (as https://kotoutuminen.fi)")
+        ui.say(
+            f"partnership platform: {running.platform_url}  "
+            "(as https://kumppanuusalusta.kotoutuminen.fi)"
+        )
+        ui.say(f"seed {seed}, scale {scale}, epoch {epoch}; Ctrl-C stops")
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            ui.say("stopped")
+
+
+@sandbox.command("truth")
+@sandbox_options
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="Where to write the ground truth JSON.",
+)
+def sandbox_truth(seed: int, scale: float, epoch: int, out: Path) -> None:
+    """Write the sandbox's ground truth (everything it serves) as JSON."""
+    from transfer.sandbox import write_truth
+
+    counts = write_truth(_sandbox_settings(seed, scale, epoch, ""), out)
+    ui.say(
+        f"ground truth written to {out}: "
+        + ", ".join(f"{key} ({count} keys)" for key, count in counts.items())
+    )
+
+
+@cli.command("rehearse")
+@sandbox_options
+@pass_state
+def rehearse(state: CliState, seed: int, scale: float, epoch: int) -> None:
+    """A full dry run of both sources against the built-in sandbox (what `make demo` runs).
+
+    Starts the sandbox on loopback, points both sources at it and runs every pipeline stage
+    that exists, ending with the run's summary.
+    """
+    from transfer.pipeline import rehearse as run_rehearsal
+
+    settings = state.settings()
+    with Run("rehearse", settings.logs_dir) as run:
+        with ui.live_counter("crawling the sandbox", _crawl_line) as update:
+            outcome = run_rehearsal(
+                settings,
+                _sandbox_settings(seed, scale, epoch, ""),
+                run,
+                report=ui.status_line,
+                crawl_progress=update,
+            )
+        for line in outcome.summary():
+            ui.say(line)
+        ui.say(f"run {run.run_id}: artefacts in {run.dir}")
+        outcome.raise_for_failure()
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="transfer")
+
+
+if __name__ == "__main__":
+    main()

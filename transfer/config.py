@@ -53,6 +53,12 @@ OPTIONS: tuple[Option, ...] = (
     ),
     Option("logs_dir", Path, Path("logs"), "Where each run writes logs/<run_id>/."),
     Option(
+        "mappings_dir",
+        Path,
+        Path("mappings"),
+        "Source profiles, mapping files and lookups, one folder per source system.",
+    ),
+    Option(
         "target.url",
         str,
         "",
@@ -158,6 +164,7 @@ class Settings:
 
     workspace: Path
     logs_dir: Path
+    mappings_dir: Path
     target: TargetSettings
     online_service: SourceSettings
     partnership: SourceSettings
@@ -346,6 +353,7 @@ def load_settings(
     return Settings(
         workspace=workspace,
         logs_dir=Path(values["logs_dir"]),
+        mappings_dir=Path(values["mappings_dir"]),
         target=TargetSettings(
             values["target.url"], values["target.password"], values["target.environment"]
         ),

@@ -6,9 +6,12 @@ callbacks, never by printing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
 
 from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from transfer.redaction import redact
@@ -44,3 +47,25 @@ def table(title: str, columns: Sequence[str], rows: Iterable[Sequence[object]]) 
     for row in rows:
         grid.add_row(*(redact(str(cell)) for cell in row))
     console.print(grid)
+
+
+@contextmanager
+def live_counter(title: str, describe: Callable[[Any], str]) -> Iterator[Callable[[Any], None]]:
+    """A spinner line for long work of unknown size; yields the function that updates it.
+
+    ``describe`` turns the work's stats object into the text after the title.
+    """
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("[bold]{task.description}"),
+        TextColumn("{task.fields[detail]}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    ) as progress:
+        task = progress.add_task(title, detail="starting", total=None)
+
+        def update(stats: Any) -> None:
+            progress.update(task, detail=redact(describe(stats)))
+
+        yield update

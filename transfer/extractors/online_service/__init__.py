@@ -1,0 +1,109 @@
+"""The online-service extractor: a polite, resumable, incremental crawler.
+
+``extract_online_service`` wires the pieces for one run: the source profile, the staging
+store and blob store in the workspace, the shared HTTP client, an optional WARC archive,
+and the crawl loop. Its artefacts land in the run folder: ``records.jsonl`` (every live
+record), ``crawl-summary.json`` and the failures.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from transfer.blobstore import BlobStore
+from transfer.config import Settings
+from transfer.extractors.http import HttpClient
+from transfer.extractors.http.politeness import Pacer
+from transfer.extractors.online_service.crawler import Crawler, CrawlResult, CrawlStats
+from transfer.extractors.online_service.fetch import Archive, Worker
+from transfer.extractors.online_service.profile import Profile, load_profile
+from transfer.extractors.staging import StagingStore
+from transfer.records import write_jsonl
+from transfer.runs import Run
+
+SOURCE = "online_service"
+
+__all__ = [
+    "CrawlResult",
+    "CrawlStats",
+    "extract_online_service",
+    "load_profile",
+    "profile_path",
+    "staging_path",
+]
+
+
+def profile_path(settings: Settings) -> Path:
+    return settings.mappings_dir / SOURCE / "profile.yml"
+
+
+def staging_path(settings: Settings, source: str = SOURCE) -> Path:
+    return settings.workspace / "staging" / f"{source}.sqlite"
+
+
+def extract_online_service(
+    settings: Settings,
+    run: Run,
+    *,
+    profile: Profile | None = None,
+    warc: Path | None = None,
+    concurrency: int | None = None,
+    progress: Callable[[CrawlStats], None] | None = None,
+    stop: threading.Event | None = None,
+) -> CrawlResult:
+    """Crawl the online service into the staging store; write the run's artefacts."""
+    profile = profile or load_profile(profile_path(settings))
+    http = settings.http if concurrency is None else replace(settings.http, concurrency=concurrency)
+    client = HttpClient(http, pacer=Pacer())
+    store = StagingStore(staging_path(settings, profile.source))
+    blobs = BlobStore(settings.workspace / "blobs")
+    archive_file = warc.open("ab") if warc is not None else None
+    try:
+        archive = Archive(archive_file) if archive_file is not None else None
+        worker = Worker(profile, client, blobs, settings.online_service.fetch_base, archive)
+        crawler = Crawler(
+            profile,
+            store,
+            worker,
+            client,
+            concurrency=http.concurrency,
+            events=run.events,
+            progress=progress,
+            stop=stop,
+        )
+        result = crawler.run(run.run_id)
+        with run.artefact("records.jsonl").open("w", encoding="utf-8") as out:
+            write_jsonl(store.records(), out)
+        run.artefact("crawl-summary.json").write_text(
+            json.dumps(
+                {
+                    "pass": result.pass_id,
+                    "resumed": result.resumed,
+                    "stopped": result.stopped,
+                    "summary": result.summary.as_dict(),
+                    "changes": result.changes,
+                    "failures": result.failures,
+                    "broken_links": result.broken_links,
+                    "stats": {
+                        "fetched": result.stats.fetched,
+                        "not_modified": result.stats.not_modified,
+                        "skipped_by_sitemap": result.stats.skipped_by_sitemap,
+                        "redirects": result.stats.redirects,
+                        "bytes": result.stats.bytes,
+                        "robots_blocked": result.stats.robots_blocked,
+                    },
+                },
+                indent=1,
+                ensure_ascii=False,
+            ),
+            encoding="utf-8",
+        )
+        return result
+    finally:
+        store.close()
+        if archive_file is not None:
+            archive_file.close()

@@ -1,0 +1,255 @@
+"""One crawl step, run in a worker thread: fetch a URL and turn the answer into an outcome.
+
+Workers never touch the staging store: the main thread gives each task what it needs
+(validators for a conditional request) and commits each outcome in one transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from io import BytesIO
+from typing import Any, BinaryIO
+from urllib.parse import unquote, urlsplit
+
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from transfer.blobstore import BlobStore
+from transfer.extractors.http import FetchFailed, FetchResult, HttpClient, Verdict
+from transfer.extractors.online_service.extract import extract_fields, first_match, parse_page
+from transfer.extractors.online_service.profile import Profile
+from transfer.records import FetchInfo, SourceRecord
+
+_MAGIC = (
+    (b"%PDF-", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"GIF8", "image/gif"),
+    (b"PK\x03\x04", "zip"),
+)
+_OFFICE = {
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+}
+
+
+@dataclass(frozen=True)
+class Task:
+    key: str
+    depth: int
+    via: str | None
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one task; ``kind`` is ok, not_modified, redirect, gone or failed."""
+
+    task: Task
+    kind: str
+    record: SourceRecord | None = None
+    discovered: tuple[str, ...] = ()
+    target: str | None = None  # redirect target (a key, or an off-site URL)
+    status: int | None = None
+    reason: str = ""
+    attempts: int = 1
+    body_bytes: int = 0
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def sniff(head: bytes, file_name: str, declared: str) -> str:
+    """The media type from the first bytes, the file name for zip-based office files."""
+    for magic, media_type in _MAGIC:
+        if head.startswith(magic):
+            if media_type == "zip":
+                suffix = file_name[file_name.rfind(".") :].lower() if "." in file_name else ""
+                return _OFFICE.get(suffix, "application/zip")
+            return media_type
+    return declared.split(";")[0].strip() or "application/octet-stream"
+
+
+class Archive:
+    """A WARC file of every response (the archive copy of the old service); thread-safe."""
+
+    def __init__(self, out: BinaryIO) -> None:
+        self._writer = WARCWriter(out, gzip=True)
+        self._lock = threading.Lock()
+
+    def write(self, url: str, result: FetchResult, payload: BinaryIO) -> None:
+        headers = StatusAndHeaders(
+            f"{result.status} -", list(result.headers.items()), protocol="HTTP/1.1"
+        )
+        with self._lock:
+            record = self._writer.create_warc_record(
+                url, "response", payload=payload, http_headers=headers
+            )
+            self._writer.write_record(record)
+
+
+class Worker:
+    def __init__(
+        self,
+        profile: Profile,
+        client: HttpClient,
+        blobs: BlobStore,
+        fetch_base: str,
+        archive: Archive | None = None,
+    ) -> None:
+        self.profile = profile
+        self.client = client
+        self.blobs = blobs
+        self.fetch_base = fetch_base
+        self.archive = archive
+
+    def is_attachment(self, key: str) -> bool:
+        return bool(self.profile.attachment_path.search(urlsplit(key).path))
+
+    def run(self, task: Task) -> Outcome:
+        url, headers = self.profile.urls.to_fetch(task.key, self.fetch_base)
+        if task.etag:
+            headers["If-None-Match"] = task.etag
+        if task.last_modified:
+            headers["If-Modified-Since"] = task.last_modified
+        attachment = self.is_attachment(task.key)
+        try:
+            result = self.client.get(
+                url,
+                headers=headers,
+                store=self.blobs if attachment else None,
+                max_bytes=self.profile.max_attachment_bytes
+                if attachment
+                else self.profile.max_page_bytes,
+            )
+        except FetchFailed as exc:
+            return Outcome(
+                task, "failed", status=exc.status, reason=exc.reason, attempts=exc.attempts
+            )
+        verdict = result.verdict
+        if verdict is Verdict.NOT_MODIFIED:
+            return Outcome(task, "not_modified", status=304, attempts=result.attempts)
+        if verdict is Verdict.REDIRECT:
+            location = self.profile.urls.from_fetch(
+                result.location or "", self.fetch_base, task.key
+            )
+            target = self.profile.urls.normalise(location)
+            return Outcome(
+                task,
+                "redirect",
+                target=target or location,
+                status=result.status,
+                reason="redirect" if target else "off-site redirect",
+                attempts=result.attempts,
+            )
+        if verdict is Verdict.GONE:
+            return Outcome(task, "gone", status=result.status, reason=result.classification.reason)
+        if verdict is not Verdict.OK:
+            return Outcome(
+                task,
+                "failed",
+                status=result.status,
+                reason=result.classification.reason,
+                attempts=result.attempts,
+            )
+        if result.blob is not None:
+            return self._attachment(task, url, result)
+        return self._page(task, url, result)
+
+    def _fetch_info(self, url: str, result: FetchResult, digest: str, size: int) -> FetchInfo:
+        return FetchInfo(
+            fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            status=result.status,
+            url=url,
+            content_type=result.headers.get("Content-Type", ""),
+            content_hash=digest,
+            size=size,
+            etag=result.headers.get("ETag"),
+            last_modified=result.headers.get("Last-Modified"),
+        )
+
+    def _attachment(self, task: Task, url: str, result: FetchResult) -> Outcome:
+        assert result.blob is not None
+        path = self.blobs.path(result.blob.sha256)
+        with path.open("rb") as body:
+            head = body.read(16)
+            if self.archive is not None:
+                body.seek(0)
+                self.archive.write(url, result, body)
+        parts = urlsplit(task.key).path.split("/")
+        file_name = unquote(parts[-2] if len(parts) > 2 else parts[-1])
+        found = self.profile.attachment_id.search(urlsplit(task.key).path)
+        fields: dict[str, Any] = {
+            "file_name": file_name,
+            "document_id": found.group(1) if found and found.groups() else None,
+            "media_type": sniff(head, file_name, result.headers.get("Content-Type", "")),
+            "size": result.blob.size,
+            "sha256": result.blob.sha256,
+        }
+        record = SourceRecord(
+            source=self.profile.source,
+            kind="attachment",
+            key=task.key,
+            url=task.key,
+            fetch=self._fetch_info(url, result, result.blob.sha256, result.blob.size),
+            fields=fields,
+            body_blob=result.blob.sha256,
+        )
+        return Outcome(
+            task,
+            "ok",
+            record=record,
+            status=result.status,
+            attempts=result.attempts,
+            body_bytes=result.blob.size,
+        )
+
+    def _page(self, task: Task, url: str, result: FetchResult) -> Outcome:
+        digest = hashlib.sha256(result.body).hexdigest()
+        if self.archive is not None:
+            self.archive.write(url, result, BytesIO(result.body))
+        blob = self.blobs.put(result.body)
+        content_type = result.headers.get("Content-Type", "")
+        rules = self.profile.urls
+        page = parse_page(result.text(), task.key, self.profile.content_scope)
+        kind = first_match(self.profile.kinds, task.key, page, content_type)
+        language = first_match(self.profile.languages, task.key, page, content_type)
+        fields = extract_fields(self.profile, kind, page)
+        links: list[str] = []
+        for href in page.content_hrefs:
+            key = rules.normalise(href)
+            if key and key not in links:
+                links.append(key)
+        assets = tuple(link for link in links if self.is_attachment(link))
+        legacy = sorted({href.split("#")[0] for href in page.hrefs if rules.is_legacy(href)})
+        if legacy:
+            fields["legacy_links"] = legacy
+        record = SourceRecord(
+            source=self.profile.source,
+            kind=kind,
+            key=task.key,
+            url=task.key,
+            language=language,
+            fetch=self._fetch_info(url, result, digest, len(result.body)),
+            fields=fields,
+            links=tuple(links),
+            assets=assets,
+            body_blob=blob.sha256,
+        )
+        discovered = []
+        for href in page.hrefs:
+            key = rules.normalise(href)
+            if key and key not in discovered:
+                discovered.append(key)
+        return Outcome(
+            task,
+            "ok",
+            record=record,
+            discovered=tuple(discovered),
+            status=result.status,
+            attempts=result.attempts,
+            body_bytes=len(result.body),
+        )

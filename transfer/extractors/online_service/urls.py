@@ -1,0 +1,105 @@
+"""URL normalisation: every way of writing an address of the site becomes one key.
+
+Rules come from the source profile: which hosts are the site (the canonical host and its
+legacy aliases), which query parameters carry meaning (Liferay paging) and which are noise
+(portlet state, ``t=`` cache busters, tracking), and whether trailing slashes matter.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+from w3lib.url import canonicalize_url
+
+_NOT_WEB = ("javascript:", "mailto:", "tel:", "data:", "about:", "#")
+
+
+@dataclass(frozen=True)
+class UrlRules:
+    """How to normalise and scope URLs of one site."""
+
+    canonical_scheme: str
+    canonical_host: str
+    host_aliases: frozenset[str]  # other names of the same site: mapped to the canonical host
+    keep_query: tuple[re.Pattern[str], ...]
+    keep_query_with_kept: tuple[re.Pattern[str], ...] = ()
+    strip_trailing_slash: bool = True
+    # Hosts of their own whose links count as internal (legacy domains): their URLs keep
+    # their host, are fetched as such and are expected to redirect to the canonical site.
+    legacy_hosts: frozenset[str] = frozenset()
+
+    @property
+    def root(self) -> str:
+        return f"{self.canonical_scheme}://{self.canonical_host}"
+
+    def is_site_host(self, host: str) -> bool:
+        host = host.lower().rstrip(".")
+        return host == self.canonical_host or host in self.host_aliases or host in self.legacy_hosts
+
+    def is_legacy(self, url: str) -> bool:
+        return self.host_of(url) in self.legacy_hosts
+
+    def normalise(self, url: str, base: str | None = None) -> str | None:
+        """The canonical key of ``url`` (resolved against ``base``), or None when the URL is
+        not a web address of this site."""
+        url = url.strip()
+        if not url or url.lower().startswith(_NOT_WEB):
+            return None
+        absolute = urljoin(base or self.root + "/", url)
+        parts = urlsplit(absolute)
+        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+            return None
+        host = parts.hostname.lower().rstrip(".")
+        if not self.is_site_host(host):
+            return None
+        scheme, host = (
+            (parts.scheme.lower(), host)
+            if host in self.legacy_hosts
+            else (self.canonical_scheme, self.canonical_host)
+        )
+        query = self._filter_query(parts.query)
+        path = parts.path or "/"
+        if self.strip_trailing_slash and len(path) > 1:
+            path = path.rstrip("/") or "/"
+        rebuilt = urlunsplit((scheme, host, path, query, ""))
+        return canonicalize_url(rebuilt, keep_fragments=False)
+
+    def _filter_query(self, query: str) -> str:
+        pairs = parse_qsl(query, keep_blank_values=True)
+        kept = [(k, v) for k, v in pairs if any(p.search(k) for p in self.keep_query)]
+        if kept:
+            kept += [
+                (k, v)
+                for k, v in pairs
+                if any(p.search(k) for p in self.keep_query_with_kept) and (k, v) not in kept
+            ]
+        return urlencode(kept)
+
+    def host_of(self, url: str) -> str:
+        return (urlsplit(url).hostname or "").lower()
+
+    def is_internal(self, url: str, base: str | None = None) -> bool:
+        return self.normalise(url, base) is not None
+
+    def to_fetch(self, key: str, fetch_base: str) -> tuple[str, dict[str, str]]:
+        """Where to fetch ``key`` from, and the headers that say which host is meant.
+
+        With a fetch base, every host of the site is fetched from there (the same path and
+        query), with a ``Host`` header naming the host the key is on.
+        """
+        if not fetch_base:
+            return key, {}
+        parts = urlsplit(key)
+        path = urlunsplit(("", "", parts.path, parts.query, ""))
+        return fetch_base.rstrip("/") + path, {"Host": parts.netloc}
+
+    def from_fetch(self, url: str, fetch_base: str, key: str) -> str:
+        """The address of a URL on ``fetch_base`` as the site knows it (a relative redirect
+        resolved against the fetch base), on the host of ``key``."""
+        base = fetch_base.rstrip("/")
+        if base and url.startswith(base):
+            parts = urlsplit(key)
+            return f"{parts.scheme}://{parts.netloc}{url[len(base) :]}"
+        return url

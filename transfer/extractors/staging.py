@@ -1,0 +1,442 @@
+"""The staging store: what an extractor found, kept crash-safe on disk.
+
+One SQLite file per source under ``<workspace>/staging/``. Each extraction is a *pass*;
+everything one page or entity changes is written in one transaction, so a process killed at
+any moment leaves the store as it was after the last finished item, and the next pass of
+the same kind resumes an unfinished one. Records carry the pass that first saw them, last
+saw them, last changed them and found them gone: that is what incremental re-extraction
+reports as new, changed, unchanged and deleted.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from transfer.records import SourceRecord
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS passes (
+  id INTEGER PRIMARY KEY, run_id TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT,
+  state TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS records (
+  key TEXT PRIMARY KEY, kind TEXT NOT NULL, language TEXT, state TEXT NOT NULL,
+  record TEXT NOT NULL, record_hash TEXT NOT NULL, etag TEXT, last_modified TEXT,
+  validator TEXT, discovered TEXT, identity TEXT, first_pass INTEGER NOT NULL,
+  seen_pass INTEGER NOT NULL,
+  changed_pass INTEGER NOT NULL, gone_pass INTEGER);
+CREATE INDEX IF NOT EXISTS records_identity ON records (identity, state);
+CREATE TABLE IF NOT EXISTS aliases (
+  alias TEXT PRIMARY KEY, target TEXT NOT NULL, reason TEXT NOT NULL, status INTEGER,
+  pass INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS failures (
+  url TEXT PRIMARY KEY, reason TEXT NOT NULL, status INTEGER, attempts INTEGER, via TEXT,
+  pass INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS frontier (
+  url TEXT PRIMARY KEY, depth INTEGER NOT NULL, via TEXT, state TEXT NOT NULL,
+  pass INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS frontier_pending ON frontier (state, depth, url);
+CREATE TABLE IF NOT EXISTS checkpoints (
+  name TEXT PRIMARY KEY, value TEXT NOT NULL, pass INTEGER NOT NULL);
+"""
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What the store knows of one key."""
+
+    record: SourceRecord
+    record_hash: str
+    state: str  # live or gone
+    etag: str | None
+    last_modified: str | None
+    validator: str | None
+    seen_pass: int
+    discovered: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PassSummary:
+    pass_id: int
+    new: int
+    changed: int
+    unchanged: int
+    gone: int
+    moved: int
+    failed: int
+    broken: int = 0  # 404/410 answers: links to what does not exist, not extraction failures
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            name: getattr(self, name)
+            for name in ("new", "changed", "unchanged", "gone", "moved", "failed", "broken")
+        }
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class StagingStore:
+    """Crash-safe state of one source's extraction. Use from one thread."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.db = sqlite3.connect(path, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(_SCHEMA)
+        self._depth = 0
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All writes inside commit together or not at all (nesting joins the outer one)."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        self.db.execute("BEGIN IMMEDIATE")
+        self._depth = 1
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        else:
+            self.db.execute("COMMIT")
+        finally:
+            self._depth = 0
+
+    # passes -------------------------------------------------------------------------
+    def begin_pass(self, run_id: str) -> tuple[int, bool]:
+        """Resume the unfinished pass if there is one, else start a new one.
+
+        Returns (pass id, resumed).
+        """
+        row = self.db.execute(
+            "SELECT id FROM passes WHERE state != 'complete' ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        if row is not None:
+            self.db.execute("UPDATE passes SET state = 'running' WHERE id = ?", (row[0],))
+            return int(row[0]), True
+        cursor = self.db.execute(
+            "INSERT INTO passes (run_id, started_at, state) VALUES (?, ?, 'running')",
+            (run_id, _now()),
+        )
+        return int(cursor.lastrowid or 0), False
+
+    def end_pass(self, pass_id: int, state: str) -> None:
+        """Mark the pass ``complete`` or ``stopped`` (a stopped pass is resumed next time)."""
+        self.db.execute(
+            "UPDATE passes SET state = ?, finished_at = ? WHERE id = ?", (state, _now(), pass_id)
+        )
+
+    def previous_complete_pass(self, pass_id: int) -> int | None:
+        row = self.db.execute(
+            "SELECT max(id) FROM passes WHERE state = 'complete' AND id < ?", (pass_id,)
+        ).fetchone()
+        return int(row[0]) if row and row[0] is not None else None
+
+    # records ------------------------------------------------------------------------
+    def get(self, key: str) -> Stored | None:
+        row = self.db.execute(
+            "SELECT record, record_hash, state, etag, last_modified, validator, seen_pass, "
+            "discovered FROM records WHERE key = ?",
+            (key,),
+        ).fetchone()
+        if row is None:
+            return None
+        return Stored(
+            SourceRecord.from_json(row[0]),
+            row[1],
+            row[2],
+            row[3],
+            row[4],
+            row[5],
+            row[6],
+            tuple(json.loads(row[7] or "[]")),
+        )
+
+    def save(
+        self,
+        record: SourceRecord,
+        pass_id: int,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        validator: str | None = None,
+        discovered: Iterable[str] = (),
+        identity: str | None = None,
+    ) -> str:
+        """Store a freshly extracted record; returns ``new``, ``changed`` or ``unchanged``.
+
+        ``identity`` says what makes two keys the same thing (a content hash, a document id);
+        see :meth:`deduplicate`.
+        """
+        digest = record.record_hash
+        row = self.db.execute(
+            "SELECT record_hash, state, changed_pass FROM records WHERE key = ?", (record.key,)
+        ).fetchone()
+        if row is None:
+            outcome, changed = "new", pass_id
+        elif row[0] != digest or row[1] != "live":
+            outcome, changed = "changed", pass_id
+        else:
+            outcome, changed = "unchanged", row[2]
+        self.db.execute(
+            "INSERT INTO records (key, kind, language, state, record, record_hash, etag, "
+            "last_modified, validator, discovered, identity, first_pass, seen_pass, "
+            "changed_pass) VALUES (?, ?, ?, 'live', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET kind = excluded.kind, language = excluded.language,"
+            " state = 'live', record = excluded.record, record_hash = excluded.record_hash,"
+            " etag = excluded.etag, last_modified = excluded.last_modified,"
+            " validator = excluded.validator, discovered = excluded.discovered,"
+            " identity = excluded.identity,"
+            " seen_pass = excluded.seen_pass,"
+            " changed_pass = ?, gone_pass = NULL",
+            (
+                record.key,
+                record.kind,
+                record.language,
+                record.to_json(),
+                digest,
+                etag,
+                last_modified,
+                validator,
+                json.dumps(list(discovered)),
+                identity,
+                pass_id,
+                pass_id,
+                changed,
+                changed,
+            ),
+        )
+        return outcome
+
+    def deduplicate(self, key: str, pass_id: int) -> str:
+        """If another live key has the same identity, keep the smallest key and make the
+        other an alias of it (order-independent, so resumed passes agree). Returns the key
+        that stays live."""
+        row = self.db.execute("SELECT identity FROM records WHERE key = ?", (key,)).fetchone()
+        if row is None or row[0] is None:
+            return key
+        keys = [
+            r[0]
+            for r in self.db.execute(
+                "SELECT key FROM records WHERE identity = ? AND state IN ('live', 'duplicate') "
+                "ORDER BY key",
+                (row[0],),
+            )
+        ]
+        canonical = str(keys[0])
+        for other in keys[1:]:
+            self.db.execute(
+                "UPDATE records SET state = 'duplicate', seen_pass = ? WHERE key = ?",
+                (pass_id, other),
+            )
+            self.add_alias(other, canonical, "duplicate", pass_id)
+        self.db.execute("UPDATE records SET state = 'live' WHERE key = ?", (canonical,))
+        self.db.execute("DELETE FROM aliases WHERE alias = ?", (canonical,))
+        return canonical
+
+    def find_identity(self, identity: str, pass_id: int) -> SourceRecord | None:
+        """A record with this identity already fetched in this pass, if any."""
+        row = self.db.execute(
+            "SELECT record FROM records WHERE identity = ? AND seen_pass = ? "
+            "AND state IN ('live', 'duplicate') ORDER BY key LIMIT 1",
+            (identity, pass_id),
+        ).fetchone()
+        return SourceRecord.from_json(row[0]) if row else None
+
+    def touch(self, key: str, pass_id: int) -> None:
+        """The record was confirmed unchanged (304, same validator) in this pass."""
+        self.db.execute("UPDATE records SET seen_pass = ? WHERE key = ?", (pass_id, key))
+
+    def mark_gone(self, key: str, pass_id: int) -> bool:
+        """The source no longer has ``key``; returns whether it was live until now."""
+        cursor = self.db.execute(
+            "UPDATE records SET state = 'gone', gone_pass = ?, "
+            "seen_pass = ? WHERE key = ? AND state = 'live'",
+            (pass_id, pass_id, key),
+        )
+        return cursor.rowcount > 0
+
+    def records(
+        self, *, kinds: Iterable[str] | None = None, include_gone: bool = False
+    ) -> Iterator[SourceRecord]:
+        """Stream records in key order (deterministic), live ones unless asked otherwise."""
+        sql = "SELECT record FROM records WHERE (state = 'live' OR ?)"
+        params: list[Any] = [include_gone]
+        if kinds is not None:
+            kinds = list(kinds)
+            sql += f" AND kind IN ({','.join('?' * len(kinds))})"
+            params += kinds
+        for (text,) in self.db.execute(sql + " ORDER BY key", params):
+            yield SourceRecord.from_json(text)
+
+    def live_keys(self, *, kinds: Iterable[str] | None = None) -> list[str]:
+        return [record.key for record in self.records(kinds=kinds)]
+
+    def count(self, state: str = "live") -> int:
+        return int(
+            self.db.execute("SELECT count(*) FROM records WHERE state = ?", (state,)).fetchone()[0]
+        )
+
+    # aliases and failures ------------------------------------------------------------
+    def add_alias(
+        self, alias: str, target: str, reason: str, pass_id: int, status: int | None = None
+    ) -> None:
+        self.db.execute(
+            "INSERT INTO aliases (alias, target, reason, status, pass) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (alias) DO UPDATE SET "
+            "target = excluded.target, reason = excluded.reason, "
+            "status = excluded.status, pass = excluded.pass",
+            (alias, target, reason, status, pass_id),
+        )
+
+    def aliases(self) -> dict[str, tuple[str, str, int | None]]:
+        """alias → (target, reason, status)."""
+        return {
+            row[0]: (row[1], row[2], row[3])
+            for row in self.db.execute(
+                "SELECT alias, target, reason, status FROM aliases ORDER BY alias"
+            )
+        }
+
+    def resolve(self, url: str, limit: int = 20) -> str:
+        """Follow aliases to the final target (chains collapsed; loops stop at ``limit``)."""
+        seen = {url}
+        for _ in range(limit):
+            row = self.db.execute("SELECT target FROM aliases WHERE alias = ?", (url,)).fetchone()
+            if row is None or row[0] in seen:
+                return url
+            url = row[0]
+            seen.add(url)
+        return url
+
+    def add_failure(
+        self,
+        url: str,
+        reason: str,
+        pass_id: int,
+        *,
+        status: int | None = None,
+        attempts: int = 1,
+        via: str | None = None,
+    ) -> None:
+        self.db.execute(
+            "INSERT INTO failures (url, reason, status, attempts, via, pass) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET "
+            "reason = excluded.reason, status = excluded.status, "
+            "attempts = excluded.attempts, via = excluded.via, pass = excluded.pass",
+            (url, reason, status, attempts, via, pass_id),
+        )
+
+    def clear_failure(self, url: str) -> None:
+        self.db.execute("DELETE FROM failures WHERE url = ?", (url,))
+
+    def failures(self, pass_id: int | None = None) -> list[dict[str, Any]]:
+        sql = "SELECT url, reason, status, attempts, via FROM failures"
+        rows = self.db.execute(
+            sql + (" WHERE pass = ?" if pass_id else "") + " ORDER BY url",
+            (pass_id,) if pass_id else (),
+        )
+        return [
+            dict(zip(("url", "reason", "status", "attempts", "via"), row, strict=True))
+            for row in rows
+        ]
+
+    # checkpoints (for paged exports) -------------------------------------------------
+    def checkpoint(self, name: str) -> Any:
+        row = self.db.execute("SELECT value FROM checkpoints WHERE name = ?", (name,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def set_checkpoint(self, name: str, value: Any, pass_id: int) -> None:
+        self.db.execute(
+            "INSERT INTO checkpoints (name, value, pass) VALUES (?, ?, ?) "
+            "ON CONFLICT (name) DO UPDATE SET value = excluded.value, "
+            "pass = excluded.pass",
+            (name, json.dumps(value), pass_id),
+        )
+
+    def clear_checkpoints(self) -> None:
+        self.db.execute("DELETE FROM checkpoints")
+
+    # summaries -----------------------------------------------------------------------
+    def summary(self, pass_id: int) -> PassSummary:
+        def scalar(sql: str, *params: Any) -> int:
+            return int(self.db.execute(sql, params).fetchone()[0])
+
+        return PassSummary(
+            pass_id=pass_id,
+            new=scalar(
+                "SELECT count(*) FROM records WHERE first_pass = ? AND state = 'live'", pass_id
+            ),
+            changed=scalar(
+                "SELECT count(*) FROM records WHERE changed_pass = ? AND "
+                "first_pass < ? AND state = 'live'",
+                pass_id,
+                pass_id,
+            ),
+            unchanged=scalar(
+                "SELECT count(*) FROM records WHERE seen_pass = ? AND "
+                "changed_pass < ? AND state = 'live'",
+                pass_id,
+                pass_id,
+            ),
+            gone=scalar("SELECT count(*) FROM records WHERE gone_pass = ?", pass_id),
+            moved=scalar(
+                "SELECT count(*) FROM aliases a JOIN records r ON r.key = a.alias "
+                "WHERE a.pass = ? AND a.reason = 'redirect' AND r.gone_pass = ?",
+                pass_id,
+                pass_id,
+            ),
+            failed=scalar(
+                "SELECT count(*) FROM failures WHERE pass = ? AND "
+                "coalesce(status, 0) NOT IN (404, 410)",
+                pass_id,
+            ),
+            broken=scalar(
+                "SELECT count(*) FROM failures WHERE pass = ? AND status IN (404, 410)", pass_id
+            ),
+        )
+
+    def changes(self, pass_id: int) -> dict[str, list[str]]:
+        """Keys that are new, changed and gone in this pass, and moved ones (old → new)."""
+
+        def keys(sql: str, *params: Any) -> list[str]:
+            return [row[0] for row in self.db.execute(sql, params)]
+
+        return {
+            "new": keys(
+                "SELECT key FROM records WHERE first_pass = ? AND state = 'live' ORDER BY key",
+                pass_id,
+            ),
+            "changed": keys(
+                "SELECT key FROM records WHERE changed_pass = ? AND first_pass < ? "
+                "AND state = 'live' ORDER BY key",
+                pass_id,
+                pass_id,
+            ),
+            "gone": keys("SELECT key FROM records WHERE gone_pass = ? ORDER BY key", pass_id),
+            "moved": keys(
+                "SELECT a.alias || ' -> ' || a.target FROM aliases a JOIN records r "
+                "ON r.key = a.alias WHERE a.pass = ? AND a.reason = 'redirect' "
+                "AND r.gone_pass = ? ORDER BY a.alias",
+                pass_id,
+                pass_id,
+            ),
+        }
