@@ -13,46 +13,13 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import socket
-import subprocess
-import sys
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 from transfer.sandbox import SandboxSettings
 from transfer.sandbox.online import OnlineService
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@contextmanager
-def serve_in_subprocess(scale: float) -> Iterator[tuple[str, str]]:
-    """`transfer sandbox serve` in its own process, so it has a core (and a GIL) to itself."""
-    online, platform = free_port(), free_port()
-    command = [sys.executable, "-m", "transfer.cli", "sandbox", "serve", "--scale", str(scale),
-               "--port", str(online), "--platform-port", str(platform)]
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", platform), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError("the sandbox did not start") from None
-                time.sleep(0.1)
-        yield f"http://127.0.0.1:{online}", f"http://127.0.0.1:{platform}"
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+from transfer.sandbox.process import serve_in_subprocess
 
 
 def hammer(
@@ -102,7 +69,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=8.0)
     args = parser.parse_args()
     settings = SandboxSettings(scale=args.scale)
-    with serve_in_subprocess(args.scale) as (online_url, platform_url):
+    with serve_in_subprocess(settings) as (online_url, platform_url):
         truth = OnlineService(settings).truth()
         pages = [urlsplit(page["url"]).path or "/" for page in truth["pages"]]
         print(f"sandbox scale {args.scale}: {len(pages)} online pages")

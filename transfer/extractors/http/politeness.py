@@ -1,8 +1,8 @@
 """Per-host politeness: a pause between requests that grows when the host struggles.
 
-Additive increase, multiplicative decrease in reverse: the pause doubles on a 429 (at least
-to the Retry-After) or when latency climbs well above its running average, and shrinks
-slowly back to the configured minimum while the host answers well.
+The pause doubles on a 429 or 503 or when the time to the response headers climbs well
+above its running average, and shrinks back to the configured minimum while the host
+answers well; a Retry-After holds every request to the host until it has passed.
 """
 
 from __future__ import annotations
@@ -71,11 +71,13 @@ class Pacer:
                 LATENCY_RISE * average, LATENCY_FLOOR_S
             )
             if throttled or slowing:
-                state.pause_s = min(MAX_PAUSE_S, max(state.pause_s * 2, 0.05, retry_after_s or 0.0))
+                # Retry-After holds the whole host once; the pause between requests only
+                # doubles, or one 429 would slow the rest of the crawl to its pace.
+                state.pause_s = min(MAX_PAUSE_S, max(state.pause_s * 2, 0.05))
                 if retry_after_s:
                     state.next_start = max(state.next_start, self.clock() + retry_after_s)
             else:
-                state.pause_s = max(self.min_pause_s, state.pause_s * 0.9)
+                state.pause_s = max(self.min_pause_s, state.pause_s * 0.8)
             state.average_latency_s = (
                 latency_s if average is None else 0.8 * average + 0.2 * latency_s
             )

@@ -9,10 +9,12 @@ flight first.
 
 from __future__ import annotations
 
+import signal
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
 from transfer.errors import ExtractionError
@@ -26,6 +28,7 @@ from transfer.extractors.staging import PassSummary, StagingStore
 from transfer.runs import EventLog
 
 SITEMAP_CHECKPOINT = "sitemap_lastmod"
+SEEDED_CHECKPOINT = "seeded_pass"
 
 
 @dataclass
@@ -70,6 +73,23 @@ class CrawlResult:
     failures: list[dict[str, object]]
     broken_links: list[dict[str, object]]
     stats: CrawlStats
+
+
+@contextmanager
+def stop_on_interrupt(stop: threading.Event) -> Iterator[None]:
+    """While inside, Ctrl-C (SIGINT) and SIGTERM set ``stop`` instead of raising, so the
+    loop can finish the pages in flight and leave a resumable store (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    for sig in previous:
+        signal.signal(sig, lambda _signum, _frame: stop.set())
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 class Crawler:
@@ -166,13 +186,16 @@ class Crawler:
     def _start(self, run_id: str) -> bool:
         self.pass_id, resumed = self.store.begin_pass(run_id)
         self._load_robots()
-        if resumed:
+        # The seeding is one transaction that ends by naming its pass: a pass killed before
+        # it committed is seeded again, one killed after it continues from its frontier.
+        if resumed and self.store.checkpoint(SEEDED_CHECKPOINT) == self.pass_id:
             self.lastmods = self.store.checkpoint(SITEMAP_CHECKPOINT) or {}
             return True
         self._read_sitemaps()
         with self.store.transaction():
             self.frontier.clear()
             self.store.set_checkpoint(SITEMAP_CHECKPOINT, self.lastmods, self.pass_id)
+            self.store.set_checkpoint(SEEDED_CHECKPOINT, self.pass_id, self.pass_id)
             for seed in self.profile.seeds:
                 key = self.profile.urls.normalise(seed)
                 if key:
@@ -181,7 +204,7 @@ class Crawler:
                 self._enqueue(key, 1, "sitemap")
             for key in self.store.live_keys():  # re-check everything known: deletions, moves
                 self._enqueue(key, 1, "known")
-        return False
+        return resumed
 
     def _task(self, entry: Entry) -> Task | Outcome:
         if self.worker.is_attachment(entry.url):
@@ -195,7 +218,7 @@ class Crawler:
                 copy = replace(same, key=entry.url, url=entry.url)
                 return Outcome(Task(entry.url, entry.depth, entry.via), "ok", record=copy)
         stored = self.store.get(entry.url)
-        if stored is None or stored.state != "live":
+        if stored is None or stored.state not in ("live", "duplicate"):
             return Task(entry.url, entry.depth, entry.via)
         lastmod = self.lastmods.get(entry.url)
         if lastmod and stored.validator == lastmod:
@@ -278,7 +301,11 @@ class Crawler:
             self.frontier.finish(task.key)
 
     def run(self, run_id: str) -> CrawlResult:
-        """Crawl until the frontier is empty or ``stop`` is set."""
+        """Crawl until the frontier is empty or ``stop`` is set (Ctrl-C sets it)."""
+        with stop_on_interrupt(self.stop):
+            return self._run(run_id)
+
+    def _run(self, run_id: str) -> CrawlResult:
         self.resumed = resumed = self._start(run_id)
         self._emit(
             "crawl_started", pass_id=self.pass_id, resumed=resumed, sitemap_pages=len(self.lastmods)
@@ -298,11 +325,7 @@ class Crawler:
                     if self.stop.is_set() or self.frontier.pending() == 0:
                         break
                     continue
-                try:
-                    finished, _ = wait(list(in_flight), timeout=1.0, return_when=FIRST_COMPLETED)
-                except KeyboardInterrupt:
-                    self.stop.set()
-                    continue
+                finished, _ = wait(list(in_flight), timeout=1.0, return_when=FIRST_COMPLETED)
                 for future in finished:
                     del in_flight[future]
                     self._commit(future.result())
