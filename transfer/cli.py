@@ -183,8 +183,9 @@ def _target_engine(state: CliState) -> Any:
 
 
 @schema.command("upgrade")
-@click.option("--revision", default="head", show_default=True,
-              help="Schema revision to migrate to.")
+@click.option(
+    "--revision", default="head", show_default=True, help="Schema revision to migrate to."
+)
 @pass_state
 def schema_upgrade(state: CliState, revision: str) -> None:
     """Create or migrate the KEHA tables in the target database."""
@@ -196,8 +197,9 @@ def schema_upgrade(state: CliState, revision: str) -> None:
         before = current_revision(engine)
         upgrade(engine, revision)
         after = current_revision(engine)
-        run.events.emit("schema", "upgraded", before=before, after=after,
-                        target=display_url(engine.url))
+        run.events.emit(
+            "schema", "upgraded", before=before, after=after, target=display_url(engine.url)
+        )
     ui.say(f"{display_url(engine.url)}: schema {before or 'empty'} -> {after}")
 
 
@@ -209,8 +211,10 @@ def schema_status(state: CliState) -> None:
     from transfer.schema.versioning import check_current, current_revision, head_revision
 
     engine = _target_engine(state)
-    ui.say(f"target {display_url(engine.url)}: revision {current_revision(engine) or 'none'}, "
-           f"newest {head_revision()}")
+    ui.say(
+        f"target {display_url(engine.url)}: revision {current_revision(engine) or 'none'}, "
+        f"newest {head_revision()}"
+    )
     check_current(engine)
 
 
@@ -228,23 +232,40 @@ def extract() -> None:
 
 
 def _crawl_line(stats: Any) -> str:
-    return (f"{stats.done} done ({stats.fetched} fetched, {stats.not_modified} unchanged), "
-            f"{stats.queued} queued, {stats.rate:.1f}/s, {stats.failed} failed, "
-            f"{stats.broken} broken links")
+    return (
+        f"{stats.done} done ({stats.fetched} fetched, {stats.not_modified} unchanged), "
+        f"{stats.queued} queued, {stats.rate:.1f}/s, {stats.failed} failed, "
+        f"{stats.broken} broken links"
+    )
 
 
 @extract.command("online-service")
-@click.option("--profile", type=click.Path(path_type=Path, dir_okay=False),
-              help="Source profile [<mappings_dir>/online_service/profile.yml].")
-@click.option("--warc", type=click.Path(path_type=Path, dir_okay=False),
-              help="Also append every response to this WARC file (gzip).")
-@click.option("--concurrency", type=click.IntRange(1, 64),
-              help="Parallel requests [http.concurrency].")
-@click.option("--fetch-base", help="Fetch from this address instead of the site, e.g. the "
-                                   "sandbox at http://127.0.0.1:8700 [fetch_base setting].")
+@click.option(
+    "--profile",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Source profile [<mappings_dir>/online_service/profile.yml].",
+)
+@click.option(
+    "--warc",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also append every response to this WARC file (gzip).",
+)
+@click.option(
+    "--concurrency", type=click.IntRange(1, 64), help="Parallel requests [http.concurrency]."
+)
+@click.option(
+    "--fetch-base",
+    help="Fetch from this address instead of the site, e.g. the "
+    "sandbox at http://127.0.0.1:8700 [fetch_base setting].",
+)
 @pass_state
-def extract_online_service_command(state: CliState, profile: Path | None, warc: Path | None,
-                                   concurrency: int | None, fetch_base: str | None) -> None:
+def extract_online_service_command(
+    state: CliState,
+    profile: Path | None,
+    warc: Path | None,
+    concurrency: int | None,
+    fetch_base: str | None,
+) -> None:
     """Crawl kotoutuminen.fi: pages, attachments, redirects and broken links.
 
     Runs again where it stopped after a crash or Ctrl-C; a later run is an incremental
@@ -255,28 +276,40 @@ def extract_online_service_command(state: CliState, profile: Path | None, warc: 
 
     settings = state.settings()
     if fetch_base:
-        settings = replace(settings, online_service=replace(settings.online_service,
-                                                            fetch_base=fetch_base))
+        settings = replace(
+            settings, online_service=replace(settings.online_service, fetch_base=fetch_base)
+        )
     with Run("extract online-service", settings.logs_dir) as run:
         with ui.live_counter("crawling", _crawl_line) as update:
             result = extract_online_service(
-                settings, run, profile=load_profile(profile) if profile else None, warc=warc,
-                concurrency=concurrency, progress=update)
-        ui.table("Crawl summary", ("new", "changed", "unchanged", "gone", "moved", "failed",
-                                   "broken links"),
-                 [[str(value) for value in result.summary.as_dict().values()]])
+                settings,
+                run,
+                profile=load_profile(profile) if profile else None,
+                warc=warc,
+                concurrency=concurrency,
+                progress=update,
+            )
+        ui.table(
+            "Crawl summary",
+            ("new", "changed", "unchanged", "gone", "moved", "failed", "broken links"),
+            [[str(value) for value in result.summary.as_dict().values()]],
+        )
         ui.say(f"{result.stats.robots_blocked} URLs refused by robots.txt")
         for failure in result.failures[:20]:
             ui.say(f"failed: {failure['url']} ({failure['reason']})", style="red")
         ui.say(f"run {run.run_id}: records and summary in {run.dir}")
         if result.stopped:
-            raise Interrupted("crawl stopped; what was fetched is kept",
-                              next_step="run the same command again to continue")
+            raise Interrupted(
+                "crawl stopped; what was fetched is kept",
+                next_step="run the same command again to continue",
+            )
         if result.failures:
             shown = ", ".join(f"{f['url']} ({f['reason']})" for f in result.failures[:5])
-            raise ExtractionError(f"{len(result.failures)} URL(s) failed permanently: {shown}",
-                                  where=str(run.dir / "crawl-summary.json"),
-                                  next_step="run the same command again to retry them")
+            raise ExtractionError(
+                f"{len(result.failures)} URL(s) failed permanently: {shown}",
+                where=str(run.dir / "crawl-summary.json"),
+                next_step="run the same command again to retry them",
+            )
 
 
 @cli.group()
