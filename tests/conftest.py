@@ -71,3 +71,13 @@ def engine(request: pytest.FixtureRequest) -> Engine:
     """The same test on both target engines."""
     name = "sqlite_engine" if request.param == "sqlite" else "pg_engine"
     return request.getfixturevalue(name)  # type: ignore[no-any-return]
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say how many tests ran against the real PostgreSQL (make test must show it)."""
+    passed = terminalreporter.stats.get("passed", [])
+    on_pg = sum(
+        1 for report in passed if "[postgresql" in report.nodeid or "postgres" in report.keywords
+    )
+    where = make_url(PG_URL).render_as_string(hide_password=True) if PG_URL else "not started"
+    terminalreporter.write_line(f"PostgreSQL ({where}): {on_pg} tests passed against it")
