@@ -10,6 +10,7 @@ from tests.extractors.test_online_profile import PROFILE
 from transfer.cfemail import decode_cfemail, encode_cfemail
 from transfer.dates import parse_local
 from transfer.extractors.online_service.extract import extract_fields, parse_page
+from transfer.extractors.online_service.fetch import safe_file_name
 from transfer.extractors.online_service.robots import Robots
 from transfer.extractors.online_service.sitemaps import SitemapError, parse_sitemap
 from transfer.extractors.staging import StagingStore
@@ -182,3 +183,20 @@ def test_duplicates_keep_the_smallest_key_whatever_the_order(tmp_path: Path) -> 
             store.deduplicate(key, pass_id)
         assert [r.key for r in store.records()] == ["k/a"]
         assert store.resolve("k/b") == "k/a"
+
+
+@pytest.mark.parametrize(
+    ("raw", "safe"),
+    [
+        ("Raportti 2024.pdf", "Raportti 2024.pdf"),
+        ("../../etc/passwd", "passwd"),
+        ("/etc/shadow", "shadow"),
+        ("..\\..\\windows\\system.ini", "system.ini"),
+        ("..", "file"),
+        (".hidden.pdf", "hidden.pdf"),
+        ("a\x00b\nc.pdf", "abc.pdf"),
+        ("x" * 300 + ".pdf", "x" * 196 + ".pdf"),
+    ],
+)
+def test_safe_file_names(raw: str, safe: str) -> None:
+    assert safe_file_name(raw) == safe

@@ -62,6 +62,22 @@ class Outcome:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+def safe_file_name(name: str, fallback: str = "file") -> str:
+    """A file name that is safe to write anywhere: no folders, no parent references, no
+    control characters, no leading dots, at most 200 characters (the suffix kept)."""
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(char for char in name if char.isprintable() and char not in '<>:"|?*')
+    name = name.strip().lstrip(".").strip()
+    if len(name) > 200:
+        stem, dot, suffix = name.rpartition(".")
+        name = (
+            (stem[: 200 - len(suffix) - 1] + dot + suffix)
+            if dot and len(suffix) < 10
+            else name[:200]
+        )
+    return name or fallback
+
+
 def sniff(head: bytes, file_name: str, declared: str) -> str:
     """The media type from the first bytes, the file name for zip-based office files."""
     for magic, media_type in _MAGIC:
@@ -74,7 +90,8 @@ def sniff(head: bytes, file_name: str, declared: str) -> str:
 
 
 class Archive:
-    """A WARC file of every response (the archive copy of the old service); thread-safe."""
+    """A WARC file of every response (the archive copy of the old service), each under the
+    site address it had (not the fetch base); thread-safe."""
 
     def __init__(self, out: BinaryIO) -> None:
         self._writer = WARCWriter(out, gzip=True)
@@ -130,6 +147,8 @@ class Worker:
                 task, "failed", status=exc.status, reason=exc.reason, attempts=exc.attempts
             )
         verdict = result.verdict
+        if self.archive is not None and verdict in (Verdict.REDIRECT, Verdict.GONE):
+            self.archive.write(task.key, result, BytesIO(result.body))
         if verdict is Verdict.NOT_MODIFIED:
             return Outcome(task, "not_modified", status=304, attempts=result.attempts)
         if verdict is Verdict.REDIRECT:
@@ -178,9 +197,9 @@ class Worker:
             head = body.read(16)
             if self.archive is not None:
                 body.seek(0)
-                self.archive.write(url, result, body)
+                self.archive.write(task.key, result, body)
         parts = urlsplit(task.key).path.split("/")
-        file_name = unquote(parts[-2] if len(parts) > 2 else parts[-1])
+        file_name = safe_file_name(unquote(parts[-2] if len(parts) > 2 else parts[-1]))
         found = self.profile.attachment_id.search(urlsplit(task.key).path)
         fields: dict[str, Any] = {
             "file_name": file_name,
@@ -210,7 +229,7 @@ class Worker:
     def _page(self, task: Task, url: str, result: FetchResult) -> Outcome:
         digest = hashlib.sha256(result.body).hexdigest()
         if self.archive is not None:
-            self.archive.write(url, result, BytesIO(result.body))
+            self.archive.write(task.key, result, BytesIO(result.body))
         blob = self.blobs.put(result.body)
         content_type = result.headers.get("Content-Type", "")
         rules = self.profile.urls
