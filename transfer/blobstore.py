@@ -1,8 +1,9 @@
 """A content-addressed blob store: raw bodies and attachments by their sha256.
 
-Blobs are written to a temporary file in the store, fsynced and renamed into place, so a
-crash never leaves a partial blob under a real name; writing the same content twice is a
-no-op. Files holding personal data can be written owner-only.
+Blobs are written to a temporary file in the store and renamed into place, so a killed
+process never leaves a partial blob under a real name (``durable=True`` also fsyncs, to
+survive a power loss, at a cost per file); writing the same content twice is a no-op.
+Files holding personal data can be written owner-only.
 """
 
 from __future__ import annotations
@@ -44,11 +45,19 @@ class BlobStore:
     def read(self, sha256: str) -> bytes:
         return self.path(sha256).read_bytes()
 
-    def put(self, data: bytes, *, private: bool = False) -> Blob:
-        return self.put_stream([data], private=private)
+    def put(self, data: bytes, *, private: bool = False, durable: bool = False) -> Blob:
+        digest = hashlib.sha256(data).hexdigest()
+        if self.exists(digest):
+            return Blob(digest, len(data))
+        return self.put_stream([data], private=private, durable=durable)
 
     def put_stream(
-        self, chunks: Iterable[bytes], *, max_size: int | None = None, private: bool = False
+        self,
+        chunks: Iterable[bytes],
+        *,
+        max_size: int | None = None,
+        private: bool = False,
+        durable: bool = False,
     ) -> Blob:
         """Store a stream of bytes, hashing as it goes; refuse it past ``max_size``."""
         self.root.mkdir(parents=True, exist_ok=True)
@@ -68,11 +77,15 @@ class BlobStore:
                     digest.update(chunk)
                     out.write(chunk)
                 out.flush()
-                os.fsync(out.fileno())
-            Path(temporary).chmod(0o600 if private else 0o644)
+                if durable:
+                    os.fsync(out.fileno())
             final = self.path(digest.hexdigest())
-            final.parent.mkdir(parents=True, exist_ok=True)
-            Path(temporary).replace(final)
+            if final.is_file():
+                Path(temporary).unlink()
+            else:
+                Path(temporary).chmod(0o600 if private else 0o644)
+                final.parent.mkdir(parents=True, exist_ok=True)
+                Path(temporary).replace(final)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise

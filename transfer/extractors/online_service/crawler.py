@@ -119,6 +119,7 @@ class Crawler:
         self.lastmods: dict[str, str] = {}
         self.pass_id = 0
         self.resumed = False
+        self._decided: set[str] = set()
 
     def _emit(self, event: str, level: str = "info", **fields: object) -> None:
         if self.events is not None:
@@ -176,7 +177,11 @@ class Crawler:
                     self.lastmods[page] = entry.lastmod or ""
 
     def _enqueue(self, url: str, depth: int, via: str | None) -> None:
-        if depth > self.profile.max_depth or not self.profile.in_scope(url):
+        # Every page repeats the navigation's links: decide each URL once per pass.
+        if url in self._decided or depth > self.profile.max_depth:
+            return
+        self._decided.add(url)
+        if not self.profile.in_scope(url):
             return
         if not self.robots.allowed(url):
             self.stats.robots_blocked += 1
@@ -190,6 +195,7 @@ class Crawler:
         # it committed is seeded again, one killed after it continues from its frontier.
         if resumed and self.store.checkpoint(SEEDED_CHECKPOINT) == self.pass_id:
             self.lastmods = self.store.checkpoint(SITEMAP_CHECKPOINT) or {}
+            self._decided = self.frontier.urls()
             return True
         self._read_sitemaps()
         with self.store.transaction():

@@ -53,6 +53,10 @@ class Frontier:
             self.db.execute("SELECT 1 FROM frontier WHERE url = ?", (url,)).fetchone() is not None
         )
 
+    def urls(self) -> set[str]:
+        """Every URL this pass has queued, done or not."""
+        return {row[0] for row in self.db.execute("SELECT url FROM frontier")}
+
     def pending(self) -> int:
         return int(
             self.db.execute("SELECT count(*) FROM frontier WHERE state = 'pending'").fetchone()[0]
