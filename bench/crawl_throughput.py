@@ -18,9 +18,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent.parent))
 
-from tests.extractors.crawl_helpers import crawl  # noqa: E402
-from transfer.sandbox import SandboxSettings  # noqa: E402
-from transfer.sandbox.process import serve_in_subprocess  # noqa: E402
+from tests.extractors.crawl_helpers import crawl
+from transfer.sandbox import SandboxSettings
+from transfer.sandbox.process import serve_in_subprocess
 
 
 def main() -> None:
@@ -32,8 +32,10 @@ def main() -> None:
     latency = args.latency_ms / 1000
     settings = SandboxSettings(scale=args.scale)
     print(f"sandbox scale {args.scale}, {args.latency_ms:.0f} ms added to every response")
-    print(f"{'concurrency':>11} {'requests':>9} {'seconds':>8} {'pages/s':>8} {'bound':>7} "
-          f"{'ratio':>6}")
+    print(
+        f"{'concurrency':>11} {'requests':>9} {'seconds':>8} {'pages/s':>8} {'bound':>7} "
+        f"{'ratio':>6}"
+    )
     with serve_in_subprocess(settings, f"latency_ms={args.latency_ms}") as (online_url, _):
         first: dict[int, float] = {}
         for concurrency in args.concurrency:
@@ -45,8 +47,10 @@ def main() -> None:
                 done = result.stats.done
                 rate = done / elapsed
                 bound = concurrency / latency
-                print(f"{concurrency:>11} {done:>9} {elapsed:>8.1f} {rate:>8.1f} {bound:>7.0f} "
-                      f"{rate / bound:>6.2f}")
+                print(
+                    f"{concurrency:>11} {done:>9} {elapsed:>8.1f} {rate:>8.1f} {bound:>7.0f} "
+                    f"{rate / bound:>6.2f}"
+                )
                 if concurrency == 4:
                     started = time.monotonic()
                     again = crawl(Path(folder), online_url, concurrency=concurrency)
@@ -56,7 +60,8 @@ def main() -> None:
                         f"{elapsed:.1f} s for the first crawl ({recrawl / elapsed:.2f}); "
                         f"{again.stats.fetched} bodies fetched, "
                         f"{again.stats.not_modified} answered 304, "
-                        f"{again.stats.skipped_by_sitemap} skipped by sitemap lastmod")
+                        f"{again.stats.skipped_by_sitemap} skipped by sitemap lastmod"
+                    )
         if 4 in first:
             print(recrawl_line)
 

@@ -312,6 +312,75 @@ def extract_online_service_command(
             )
 
 
+def _export_line(stats: Any) -> str:
+    return (
+        f"{stats.entities} entities, {stats.files} files ({stats.bytes // 1024} KiB), "
+        f"{stats.pages} pages, {stats.rate:.0f} entities/s, {stats.failed} failed"
+    )
+
+
+@extract.command("partnership")
+@click.option(
+    "--page-size",
+    type=click.IntRange(1, 500),
+    default=100,
+    show_default=True,
+    help="Items per API page (Liferay caps it at 500).",
+)
+@click.option(
+    "--fetch-base",
+    help="Fetch from this address instead of the platform, e.g. the "
+    "sandbox at http://127.0.0.1:8701 [fetch_base setting].",
+)
+@pass_state
+def extract_partnership_command(state: CliState, page_size: int, fetch_base: str | None) -> None:
+    """Export the Partnership platform through its REST API: organisations, members,
+    workspaces, memberships, discussions and files, plus its public pages.
+
+    Credentials come from TRANSFER_SOURCES_PARTNERSHIP_* only. Runs again where it stopped
+    after a crash or Ctrl-C; a later run is incremental (new, changed, unchanged, gone).
+    Personal data follows mappings/partnership/personal_data.yml for target.environment.
+    Exits 4 when files or collections failed permanently (listed with their reasons).
+    """
+    from transfer.extractors.partnership import extract_partnership
+
+    settings = state.settings()
+    if fetch_base:
+        settings = replace(
+            settings, partnership=replace(settings.partnership, fetch_base=fetch_base)
+        )
+    with Run("extract partnership", settings.logs_dir) as run:
+        with ui.live_counter("exporting", _export_line) as update:
+            result = extract_partnership(settings, run, page_size=page_size, progress=update)
+        ui.table(
+            "Export summary",
+            ("collection", "exported", "new", "changed", "unchanged", "gone"),
+            [
+                [kind, *(str(n) for n in counts.values())]
+                for kind, counts in result.collections.items()
+            ],
+        )
+        ui.say(
+            f"{len(result.merge_candidates)} organisation merge candidates; personal data "
+            f"for {settings.target.environment}: see personal-data.json"
+        )
+        for failure in result.failures[:20]:
+            ui.say(f"failed: {failure['url']} ({failure['reason']})", style="red")
+        ui.say(f"run {run.run_id}: records and summary in {run.dir}")
+        if result.stopped:
+            raise Interrupted(
+                "export stopped; what was exported is kept",
+                next_step="run the same command again to continue",
+            )
+        if result.failures:
+            shown = ", ".join(f"{f['url']} ({f['reason']})" for f in result.failures[:5])
+            raise ExtractionError(
+                f"{len(result.failures)} file(s) or collection(s) failed permanently: {shown}",
+                where=str(run.dir / "export-summary.json"),
+                next_step="run the same command again to retry them",
+            )
+
+
 @cli.group()
 def sandbox() -> None:
     """The rehearsal sandbox: both source systems replayed on loopback."""

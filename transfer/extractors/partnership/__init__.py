@@ -1,0 +1,249 @@
+"""The Partnership-platform exporter: an authenticated, resumable, incremental REST export.
+
+``extract_partnership`` signs in (``auth.py``), walks every collection page by page into the
+staging store ``<workspace>/staging/partnership.sqlite`` (``collections.py``, ``walk.py``),
+streams documents into the blob store (``files.py``), marks what the source no longer has
+as gone, crawls the public pages with the online-service crawler (profile
+``mappings/partnership/profile.yml``), and writes the run's artefacts: ``records.jsonl``
+with the personal-data policy applied (``privacy.py``), ``personal-data.json``,
+``export-summary.json`` and ``public-pages.jsonl``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from transfer.blobstore import BlobStore
+from transfer.config import Settings
+from transfer.extractors.http import HttpClient
+from transfer.extractors.http.politeness import Pacer
+from transfer.extractors.online_service import CrawlResult, load_profile
+from transfer.extractors.online_service.crawler import Crawler
+from transfer.extractors.online_service.fetch import Worker
+from transfer.extractors.partnership.api import Api
+from transfer.extractors.partnership.auth import Authenticator, Credentials
+from transfer.extractors.partnership.collections import Export
+from transfer.extractors.partnership.entities import KINDS, SOURCE
+from transfer.extractors.partnership.files import Downloader
+from transfer.extractors.partnership.ledger import (
+    kind_summary,
+    mark_unseen_gone,
+    open_private,
+    restrict,
+)
+from transfer.extractors.partnership.policy_file import Policy
+from transfer.extractors.partnership.privacy import apply_policy, load_policy, salt_for
+from transfer.extractors.partnership.report import (
+    export_summary,
+    personal_data,
+    write_json,
+    write_records,
+)
+from transfer.extractors.partnership.walk import ExportStats, Stopped, Walker
+from transfer.extractors.staging import StagingStore
+from transfer.records import write_jsonl
+from transfer.runs import Run
+
+PUBLIC_SOURCE = "partnership_public"
+
+__all__ = [
+    "ExportResult",
+    "ExportStats",
+    "apply_policy",
+    "extract_partnership",
+    "load_policy",
+    "policy_path",
+    "staging_path",
+]
+
+
+def staging_path(settings: Settings, source: str = SOURCE) -> Path:
+    return settings.workspace / "staging" / f"{source}.sqlite"
+
+
+def policy_path(settings: Settings) -> Path:
+    return settings.mappings_dir / "partnership" / "personal_data.yml"
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What one export did; ``collections`` maps a record kind to exported, new, changed,
+    unchanged and gone."""
+
+    pass_id: int
+    resumed: bool
+    stopped: bool
+    gone_checked: bool
+    collections: dict[str, dict[str, int]]
+    failed_collections: list[dict[str, Any]]
+    failed_files: list[dict[str, Any]]
+    merge_candidates: list[dict[str, Any]]
+    integrity_flags: dict[str, dict[str, int]]
+    personal_data: dict[str, Any]
+    token_renewals: dict[str, int]
+    requests: int
+    public: CrawlResult | None
+    stats: ExportStats
+
+    @property
+    def failures(self) -> list[dict[str, Any]]:
+        public = list(self.public.failures) if self.public is not None else []
+        return [*self.failed_collections, *self.failed_files, *public]
+
+
+def extract_partnership(
+    settings: Settings,
+    run: Run,
+    *,
+    page_size: int = 100,
+    progress: Callable[[ExportStats], None] | None = None,
+    stop: threading.Event | None = None,
+    policy: Policy | None = None,
+    public_pages: bool = True,
+) -> ExportResult:
+    """Export the platform into the staging store and write the run's artefacts.
+
+    Resumes an unfinished export where it stopped; a later export is incremental (unchanged
+    entities reported unchanged, entities the source no longer has marked gone, which is
+    only judged after a pass in which every collection completed). Raises ``ConfigError``
+    for missing credentials or a policy that hashes without a salt, before any request.
+    """
+    credentials = Credentials.from_settings(settings.partnership)
+    policy = policy or load_policy(policy_path(settings))
+    environment = settings.target.environment
+    salt = salt_for(policy, environment)
+    stop = stop or threading.Event()
+    source = settings.partnership
+
+    def emit(event: str, level: str = "info", **fields: Any) -> None:
+        run.events.emit("extract", event, level=level, source=SOURCE, **fields)
+
+    client = HttpClient(settings.http, pacer=Pacer())
+    auth = Authenticator(
+        credentials,
+        client,
+        source.fetch_url,
+        on_renew=lambda reason, n: emit("token_issued", reason=reason, generation=n),
+    )
+    api = Api(client, auth, source.fetch_url, emit=emit)
+    path = staging_path(settings)
+    store = open_private(path)
+    blobs = BlobStore(settings.workspace / "blobs")
+    try:
+        pass_id, resumed = store.begin_pass(run.run_id)
+        if not resumed:
+            store.clear_checkpoints()  # checkpoints belong to one pass
+        emit(
+            "export_started",
+            pass_id=pass_id,
+            resumed=resumed,
+            auth=credentials.mode,
+            page_size=page_size,
+        )
+        stats = ExportStats()
+        walker = Walker(
+            api,
+            store,
+            pass_id,
+            page_size,
+            stats=stats,
+            stop=stop,
+            progress=progress or (lambda s: None),
+            emit=emit,
+        )
+        downloader = Downloader(client, auth, blobs, source.fetch_url, source.base_url)
+        export = Export(
+            walker,
+            api,
+            downloader,
+            download_workers=settings.http.concurrency,
+            base_url=source.base_url,
+        )
+        stopped = False
+        try:
+            export.run()
+        except Stopped:
+            stopped = True
+        except BaseException:
+            store.end_pass(pass_id, "stopped")
+            raise
+        finally:
+            walker.settle(everything=True)  # downloads in flight are kept
+            export.close()
+        complete = not stopped and not walker.failed
+        if complete:
+            gone = mark_unseen_gone(store, pass_id)
+            emit("gone_marked", count=gone)
+        store.end_pass(pass_id, "complete" if complete else "stopped")
+        public = None if stopped or not public_pages else _public_pages(settings, client, run, stop)
+        collections = kind_summary(store, pass_id, KINDS)
+        failures = store.failures(pass_id)
+        written = write_records(store, run.artefact("records.jsonl"), policy, environment, salt)
+        privacy = personal_data(written, policy, environment, salt)
+        write_json(run.artefact("personal-data.json"), privacy)
+        result = ExportResult(
+            pass_id=pass_id,
+            resumed=resumed,
+            stopped=stopped,
+            gone_checked=complete,
+            collections=collections,
+            failed_collections=[f for f in failures if str(f["url"]).startswith("collection:")],
+            failed_files=[f for f in failures if not str(f["url"]).startswith("collection:")],
+            merge_candidates=[c.as_dict() for c in written.merge_candidates],
+            integrity_flags={k: dict(v) for k, v in written.flags.items()},
+            personal_data={
+                "unclassified": privacy["unclassified"],
+                "excluded": privacy["inactive_members"]["excluded"],
+            },
+            token_renewals=dict(auth.renewals),
+            requests=api.requests,
+            public=public,
+            stats=stats,
+        )
+        write_json(run.artefact("export-summary.json"), export_summary(result, written))
+        emit(
+            "export_finished",
+            stopped=stopped,
+            complete=complete,
+            failures=len(result.failures),
+            entities=stats.entities,
+            files=stats.files,
+        )
+        return result
+    finally:
+        store.close()
+        restrict(path)
+
+
+def _public_pages(
+    settings: Settings, client: HttpClient, run: Run, stop: threading.Event
+) -> CrawlResult:
+    """Crawl the public pages (about, terms, privacy in fi, sv and en) with the crawler."""
+    profile = load_profile(settings.mappings_dir / "partnership" / "profile.yml")
+    store = StagingStore(staging_path(settings, profile.source))
+    try:
+        worker = Worker(
+            profile,
+            client,
+            BlobStore(settings.workspace / "blobs"),
+            settings.partnership.fetch_base,
+        )
+        crawler = Crawler(
+            profile,
+            store,
+            worker,
+            client,
+            concurrency=settings.http.concurrency,
+            events=run.events,
+            stop=stop,
+        )
+        result = crawler.run(run.run_id)
+        with run.artefact("public-pages.jsonl").open("w", encoding="utf-8") as out:
+            write_jsonl(store.records(), out)
+        return result
+    finally:
+        store.close()
