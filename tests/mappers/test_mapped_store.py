@@ -1,0 +1,100 @@
+"""The mapped-rows store: the contract between ``transfer map`` and the loaders."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from transfer.mappers.mapped_store import (
+    MappedRecord,
+    MappedRow,
+    MappedStore,
+    Ref,
+    decode_rows,
+    encode_rows,
+)
+
+PAGE = "https://kotoutuminen.fi/-/uusi-sivu"
+
+
+def page_record(title: str = "Otsikko") -> MappedRecord:
+    item = MappedRow(
+        "content_items",
+        {
+            "source_system": "online_service",
+            "source_key": PAGE,
+            "kind_id": Ref("content_kinds", "keha", "news"),
+        },
+    )
+    translation = MappedRow(
+        "content_translations",
+        {
+            "source_system": "online_service",
+            "source_key": PAGE,
+            "item_id": Ref("content_items", "online_service", PAGE),
+            "title": title,
+            "published_at": datetime(2024, 3, 1, 10, 0, tzinfo=timezone(timedelta(hours=2))),
+            "tags": ["a", "b"],
+        },
+    )
+    return MappedRecord("online_service", PAGE, "news", "mapped", (item, translation), mapping="x")
+
+
+def test_rows_round_trip_with_refs_and_utc_times() -> None:
+    record = page_record()
+    rows = decode_rows(encode_rows(record.rows))
+    assert rows == record.rows
+    assert rows[1].values["published_at"] == datetime(2024, 3, 1, 8, 0, tzinfo=UTC)
+    assert rows[0].values["kind_id"] == Ref("content_kinds", "keha", "news")
+
+
+def test_naive_times_are_refused() -> None:
+    row = MappedRow("content_translations", {"published_at": datetime(2024, 3, 1)})
+    with pytest.raises(ValueError, match="naive datetime"):
+        encode_rows((row,))
+
+
+def test_an_unknown_status_is_refused() -> None:
+    with pytest.raises(ValueError, match="status"):
+        MappedRecord("online_service", PAGE, "news", "loaded")
+
+
+def test_rows_hash_follows_the_values_only() -> None:
+    assert page_record().rows_hash == page_record().rows_hash
+    assert page_record().rows_hash != page_record("Toinen").rows_hash
+
+
+def test_a_complete_pass_removes_what_it_did_not_write(tmp_path: Path) -> None:
+    with MappedStore(tmp_path / "mapped.sqlite") as store:
+        first, resumed = store.begin_pass("run-1")
+        assert not resumed
+        with store.transaction():
+            store.put(page_record(), first)
+            store.put(MappedRecord("online_service", "gone", "page", "skipped", reason="r"), first)
+        assert store.end_pass(first, complete=True) == 0
+        second, _ = store.begin_pass("run-2")
+        store.put(page_record("Uusi"), second)
+        assert store.end_pass(second, complete=True) == 1
+        assert [r.record_key for r in store.records()] == [PAGE]
+        found = store.get("online_service", PAGE)
+        assert found is not None and found.rows[1].values["title"] == "Uusi"
+        assert store.counts() == {("online_service", "news", "mapped"): 1}
+        assert store.last_complete_pass() == second
+
+
+def test_a_stopped_pass_is_resumed_and_a_failed_transaction_writes_nothing(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "mapped.sqlite"
+    with MappedStore(path) as store:
+        pass_id, _ = store.begin_pass("run-1")
+        store.put(page_record(), pass_id)
+        with pytest.raises(RuntimeError), store.transaction():
+            store.put(MappedRecord("online_service", "half", "page", "mapped"), pass_id)
+            raise RuntimeError("killed")
+    with MappedStore(path) as store:
+        again, resumed = store.begin_pass("run-2")
+        assert (again, resumed) == (pass_id, True)
+        assert store.written_in(pass_id) == {("online_service", PAGE)}

@@ -1,0 +1,135 @@
+"""What a processor sees besides its input: the record, the row so far, lookups, services.
+
+The map stage (the lead's ``transfer map``) builds one :class:`MapContext` per run and
+provides the services the mapping files need: a :class:`ReferenceResolver` for ``lookup``
+(the id map of other migrations), a :class:`LinkMapper` for ``rewrite_links`` (the URL
+plan) and a :class:`PlanValues` for ``from_plan`` (translation groups, new paths). The
+engine wraps it in a :class:`Context` per record and column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from transfer.records import SourceRecord
+
+#: How many example record keys the report keeps per unmapped value.
+EXAMPLES = 5
+
+
+class ReferenceResolver(Protocol):
+    """The target ids of other migrations' rows: the id map, provided by the loader."""
+
+    def resolve(self, migration: str, source_key: str) -> int | None:
+        """The target id the row of ``source_key`` in ``migration`` got, or None if not yet."""
+        ...
+
+    def stub(self, migration: str, source_key: str) -> int:
+        """Create (or find) a stub row for a forward reference and return its target id.
+
+        The stub is filled in when ``migration`` later maps ``source_key``.
+        """
+        ...
+
+
+class LinkMapper(Protocol):
+    """The URL plan as ``rewrite_links`` needs it."""
+
+    def __call__(self, url: str) -> str | None:
+        """The href to write for an absolute ``url`` (no fragment).
+
+        The new path for a known internal target, ``url`` itself for an external one, and
+        None for an internal target the plan does not know (which is then reported).
+        """
+        ...
+
+
+class PlanValues(Protocol):
+    """Values the map stage computes across records (``from_plan``)."""
+
+    def value(self, name: str, context: Context) -> object:
+        """The planned value ``name`` (one of ``PLAN_VALUES``) for ``context.record``.
+
+        ``context.row`` holds ``source_key`` and the columns mapped so far; in ``each:``
+        mappings ``context.item`` and ``context.position`` name the current element.
+        """
+        ...
+
+
+@dataclass
+class UnmappedValue:
+    """A value a ``static_map`` did not know, with how often and where it was seen."""
+
+    mapping: str
+    column: str
+    value: str
+    count: int = 0
+    examples: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class UnknownLink:
+    """A link in a body to an internal target the URL plan does not know."""
+
+    record_key: str
+    column: str
+    href: str
+
+
+@dataclass
+class Report:
+    """What mapping found that people must look at; filled in by processors."""
+
+    unmapped: dict[tuple[str, str, str], UnmappedValue] = field(default_factory=dict)
+    unknown_links: list[UnknownLink] = field(default_factory=list)
+    stubs: list[tuple[str, str]] = field(default_factory=list)
+
+    def add_unmapped(self, mapping: str, column: str, value: object, record_key: str) -> None:
+        """Count one occurrence of an unknown ``value`` and keep a few example keys."""
+        text = str(value)
+        entry = self.unmapped.setdefault(
+            (mapping, column, text), UnmappedValue(mapping, column, text)
+        )
+        entry.count += 1
+        if len(entry.examples) < EXAMPLES and record_key not in entry.examples:
+            entry.examples.append(record_key)
+
+
+@dataclass
+class MapContext:
+    """The services of one mapping run; all optional so tests provide only what they use.
+
+    ``lookups`` are the data files beside the mapping files, by name (see ``lookups.py``).
+    """
+
+    lookups: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    references: ReferenceResolver | None = None
+    links: LinkMapper | None = None
+    plan: PlanValues | None = None
+    report: Report = field(default_factory=Report)
+
+
+@dataclass
+class Context:
+    """What one processor call sees: the record, the row built so far and the services.
+
+    ``item`` and ``position`` are set when the mapping iterates a list (``each:``).
+    """
+
+    record: SourceRecord
+    row: dict[str, Any]
+    services: MapContext
+    mapping: str = ""
+    column: str = ""
+    item: Any = None
+    position: int | None = None
+
+    @property
+    def lookups(self) -> Mapping[str, Mapping[str, Any]]:
+        return self.services.lookups
+
+    @property
+    def report(self) -> Report:
+        return self.services.report

@@ -1,0 +1,100 @@
+"""Mappings as the engine runs them, and the entry points that load and check them.
+
+A mapping file (``mappings/<source>/<kind>.yml``) names the source system, the kinds it
+covers and one or more target blocks; each block becomes one :class:`Mapping` whose id is
+``<source folder>/<file stem>.<name>`` (the name defaults to the target table). A file
+with ``skip:`` instead of targets is a rule that skips its kinds, with that reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from transfer.errors import MappingError
+from transfer.mappers.registry import Processor
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a mapping file, with where it is."""
+
+    file: Path
+    line: int
+    key: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line} ({self.key}): {self.message}"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One processor of a chain, configured."""
+
+    name: str
+    processor: Processor
+    where: str
+
+
+@dataclass(frozen=True)
+class Chain:
+    """The processors that produce one target column (or the row's source key)."""
+
+    column: str
+    steps: tuple[Step, ...]
+    where: str
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """One target block of a mapping file, ready to run (or a skip rule)."""
+
+    id: str
+    file: Path
+    source: str
+    kinds: tuple[str, ...]
+    target: str | None
+    key: Chain | None
+    columns: tuple[Chain, ...]
+    each: str | None = None
+    skip: str | None = None
+    where: str = ""
+
+    def applies_to(self, source: str, kind: str) -> bool:
+        """Whether this mapping handles records of ``source`` and ``kind``."""
+        return source == self.source and kind in self.kinds
+
+
+def check_mappings(mappings_dir: Path) -> list[Problem]:
+    """Every problem of every mapping file under ``mappings_dir``, in file and line order.
+
+    An empty list means :func:`load_mappings` will succeed. Nothing is mapped or written.
+    """
+    from transfer.mappers.validate import validate_dir
+
+    return validate_dir(mappings_dir)[1]
+
+
+def load_mappings(mappings_dir: Path) -> list[Mapping]:
+    """All mappings under ``mappings_dir``, validated first.
+
+    Raises :class:`MappingError` listing every problem (file, line, key) when any file is
+    wrong, so that nothing runs on a half-valid set.
+    """
+    from transfer.mappers.validate import validate_dir
+
+    mappings, problems = validate_dir(mappings_dir)
+    if problems:
+        listed = "\n".join(f"  {problem}" for problem in problems)
+        raise MappingError(
+            f"{len(problems)} problem(s) in the mapping files:\n{listed}",
+            where=str(mappings_dir),
+            next_step="fix the files named above, then run `transfer mappings check`",
+        )
+    return mappings
+
+
+def mappings_for(mappings: list[Mapping], source: str, kind: str) -> list[Mapping]:
+    """The mappings (or skip rule) that apply to records of ``source`` and ``kind``."""
+    return [mapping for mapping in mappings if mapping.applies_to(source, kind)]

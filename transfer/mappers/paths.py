@@ -1,0 +1,100 @@
+"""Dotted paths into a source record: ``fields.title``, ``fields.contacts[0].email``.
+
+A path starts at one of :data:`ROOTS`; list elements are addressed by index, either as
+``[0]`` or as a ``.0`` segment. Missing keys and indexes give None, never an error.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from transfer.mappers.context import Context
+
+#: Where a path may start: record attributes, the row so far, the current ``each`` item.
+ROOTS = (
+    "source",
+    "kind",
+    "key",
+    "url",
+    "language",
+    "fetch",
+    "fields",
+    "links",
+    "assets",
+    "body_blob",
+    "row",
+    "item",
+    "position",
+)
+
+_SEGMENT = re.compile(r"[^.\[\]]+|\[\d+\]")
+
+
+def split_path(path: str) -> list[str | int]:
+    """``fields.a[2].b`` → ``["fields", "a", 2, "b"]``; digit segments become indexes."""
+    parts: list[str | int] = []
+    for segment in _SEGMENT.findall(path):
+        if segment.startswith("["):
+            parts.append(int(segment[1:-1]))
+        elif segment.isdigit():
+            parts.append(int(segment))
+        else:
+            parts.append(segment)
+    return parts
+
+
+def path_problem(path: str) -> str | None:
+    """Why ``path`` cannot be resolved on any record, or None when it is well formed."""
+    parts = split_path(path)
+    if not parts or "".join(str(part) for part in parts) == "":
+        return "an empty path"
+    if parts[0] not in ROOTS:
+        return f"path {path!r} starts at {parts[0]!r}; it must start at one of {', '.join(ROOTS)}"
+    return None
+
+
+def resolve(path: str, context: Context) -> Any:
+    """The value at ``path`` for the record of ``context``, or None when absent."""
+    parts = split_path(path)
+    if not parts:
+        return None
+    head, rest = parts[0], parts[1:]
+    record = context.record
+    current: Any
+    if head == "row":
+        current = context.row
+    elif head == "item":
+        current = context.item
+    elif head == "position":
+        current = context.position
+    elif head == "fetch":
+        current = asdict(record.fetch) if record.fetch is not None else None
+    elif head == "fields":
+        current = record.fields
+    elif isinstance(head, str) and head in ROOTS:
+        current = getattr(record, head)
+    else:
+        return None
+    for part in rest:
+        current = _step(current, part)
+        if current is None:
+            return None
+    if isinstance(current, tuple):
+        return list(current)
+    return current
+
+
+def _step(current: Any, part: str | int) -> Any:
+    if isinstance(part, int):
+        if isinstance(current, Sequence) and not isinstance(current, str):
+            return current[part] if -len(current) <= part < len(current) else None
+        if isinstance(current, Mapping):
+            return current.get(str(part))
+        return None
+    if isinstance(current, Mapping):
+        return current.get(part)
+    return None

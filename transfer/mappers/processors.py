@@ -1,0 +1,8 @@
+"""Imports every processor module so that each registers itself with the registry."""
+
+from __future__ import annotations
+
+from transfer.mappers import markup, references, text, values
+from transfer.mappers.registry import REGISTRY
+
+__all__ = ["REGISTRY", "markup", "references", "text", "values"]

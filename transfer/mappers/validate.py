@@ -1,0 +1,309 @@
+"""The validator: reads every mapping file and reports every problem, not just the first.
+
+It checks the file layout, processor names (with the nearest known name), processor keys
+(unknown, missing, wrong type, bad value), target tables and columns against the KEHA
+schema (unknown columns, required columns left out), lookup files and the mapping ids
+that ``lookup`` steps refer to.
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Table
+
+from transfer import yamlfile
+from transfer.errors import ConfigError, MappingError
+from transfer.mappers import processors  # noqa: F401 - registers the processors
+from transfer.mappers.lookups import LOOKUP_DIR, lookup_files
+from transfer.mappers.mapping import Chain, Mapping, Problem, Step
+from transfer.mappers.references import Lookup
+from transfer.mappers.registry import REGISTRY, Processor, normalise_config
+from transfer.mappers.values import StaticMap
+from transfer.schema import metadata
+
+#: YAML files in a source folder that are not mapping files.
+NOT_MAPPINGS = frozenset({"profile.yml", "personal_data.yml"})
+#: Columns the engine fills itself: the surrogate key and the provenance.
+ENGINE_COLUMNS = frozenset({"id", "source_system", "source_key"})
+TOP_KEYS = frozenset({"source", "kinds", "targets", "skip", "description"})
+TARGET_KEYS = frozenset({"target", "name", "key", "each", "columns", "description"})
+
+KeyPath = yamlfile.KeyPath
+
+
+def mapping_files(mappings_dir: Path) -> list[Path]:
+    """The mapping files under ``mappings_dir``: ``*.yml`` of the source folders, except
+    source profiles and other known non-mapping files and the lookup folders."""
+    files = []
+    for path in sorted(mappings_dir.rglob("*.yml")):
+        if path.name in NOT_MAPPINGS or LOOKUP_DIR in path.relative_to(mappings_dir).parts:
+            continue
+        files.append(path)
+    return files
+
+
+def required_columns(table: Table) -> set[str]:
+    """Columns a row must set: not nullable, without a default, not filled by the engine."""
+    return {
+        column.name
+        for column in table.columns
+        if not column.nullable
+        and column.default is None
+        and column.server_default is None
+        and column.name not in ENGINE_COLUMNS
+    }
+
+
+def suggest(name: str, known: list[str]) -> str:
+    """`` (did you mean 'x'?)`` when a known name is close, else ``""``."""
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.7)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+class _FileCheck:
+    """Checks one file, collecting problems and building its mappings."""
+
+    def __init__(self, path: Path, data: Any, located: yamlfile.Located, lookups: set[str]) -> None:
+        self.path, self.data, self.located, self.lookups = path, data, located, lookups
+        self.problems: list[Problem] = []
+        self.mappings: list[Mapping] = []
+        self.references: list[tuple[str, KeyPath]] = []
+
+    def problem(self, key_path: KeyPath, message: str) -> None:
+        self.problems.append(
+            Problem(
+                self.path,
+                self.located.line(key_path),
+                yamlfile.format_key(key_path),
+                message,
+            )
+        )
+
+    def run(self, folder: str) -> None:
+        data = self.data
+        if not isinstance(data, dict):
+            self.problem((), "a mapping file must be a YAML mapping with source, kinds, targets")
+            return
+        for key in data:
+            if key not in TOP_KEYS:
+                self.problem((key,), f"unknown key {key!r}{suggest(key, sorted(TOP_KEYS))}")
+        source = data.get("source")
+        if not isinstance(source, str):
+            self.problem(("source",), "source: must name the source system (a string)")
+        elif source != folder:
+            self.problem(("source",), f"source {source!r} differs from its folder {folder!r}")
+        kinds = data.get("kinds")
+        if not (isinstance(kinds, list) and kinds and all(isinstance(k, str) for k in kinds)):
+            self.problem(("kinds",), "kinds: must be a non-empty list of source kinds")
+            kinds = []
+        has_targets, skip = "targets" in data, data.get("skip")
+        if has_targets == ("skip" in data):
+            self.problem((), "give either targets: (what to map to) or skip: (a reason)")
+            return
+        common = {"file": self.path, "source": str(source), "kinds": tuple(kinds)}
+        if not has_targets:
+            if not isinstance(skip, str) or not skip.strip():
+                self.problem(("skip",), "skip: must be the reason, as text")
+                return
+            self.mappings.append(
+                Mapping(
+                    id=f"{folder}/{self.path.stem}",
+                    target=None,
+                    key=None,
+                    columns=(),
+                    skip=skip.strip(),
+                    where=self.located.where(("skip",)),
+                    **common,  # type: ignore[arg-type]
+                )
+            )
+            return
+        targets = data["targets"]
+        if not isinstance(targets, list) or not targets:
+            self.problem(("targets",), "targets: must be a non-empty list of target blocks")
+            return
+        for index, block in enumerate(targets):
+            self.target(folder, ("targets", index), block, common)
+
+    def target(self, folder: str, at: KeyPath, block: Any, common: dict[str, Any]) -> None:
+        if not isinstance(block, dict):
+            self.problem(at, "a target block must be a mapping with target: and columns:")
+            return
+        for key in block:
+            if key not in TARGET_KEYS:
+                self.problem((*at, key), f"unknown key {key!r}{suggest(key, sorted(TARGET_KEYS))}")
+        table_name = block.get("target")
+        table = metadata.tables.get(table_name) if isinstance(table_name, str) else None
+        if table is None:
+            known = sorted(metadata.tables)
+            hint = suggest(str(table_name), known) if isinstance(table_name, str) else ""
+            self.problem((*at, "target"), f"unknown target table {table_name!r}{hint}")
+        each = block.get("each")
+        if each is not None and not isinstance(each, str):
+            self.problem((*at, "each"), "each: must be a path to a list (see get)")
+            each = None
+        raw_key = block.get("key", "key")
+        raw_key = [{"get": raw_key}] if isinstance(raw_key, str) else raw_key
+        key_chain = self.chain("source_key", (*at, "key"), raw_key)
+        columns = block.get("columns")
+        chains: list[Chain] = []
+        if not isinstance(columns, dict) or not columns:
+            self.problem((*at, "columns"), "columns: must map target columns to chains")
+            columns = {}
+        for column, raw in columns.items():
+            where = (*at, "columns", column)
+            if table is not None and column in ENGINE_COLUMNS:
+                self.problem(where, f"{column} is set by the engine (from key:); leave it out")
+            elif table is not None and column not in table.columns:
+                known = [c.name for c in table.columns if c.name not in ENGINE_COLUMNS]
+                self.problem(
+                    where, f"unknown column {column!r} of {table.name}{suggest(column, known)}"
+                )
+            chain = self.chain(column, where, raw)
+            if chain is not None:
+                chains.append(chain)
+        if table is not None:
+            for column in sorted(required_columns(table) - set(columns)):
+                self.problem(
+                    (*at, "columns"), f"required column {column!r} of {table.name} is missing"
+                )
+        name = block.get("name", table_name)
+        self.mappings.append(
+            Mapping(
+                id=f"{folder}/{self.path.stem}.{name}",
+                target=table.name if table is not None else None,
+                key=key_chain,
+                columns=tuple(chains),
+                each=each,
+                where=self.located.where(at),
+                **common,
+            )
+        )
+
+    def chain(self, column: str, at: KeyPath, raw: Any) -> Chain | None:
+        if isinstance(raw, dict | str):
+            raw = [raw]
+        if not isinstance(raw, list) or not raw:
+            self.problem(at, "a chain must be a list of processor steps, like `- get: key`")
+            return None
+        steps = [self.step((*at, index), item) for index, item in enumerate(raw)]
+        found = tuple(step for step in steps if step is not None)
+        return Chain(column, found, self.located.where(at)) if len(found) == len(steps) else None
+
+    def step(self, at: KeyPath, item: Any) -> Step | None:
+        if isinstance(item, str):
+            item = {item: None}
+        if not isinstance(item, dict) or len(item) != 1:
+            self.problem(at, "a step must be one `processor: configuration` pair")
+            return None
+        ((name, raw),) = item.items()
+        cls = REGISTRY.get(name)
+        if cls is None:
+            self.problem(
+                (*at, name), f"unknown processor {name!r}{suggest(name, sorted(REGISTRY))}"
+            )
+            return None
+        config = normalise_config(cls, raw)
+        if config is None:
+            self.problem((*at, name), f"{name} takes a mapping of keys, not {raw!r}")
+            return None
+        declared = {key.name: key for key in cls.keys}
+        ok = True
+        for key, value in config.items():
+            spec = declared.get(key)
+            if spec is None:
+                hint = suggest(key, sorted(declared)) or f" (keys: {', '.join(declared) or 'none'})"
+                self.problem((*at, name, key), f"unknown key {key!r} of {name}{hint}")
+                ok = False
+            elif not spec.accepts(value):
+                wanted = spec.type_name()
+                if spec.choices:
+                    wanted = "one of " + ", ".join(str(choice) for choice in spec.choices)
+                self.problem((*at, name, key), f"{name}.{key} must be {wanted}, not {value!r}")
+                ok = False
+        for spec in cls.keys:
+            if spec.required and spec.name not in config:
+                self.problem((*at, name), f"{name} needs the key {spec.name!r}")
+                ok = False
+        if not ok:
+            return None
+        for bad_key, message in cls.check(config):
+            self.problem((*at, name, *((bad_key,) if bad_key else ())), f"{name}: {message}")
+            ok = False
+        if cls is StaticMap and "map_file" in config and config["map_file"] not in self.lookups:
+            known = sorted(self.lookups)
+            hint = suggest(config["map_file"], known) or f" (known: {', '.join(known) or 'none'})"
+            self.problem(
+                (*at, name, "map_file"), f"unknown lookup file {config['map_file']!r}{hint}"
+            )
+            ok = False
+        if cls is Lookup:
+            migrations = config["migration"]
+            for migration in [migrations] if isinstance(migrations, str) else migrations:
+                self.references.append((migration, (*at, name, "migration")))
+        return Step(name, cls(config), self.located.where(at)) if ok else None
+
+
+def validate_dir(mappings_dir: Path) -> tuple[list[Mapping], list[Problem]]:
+    """The mappings under ``mappings_dir`` and every problem found in them."""
+    lookups = set(lookup_files(mappings_dir))
+    mappings: list[Mapping] = []
+    problems: list[Problem] = []
+    checks: list[_FileCheck] = []
+    if not mappings_dir.is_dir():
+        return [], [Problem(mappings_dir, 1, "(top)", "the mappings folder does not exist")]
+    for path in mapping_files(mappings_dir):
+        try:
+            data, located = yamlfile.load(path)
+        except ConfigError as exc:
+            line = int(exc.where.rsplit(":", 1)[-1]) if exc.where.count(":") else 1
+            problems.append(Problem(path, line, "(top)", exc.what))
+            continue
+        check = _FileCheck(path, data, located, lookups)
+        parts = path.relative_to(mappings_dir).parts
+        check.run(parts[0] if len(parts) > 1 else mappings_dir.resolve().name)
+        checks.append(check)
+        mappings.extend(check.mappings)
+    ids = sorted(mapping.id for mapping in mappings if mapping.target is not None)
+    claimed: dict[tuple[str, str, str | None], Path] = {}
+    for check in checks:
+        for migration, at in check.references:
+            if migration not in ids:
+                check.problem(at, f"unknown migration {migration!r}{suggest(migration, ids)}")
+        for mapping in check.mappings:
+            for kind in mapping.kinds:
+                slot = (mapping.source, kind, mapping.target)
+                if slot in claimed and claimed[slot] != mapping.file:
+                    check.problem(
+                        ("kinds",), f"{kind} → {mapping.target} is also mapped in {claimed[slot]}"
+                    )
+                claimed.setdefault(slot, mapping.file)
+        problems.extend(check.problems)
+    problems.sort(key=lambda problem: (str(problem.file), problem.line))
+    return mappings, problems
+
+
+def build_step(name: str, config: object = None) -> Processor:
+    """One configured processor, checked as a mapping file would check it.
+
+    For tests and Python callers: raises :class:`MappingError` listing every problem.
+    """
+    check = _FileCheck(Path("<python>"), None, yamlfile.Located(Path("<python>")), set())
+    check.lookups = _AnyName()
+    step = check.step((), {name: config})
+    if step is None:
+        raise MappingError(
+            "; ".join(f"{problem.key}: {problem.message}" for problem in check.problems),
+            where=f"processor {name}",
+            next_step="see mappings/README.md for its keys",
+        )
+    return step.processor
+
+
+class _AnyName(set[str]):
+    """Lookup names are not checked outside a mappings folder."""
+
+    def __contains__(self, name: object) -> bool:
+        return True
