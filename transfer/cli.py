@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -503,18 +505,29 @@ def rehearse(state: CliState, seed: int, scale: float, epoch: int) -> None:
 
     settings = state.settings()
     with Run("rehearse", settings.logs_dir) as run:
-        with ui.live_counter("crawling the sandbox", _crawl_line) as update:
-            outcome = run_rehearsal(
-                settings,
-                _sandbox_settings(seed, scale, epoch, ""),
-                run,
-                report=ui.status_line,
-                crawl_progress=update,
-            )
+        outcome = run_rehearsal(
+            settings,
+            _sandbox_settings(seed, scale, epoch, ""),
+            run,
+            report=ui.status_line,
+            progress=_stage_progress,
+        )
         for line in outcome.summary():
             ui.say(line)
         ui.say(f"run {run.run_id}: artefacts in {run.dir}")
         outcome.raise_for_failure()
+
+
+#: The progress line of each pipeline stage: title and how its stats read.
+STAGE_LINES: dict[str, tuple[str, Callable[[Any], str]]] = {
+    "crawl": ("crawling the online service", _crawl_line),
+    "export": ("exporting the Partnership platform", _export_line),
+}
+
+
+def _stage_progress(stage: str) -> AbstractContextManager[Callable[[Any], None]]:
+    title, describe = STAGE_LINES[stage]
+    return ui.live_counter(title, describe)
 
 
 def main() -> None:

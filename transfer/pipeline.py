@@ -2,25 +2,35 @@
 
 ``rehearse`` is the dry run that ``make demo`` performs: it serves the sandbox on loopback,
 points both sources at it, and runs each stage that exists so far, in order, recording
-every step in the run's event log.
+every step in the run's event log. How progress is shown is the caller's business: it
+passes a ``Progress`` that opens a display per stage and yields the stage's callback.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from transfer import doctor
 from transfer.config import Settings
 from transfer.errors import DoctorFailed, ExtractionError
-from transfer.extractors.online_service import CrawlResult, CrawlStats, extract_online_service
+from transfer.extractors.online_service import CrawlResult, extract_online_service
+from transfer.extractors.partnership import ExportResult, extract_partnership
 from transfer.redaction import Secret, register_secret
 from transfer.runs import Run
 from transfer.sandbox import RunningSandbox, SandboxSettings, serve_sandbox
 
 Reporter = Callable[[str, str, str], None]
+#: Opens the progress display of a stage ("crawl", "export", ...) and yields its callback.
+Progress = Callable[[str], AbstractContextManager[Callable[[Any], None]]]
+
+
+@contextmanager
+def no_progress(stage: str) -> Iterator[Callable[[Any], None]]:
+    yield lambda stats: None
 
 
 @dataclass
@@ -30,6 +40,7 @@ class Outcome:
     checks: list[doctor.Check] = field(default_factory=list)
     truth_counts: dict[str, dict[str, Any]] = field(default_factory=dict)
     crawl: CrawlResult | None = None
+    export: ExportResult | None = None
 
     @property
     def failed(self) -> list[doctor.Check]:
@@ -43,6 +54,16 @@ class Outcome:
         if self.crawl is not None:
             shown = ", ".join(f"{k} {v}" for k, v in self.crawl.summary.as_dict().items())
             lines.append(f"online service crawl: {shown}")
+        if self.export is not None:
+            shown = ", ".join(
+                f"{kind} {counts['exported']}" for kind, counts in self.export.collections.items()
+            )
+            lines.append(f"partnership export: {shown}")
+            if self.export.failed_files:
+                lines.append(
+                    f"partnership export: {len(self.export.failed_files)} file(s) missing at "
+                    "the source, reported in export-summary.json"
+                )
         return lines
 
     def raise_for_failure(self) -> None:
@@ -50,6 +71,14 @@ class Outcome:
             raise ExtractionError(
                 f"rehearsal crawl: {len(self.crawl.failures)} URL(s) failed permanently",
                 next_step="see crawl-summary.json in the run folder",
+            )
+        # Files missing at the source are the source's state, reported, not a failed run;
+        # a collection that could not be exported is.
+        if self.export is not None and self.export.failed_collections:
+            names = ", ".join(str(f["url"]) for f in self.export.failed_collections)
+            raise ExtractionError(
+                f"rehearsal export: collections failed: {names}",
+                next_step="see export-summary.json in the run folder",
             )
         if self.failed:
             raise DoctorFailed(
@@ -94,10 +123,11 @@ def rehearse(
     sandbox: SandboxSettings,
     run: Run,
     report: Reporter,
-    crawl_progress: Callable[[CrawlStats], None] | None = None,
+    progress: Progress = no_progress,
 ) -> Outcome:
     """Run every existing stage against a freshly served sandbox, in order: environment
-    checks, then the online-service crawl. Stops after the checks when one fails."""
+    checks, the online-service crawl, the Partnership export. Stops after the checks when
+    one fails, and after a stage that failed as a whole."""
     outcome = Outcome()
     with serve_sandbox(sandbox) as running:
         run.events.emit(
@@ -129,5 +159,8 @@ def rehearse(
         run.events.emit("sandbox", "truth", counts=outcome.truth_counts)
         if outcome.failed:
             return outcome
-        outcome.crawl = extract_online_service(settings, run, progress=crawl_progress)
+        with progress("crawl") as update:
+            outcome.crawl = extract_online_service(settings, run, progress=update)
+        with progress("export") as update:
+            outcome.export = extract_partnership(settings, run, progress=update)
     return outcome
