@@ -10,6 +10,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import CheckConstraint, Engine, inspect, select, text
 
 from transfer.errors import LoadError
+from transfer.loaders.bookkeeping import bookkeeping_metadata
 from transfer.schema import metadata
 from transfer.schema.content import CONTENT_KINDS, ContentKind
 from transfer.schema.versioning import (
@@ -28,7 +29,7 @@ def schema_differences(engine: Engine) -> list[Any]:
         context = MigrationContext.configure(
             connection, opts={"include_name": include_name, "compare_type": True}
         )
-        return list(compare_metadata(context, metadata))
+        return list(compare_metadata(context, [metadata, bookkeeping_metadata]))  # type: ignore[arg-type]
 
 
 def test_upgrade_creates_exactly_the_models_schema(engine: Engine) -> None:
@@ -37,7 +38,11 @@ def test_upgrade_creates_exactly_the_models_schema(engine: Engine) -> None:
     assert schema_differences(engine) == []
     assert current_revision(engine) == head_revision()
     assert check_current(engine) == head_revision()
-    assert set(inspect(engine).get_table_names()) == {*metadata.tables, VERSION_TABLE}
+    assert set(inspect(engine).get_table_names()) == {
+        *metadata.tables,
+        *bookkeeping_metadata.tables,
+        VERSION_TABLE,
+    }
 
 
 def test_check_constraints_and_server_defaults_are_created(keha: Engine) -> None:

@@ -24,6 +24,7 @@ from sqlalchemy.exc import DBAPIError
 
 from transfer.database import describe_failure, display_url
 from transfer.errors import LoadError
+from transfer.loaders.bookkeeping import bookkeeping_metadata
 from transfer.schema import metadata
 
 if TYPE_CHECKING:
@@ -47,10 +48,10 @@ def alembic_config(connection: Connection | None = None) -> Config:
 def include_name(
     name: str | None, type_: NameFilterType, parent_names: NameFilterParentNames
 ) -> bool:
-    """Compare only the KEHA tables: other tables in the same database (the migration
-    bookkeeping, a DBA's own) are not ours to create or drop."""
+    """Compare only the KEHA tables and the load bookkeeping: other tables in the same
+    database (a DBA's own) are not ours to create or drop."""
     if type_ == "table":
-        return name in metadata.tables
+        return name in metadata.tables or name in bookkeeping_metadata.tables
     return True
 
 

@@ -11,13 +11,14 @@ from typing import Any
 
 from alembic import context
 
+from transfer.loaders.bookkeeping import bookkeeping_metadata
 from transfer.schema import metadata
 from transfer.schema.versioning import include_name
 
 
 def run_migrations(**where: Any) -> None:
     context.configure(
-        target_metadata=metadata,
+        target_metadata=[metadata, bookkeeping_metadata],
         include_name=include_name,
         # Later migrations that alter columns must rebuild tables on SQLite.
         render_as_batch=True,
