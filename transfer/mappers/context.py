@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from transfer.mappers.mapped_store import Ref
 from transfer.records import SourceRecord
 
 #: How many example record keys the report keeps per unmapped value.
@@ -22,11 +23,14 @@ EXAMPLES = 5
 class ReferenceResolver(Protocol):
     """The target ids of other migrations' rows: the id map, provided by the loader."""
 
-    def resolve(self, migration: str, source_key: str) -> int | None:
-        """The target id the row of ``source_key`` in ``migration`` got, or None if not yet."""
+    def resolve(self, migration: str, source_key: str) -> Ref | int | None:
+        """The row of ``source_key`` in ``migration``, or None if there is none (yet).
+
+        The map stage answers with a :class:`Ref` (the loader turns it into the row's id).
+        """
         ...
 
-    def stub(self, migration: str, source_key: str) -> int:
+    def stub(self, migration: str, source_key: str) -> Ref | int:
         """Create (or find) a stub row for a forward reference and return its target id.
 
         The stub is filled in when ``migration`` later maps ``source_key``.

@@ -25,7 +25,7 @@ from transfer.mappers.values import StaticMap
 from transfer.schema import metadata
 
 #: YAML files in a source folder that are not mapping files.
-NOT_MAPPINGS = frozenset({"profile.yml", "personal_data.yml"})
+NOT_MAPPINGS = frozenset({"profile.yml", "personal_data.yml", "url_plan.yml"})
 #: Columns the engine fills itself: the surrogate key and the provenance.
 ENGINE_COLUMNS = frozenset({"id", "source_system", "source_key"})
 TOP_KEYS = frozenset({"source", "kinds", "targets", "skip", "description"})

@@ -1,0 +1,309 @@
+"""The map stage: staging stores → KEHA rows in ``<workspace>/mapped/mapped.sqlite``.
+
+:func:`map_sources` checks the mapping files and URL plans first (a problem stops it before
+anything is read or written), plans across records (translation groups, new paths,
+redirects), then maps every live record of every staging store that exists, in batches of
+records per transaction. A killed run resumes its pass and ends exactly as an uninterrupted
+one; records gone from staging are removed when a pass completes. Partnership records pass
+through the personal-data policy of the target environment first. Run artefacts are
+written by :mod:`transfer.mappers.reports`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from transfer.config import Settings
+from transfer.errors import MappingError
+from transfer.extractors.online_service.profile import load_profile
+from transfer.extractors.partnership.privacy import (
+    apply_policy,
+    excluded_members,
+    is_excluded,
+    load_policy,
+    salt_for,
+)
+from transfer.extractors.staging import StagingStore
+from transfer.mappers.context import MapContext
+from transfer.mappers.lookups import load_lookups
+from transfer.mappers.mapped_store import MappedRecord, MappedStore
+from transfer.mappers.mapping import Mapping, Problem, check_mappings, load_mappings, mappings_for
+from transfer.mappers.plan import SourcePlan, StagePlan, collect, plan_source, spec_path
+from transfer.mappers.redirects import Hosts
+from transfer.mappers.reports import write_artefacts, write_failed
+from transfer.mappers.rows import map_one, provenance_unique
+from transfer.mappers.url_plan import check_spec
+from transfer.records import SourceRecord
+from transfer.runs import Run
+
+#: Sources in mapping order, each with its staging file name.
+SOURCES = ("online_service", "partnership", "partnership_public")
+BATCH = 200
+
+
+@dataclass
+class MapProgress:
+    """Counts while mapping, for a live display."""
+
+    done: int = 0
+    total: int = 0
+    mapped: int = 0
+    skipped: int = 0
+    failed: int = 0
+    resumed: int = 0
+
+
+@dataclass
+class MapResult:
+    """What a map run did. ``counts`` covers the whole store after the pass."""
+
+    pass_id: int
+    resumed: bool
+    stopped: bool
+    counts: dict[tuple[str, str, str], int]
+    removed: int
+    progress: MapProgress
+    summary: dict[str, Any] = field(default_factory=dict)
+    artefacts: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def failed(self) -> int:
+        return sum(n for (_, _, status), n in self.counts.items() if status == "failed")
+
+    def raise_for_failures(self) -> None:
+        """Raise :class:`MappingError` (exit 5) when records failed to map."""
+        if self.failed:
+            raise MappingError(
+                f"{self.failed} record(s) failed to map",
+                where=str(self.artefacts.get("failed", "")),
+                next_step="read the messages there, fix the mappings or the records, "
+                "and run `transfer map` again",
+            )
+
+
+def mapped_path(settings: Settings) -> Path:
+    return settings.workspace / "mapped" / "mapped.sqlite"
+
+
+def staging_file(settings: Settings, source: str) -> Path:
+    return settings.workspace / "staging" / f"{source}.sqlite"
+
+
+def check_mapping_files(mappings_dir: Path) -> tuple[int, list[Problem]]:
+    """How many mapping and URL-plan files there are, and every problem in them."""
+    from transfer.mappers.validate import mapping_files
+
+    problems = check_mappings(mappings_dir)
+    files = len(mapping_files(mappings_dir)) if mappings_dir.is_dir() else 0
+    for source in SOURCES:
+        path = spec_path(mappings_dir, source)
+        if path.is_file():
+            files += 1
+            problems += check_spec(path)[1]
+    return files, sorted(problems, key=lambda p: (str(p.file), p.line))
+
+
+def _load_all(mappings_dir: Path) -> list[Mapping]:
+    mappings = load_mappings(mappings_dir)
+    _, problems = check_mapping_files(mappings_dir)
+    if problems:
+        listed = "\n".join(f"  {problem}" for problem in problems)
+        raise MappingError(
+            f"{len(problems)} problem(s) in the mapping files:\n{listed}",
+            where=str(mappings_dir),
+            next_step="fix the files named above, then run `transfer mappings check`",
+        )
+    return mappings
+
+
+def map_sources(
+    settings: Settings,
+    run: Run,
+    *,
+    progress: Callable[[MapProgress], None] | None = None,
+    stop: Callable[[], bool] | None = None,
+) -> MapResult:
+    """Map every live staged record into the mapped store (see the module docstring).
+
+    Raises :class:`MappingError` naming file, line and key when a mapping file or URL plan
+    is wrong (nothing is written then). Records that fail are stored as ``failed`` with
+    the message and counted; :meth:`MapResult.raise_for_failures` turns them into exit 5.
+    """
+    mappings = _load_all(settings.mappings_dir)
+    stores = {
+        source: StagingStore(staging_file(settings, source))
+        for source in SOURCES
+        if staging_file(settings, source).is_file()
+    }
+    if not stores:
+        raise MappingError(
+            "nothing to map: no staging store exists",
+            where=str(settings.workspace / "staging"),
+            next_step="run `transfer extract online-service` or `transfer extract partnership`",
+        )
+    try:
+        plan = _plan(settings, stores, mappings)
+        context = MapContext(
+            lookups=load_lookups(settings.mappings_dir),
+            references=plan,
+            links=plan.links,
+            plan=plan,
+        )
+        run.events.emit(
+            "map", "planned", groups={s: len(p.groups.members()) for s, p in plan.sources.items()}
+        )
+        with MappedStore(mapped_path(settings)) as out:
+            result = _run_pass(settings, run, stores, mappings, context, plan, out, progress, stop)
+            write_failed(run.artefact("failed-records.json"), out)
+    finally:
+        for store in stores.values():
+            store.close()
+    result.summary, result.artefacts = write_artefacts(run, result, context.report, plan)
+    run.events.emit("map", "finished", **{k: v for k, v in result.summary.items() if k != "kinds"})
+    return result
+
+
+def _plan(
+    settings: Settings, stores: dict[str, StagingStore], mappings: list[Mapping]
+) -> StagePlan:
+    sources: dict[str, SourcePlan] = {}
+    profile = settings.mappings_dir / "online_service" / "profile.yml"
+    rules = load_profile(profile).urls if profile.is_file() else None
+    for source in ("online_service", "partnership_public"):
+        if source not in stores:
+            continue
+        inputs = collect(source, stores[source].records(), mappings)
+        hosts = None
+        if source == "online_service" and rules is not None:
+            inputs.aliases = {a: (t, r) for a, (t, r, _) in stores[source].aliases().items()}
+            hosts = Hosts(
+                rules.canonical_host,
+                tuple(sorted(rules.host_aliases)),
+                tuple(sorted(rules.legacy_hosts)),
+            )
+        source_rules = rules if source == "online_service" else None
+        sources[source] = plan_source(
+            inputs, spec_path(settings.mappings_dir, source), source_rules, hosts
+        )
+    migrations = {m.id: (m.source, m.target) for m in mappings if m.target is not None}
+    live = {source: set(store.live_keys()) for source, store in stores.items()}
+    return StagePlan(sources, migrations, live)
+
+
+def _records(
+    settings: Settings, stores: dict[str, StagingStore]
+) -> Iterator[tuple[SourceRecord, str | None]]:
+    """Every live record, policy applied to partnership records; with a skip reason for
+    members the policy leaves out."""
+    for source in SOURCES:
+        store = stores.get(source)
+        if store is None:
+            continue
+        if source != "partnership":
+            for record in store.records():
+                yield record, None
+            continue
+        policy = load_policy(settings.mappings_dir / "partnership" / "personal_data.yml")
+        environment = settings.target.environment
+        salt = salt_for(policy, environment)
+        excluded = excluded_members(store.records(kinds=["member"]), policy)
+        for record in store.records():
+            reason = (
+                "inactive member left out by the personal-data policy"
+                if is_excluded(record, excluded)
+                else None
+            )
+            yield apply_policy(record, policy, environment, salt=salt), reason
+
+
+def _run_pass(
+    settings: Settings,
+    run: Run,
+    stores: dict[str, StagingStore],
+    mappings: list[Mapping],
+    context: MapContext,
+    plan: StagePlan,
+    out: MappedStore,
+    progress: Callable[[MapProgress], None] | None,
+    stop: Callable[[], bool] | None,
+) -> MapResult:
+    pass_id, resumed = out.begin_pass(run.run_id)
+    done = out.written_in(pass_id) if resumed else set()
+    claimed: set[tuple[str, str, str]] = set()
+    for previous in out.records() if resumed else ():
+        if (previous.source_system, previous.record_key) in done:
+            claimed.update(_shared_keys(previous))
+    state = MapProgress(total=sum(s.count() for s in stores.values()), resumed=len(done))
+    batch: list[MappedRecord] = []
+    stopped = False
+
+    def flush() -> None:
+        with out.transaction():
+            for item in batch:
+                out.put(item, pass_id)
+        batch.clear()
+        if progress is not None:
+            progress(state)
+
+    for record, excluded in _records(settings, stores):
+        if (record.source, record.key) in done:
+            state.done += 1
+            continue
+        if excluded is not None:
+            mapped = MappedRecord(
+                record.source,
+                record.key,
+                record.kind,
+                "skipped",
+                reason=excluded,
+                source_hash=record.record_hash,
+            )
+        else:
+            mapped = map_one(
+                record, mappings_for(mappings, record.source, record.kind), context, plan
+            )
+        mapped = _claim(mapped, claimed)
+        setattr(state, mapped.status, getattr(state, mapped.status) + 1)
+        state.done += 1
+        batch.append(mapped)
+        if len(batch) >= BATCH:
+            flush()
+            if stop is not None and stop():
+                stopped = True
+                break
+    if batch:
+        flush()
+    removed = out.end_pass(pass_id, complete=not stopped)
+    return MapResult(pass_id, resumed, stopped, out.counts(), removed, state)
+
+
+def _shared_keys(record: MappedRecord) -> set[tuple[str, str, str]]:
+    return {
+        (row.table, str(row.values.get("source_system")), str(row.values.get("source_key")))
+        for row in record.rows
+        if row.values.get("source_key") != record.record_key and provenance_unique(row.table)
+    }
+
+
+def _claim(record: MappedRecord, claimed: set[tuple[str, str, str]]) -> MappedRecord:
+    """A row keyed apart from its record (a contact person named on many pages) belongs to
+    the first record, in mapping order, that produced it; later records leave it out."""
+    keys = _shared_keys(record)
+    if not keys & claimed:
+        claimed.update(keys)
+        return record
+    rows = tuple(
+        row
+        for row in record.rows
+        if (row.table, str(row.values.get("source_system")), str(row.values.get("source_key")))
+        not in claimed
+        or row.values.get("source_key") == record.record_key
+    )
+    claimed.update(keys)
+    return MappedRecord(
+        record.source_system, record.record_key, record.kind, record.status, rows,
+        record.reason, record.mapping, record.source_hash,
+    )  # fmt: skip
