@@ -18,7 +18,14 @@ import click
 
 from transfer import __version__, doctor, ui
 from transfer.config import Settings, load_settings
-from transfer.errors import EXIT_CODES, ConfigError, ExtractionError, Interrupted, TransferError
+from transfer.errors import (
+    EXIT_CODES,
+    ConfigError,
+    ExtractionError,
+    Interrupted,
+    MappingError,
+    TransferError,
+)
 from transfer.redaction import redact
 from transfer.runs import Run
 
@@ -381,6 +388,81 @@ def extract_partnership_command(state: CliState, page_size: int, fetch_base: str
                 where=str(run.dir / "export-summary.json"),
                 next_step="run the same command again to retry them",
             )
+
+
+def _map_line(progress: Any) -> str:
+    return (
+        f"{progress.done}/{progress.total} records: {progress.mapped} mapped, "
+        f"{progress.skipped} skipped, {progress.failed} failed"
+    )
+
+
+@cli.command("map")
+@pass_state
+def map_command(state: CliState) -> None:
+    """Map every staged record to KEHA rows in <workspace>/mapped/mapped.sqlite.
+
+    Checks the mapping files first (nothing runs while one is wrong), groups translations,
+    plans new paths and redirects, and writes the reports (unmapped values with a CSV
+    template, unknown links, translation issues) to the run folder. Resumes after a crash
+    or Ctrl-C. Exits 5 when records failed to map (listed in failed-records.json).
+    """
+    from transfer.mappers.stage import map_sources
+
+    settings = state.settings()
+    with Run("map", settings.logs_dir) as run:
+        with ui.live_counter("mapping", _map_line) as update:
+            result = map_sources(settings, run, progress=update)
+        ui.table(
+            "Map summary",
+            ("source", "kind", "mapped", "skipped", "failed"),
+            [
+                [source, kind, *(str(result.counts.get((source, kind, s), 0)) for s in statuses)]
+                for source, kind in sorted({(s, k) for s, k, _ in result.counts})
+                for statuses in [("mapped", "skipped", "failed")]
+            ],
+        )
+        summary = result.summary
+        ui.say(
+            f"translation groups {summary['translation_groups']}, redirects "
+            f"{summary['redirects']}, translation issues {summary['translation_issues']}, "
+            f"unmapped values {summary['unmapped_values']}, unknown links "
+            f"{summary['unknown_links']}, removed {result.removed}"
+        )
+        ui.say(f"run {run.run_id}: reports in {run.dir}")
+        if result.stopped:
+            raise Interrupted(
+                "map stopped; what was mapped is kept",
+                next_step="run the same command again to continue",
+            )
+        result.raise_for_failures()
+
+
+@cli.group()
+def mappings() -> None:
+    """Mapping files (mappings/): check them before anything runs."""
+
+
+@mappings.command("check")
+@pass_state
+def mappings_check(state: CliState) -> None:
+    """Check every mapping file and URL plan; print each problem as file:line (key): message.
+
+    Exits 5 when there is any problem.
+    """
+    from transfer.mappers.stage import check_mapping_files
+
+    settings = state.settings()
+    files, problems = check_mapping_files(settings.mappings_dir)
+    for problem in problems:
+        ui.say(str(problem), style="red")
+    if problems:
+        raise MappingError(
+            f"{len(problems)} problem(s) in the mapping files",
+            where=str(settings.mappings_dir),
+            next_step="fix the lines named above and run `transfer mappings check` again",
+        )
+    ui.say(f"{files} mapping files checked: no problems")
 
 
 @cli.group()
