@@ -1,0 +1,58 @@
+"""Loading mapped records: first load, unchanged re-load, delta, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, func, select
+
+from tests.loaders.helpers import prepare, run_load
+from transfer.loaders.bookkeeping import id_map, journal
+from transfer.loaders.dump import canonical_dump
+from transfer.loaders.options import LoadOptions
+from transfer.schema.content import ContentTranslation
+
+SCALE = 0.02
+
+
+def _count(engine: Engine, table: object) -> int:
+    with engine.connect() as connection:
+        return int(connection.execute(select(func.count()).select_from(table)).scalar_one())  # type: ignore[arg-type]
+
+
+def test_first_load_writes_every_record(target: Engine, options: LoadOptions) -> None:
+    prepare(options, SCALE)
+    result = run_load(target, options)
+    actions = dict(result.stats.actions)
+    assert actions.get("failed", 0) == 0, result.stats.failures[:3]
+    assert set(actions) == {"create"}
+    assert actions["create"] == _count(target, id_map)
+    dump = canonical_dump(target)
+    assert len(dump["content_translations"]) > len(dump["content_items"]) > 0
+    assert all(len(dump[name]) > 0 for name in ("faq_entries", "translation_assets", "redirects"))
+
+
+def test_unchanged_reload_writes_nothing(target: Engine, options: LoadOptions) -> None:
+    prepare(options, SCALE)
+    first = run_load(target, options)
+    before = canonical_dump(target)
+    journal_rows = _count(target, journal)
+    again = run_load(target, options)
+    assert dict(again.stats.actions) == {"unchanged": first.stats.actions["create"]}
+    assert _count(target, journal) == journal_rows
+    assert canonical_dump(target) == before
+
+
+def test_delta_updates_adds_and_unpublishes(target: Engine, options: LoadOptions) -> None:
+    prepare(options, SCALE)
+    run_load(target, options)
+    prepare(options, SCALE, epoch=1)
+    result = run_load(target, options)
+    actions = result.stats.actions
+    assert actions["update"] > 0 and actions["create"] > 0 and actions["unpublish"] > 0
+    assert actions["skip"] == 1 and actions["failed"] == 1
+    with target.connect() as connection:
+        states = dict(
+            connection.execute(
+                select(ContentTranslation.state, func.count()).group_by(ContentTranslation.state)
+            ).all()
+        )
+    assert states["unpublished"] > 0

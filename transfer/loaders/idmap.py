@@ -1,0 +1,139 @@
+"""The id map: per source record, its rows in the target, status and the rows' hash."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, select, tuple_
+from sqlalchemy.dialects import postgresql, sqlite
+
+from transfer.loaders.bookkeeping import LIVE_STATUSES, id_map
+
+Key = tuple[str, str]
+TargetIds = tuple[tuple[str, int], ...]
+_CHUNK = 400
+
+
+@dataclass(frozen=True)
+class IdMapEntry:
+    """What the target holds for one source record."""
+
+    source_system: str
+    record_key: str
+    kind: str
+    status: str
+    rows_hash: str | None
+    target_ids: TargetIds
+    reason: str | None = None
+    mapping: str | None = None
+    source_hash: str | None = None
+    run_id: str = ""
+    changed_at: datetime | None = None
+
+    @property
+    def key(self) -> Key:
+        return (self.source_system, self.record_key)
+
+    @property
+    def live(self) -> bool:
+        """The record's rows are in the target and published (a removal would touch them)."""
+        return bool(self.target_ids) and self.status not in ("unpublished", "deleted")
+
+    @property
+    def current(self) -> bool:
+        return self.status in LIVE_STATUSES
+
+    def as_row(self, run_id: str, now: datetime) -> dict[str, Any]:
+        return {
+            "source_system": self.source_system,
+            "record_key": self.record_key,
+            "kind": self.kind,
+            "mapping": self.mapping,
+            "status": self.status,
+            "rows_hash": self.rows_hash,
+            "source_hash": self.source_hash,
+            "target_ids": json.dumps([list(pair) for pair in self.target_ids]),
+            "reason": self.reason,
+            "run_id": run_id,
+            "changed_at": now,
+        }
+
+
+def snapshot(entry: IdMapEntry | None) -> dict[str, Any] | None:
+    """The stored row of an entry read from the id map (for the rollback journal)."""
+    if entry is None:
+        return None
+    return entry.as_row(entry.run_id, entry.changed_at or datetime.now(UTC))
+
+
+def entry_from_row(row: Any) -> IdMapEntry:
+    return IdMapEntry(
+        source_system=row.source_system,
+        record_key=row.record_key,
+        kind=row.kind,
+        status=row.status,
+        rows_hash=row.rows_hash,
+        target_ids=tuple((str(t), int(i)) for t, i in json.loads(row.target_ids)),
+        reason=row.reason,
+        mapping=row.mapping,
+        source_hash=row.source_hash,
+        run_id=row.run_id,
+        changed_at=row.changed_at,
+    )
+
+
+def lookup(connection: Connection, keys: Iterable[Key]) -> dict[Key, IdMapEntry]:
+    """The id-map entries of ``keys`` (records never seen have none)."""
+    wanted = sorted(set(keys))
+    found: dict[Key, IdMapEntry] = {}
+    pair = tuple_(id_map.c.source_system, id_map.c.record_key)
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        for row in connection.execute(select(id_map).where(pair.in_(chunk))):
+            entry = entry_from_row(row)
+            found[entry.key] = entry
+    return found
+
+
+def live_pages(engine: Engine, size: int) -> Iterator[list[IdMapEntry]]:
+    """Entries whose rows are live in the target, in key order, ``size`` at a time (each
+    page read in its own short transaction)."""
+    after: Key = ("", "")
+    pair = tuple_(id_map.c.source_system, id_map.c.record_key)
+    while True:
+        with engine.connect() as connection:
+            rows = connection.execute(
+                select(id_map)
+                .where(pair > tuple_(*after), id_map.c.status.not_in(("unpublished", "deleted")))
+                .order_by(id_map.c.source_system, id_map.c.record_key)
+                .limit(size)
+            ).all()
+        if not rows:
+            return
+        page = [entry_from_row(row) for row in rows]
+        after = page[-1].key
+        yield [entry for entry in page if entry.live]
+
+
+def save(connection: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert or replace id-map entries (rows from :meth:`IdMapEntry.as_row`)."""
+    if not rows:
+        return
+    dialect = sqlite if connection.dialect.name == "sqlite" else postgresql
+    statement = dialect.insert(id_map)
+    keys = ("source_system", "record_key")
+    statement = statement.on_conflict_do_update(
+        index_elements=list(keys),
+        set_={name: statement.excluded[name] for name in rows[0] if name not in keys},
+    )
+    connection.execute(statement, list(rows))
+
+
+def forget(connection: Connection, key: Key) -> None:
+    connection.execute(
+        id_map.delete().where(id_map.c.source_system == key[0], id_map.c.record_key == key[1])
+    )

@@ -1,0 +1,36 @@
+"""What a load needs from the settings, read in one place so tests can build it directly."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from transfer.config import Settings
+
+MAPPED_STORE = Path("mapped") / "mapped.sqlite"
+
+
+@dataclass(frozen=True)
+class LoadOptions:
+    """Plain values of one load: where the mapped rows and the blobs are, where media go,
+    the batch size, and the share of live records one run may remove before it stops."""
+
+    mapped_store: Path
+    blob_dir: Path
+    media_dir: Path
+    batch_size: int = 200
+    max_removal_share: float = 0.1
+    allow_removals: bool = False
+
+    @classmethod
+    def from_settings(cls, settings: Settings, *, allow_removals: bool = False) -> LoadOptions:
+        values = settings.values
+        media = str(values.get("load.media_dir") or "")
+        return cls(
+            mapped_store=settings.workspace / MAPPED_STORE,
+            blob_dir=settings.workspace / "blobs",
+            media_dir=Path(media) if media else settings.workspace / "media",
+            batch_size=int(values.get("load.batch_size") or 200),
+            max_removal_share=float(values.get("load.max_removal_share") or 0.1),
+            allow_removals=allow_removals,
+        )

@@ -1,0 +1,145 @@
+"""KEHA rows on their way in: checks, default values, references, and dialect upserts.
+
+The same code runs on SQLite and PostgreSQL: the upsert comes from the dialect's own
+``insert`` (``ON CONFLICT (source_system, source_key) DO UPDATE``), ids are looked up by
+provenance with a tuple ``IN``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Table, UniqueConstraint, select, tuple_
+from sqlalchemy.dialects import postgresql, sqlite
+
+from transfer.mappers.mapped_store import MappedRow, Ref
+from transfer.schema import metadata
+
+Provenance = tuple[str, str]
+_CHUNK = 400
+
+#: Tables in dependency order: a table comes after every table it refers to.
+ORDER: dict[str, int] = {table.name: index for index, table in enumerate(metadata.sorted_tables)}
+
+
+def _has_unique_source(table: Table) -> bool:
+    return any(
+        isinstance(constraint, UniqueConstraint)
+        and {column.name for column in constraint.columns} == {"source_system", "source_key"}
+        for constraint in table.constraints
+    )
+
+
+#: One-record-one-row tables, upserted by provenance; the others are replaced per record.
+UNIQUE_TABLES = frozenset(
+    name for name, table in metadata.tables.items() if _has_unique_source(table)
+)
+#: Tables whose rows are unpublished, not deleted, when their record leaves the source.
+STATEFUL_TABLES = frozenset(name for name, table in metadata.tables.items() if "state" in table.c)
+
+
+def table_of(name: str) -> Table:
+    return metadata.tables[name]
+
+
+def refs_in(values: Mapping[str, Any]) -> Iterator[tuple[str, Ref]]:
+    for column, value in values.items():
+        if isinstance(value, Ref):
+            yield column, value
+
+
+def row_problem(row: MappedRow) -> str | None:
+    """Why ``row`` cannot be written whatever the target holds, or None."""
+    table = metadata.tables.get(row.table)
+    if table is None:
+        return f"unknown KEHA table {row.table!r}"
+    unknown = sorted(set(row.values) - set(table.c.keys()))
+    if unknown:
+        return f"{row.table} has no column(s) {', '.join(unknown)}"
+    if "id" in row.values:
+        return f"{row.table} row sets its id; ids exist only in the target"
+    for column in ("source_system", "source_key"):
+        if not isinstance(row.values.get(column), str) or not row.values[column]:
+            return f"{row.table} row lacks its provenance ({column})"
+    for column, ref in refs_in(row.values):
+        if ref.table not in UNIQUE_TABLES:
+            return f"{row.table}.{column} refers to {ref.table!r}, which has no unique provenance"
+        if not table.c[column].foreign_keys:
+            return f"{row.table}.{column} is not a reference but holds {ref}"
+    return None
+
+
+def provenance(values: Mapping[str, Any]) -> Provenance:
+    return (str(values["source_system"]), str(values["source_key"]))
+
+
+def complete(table: Table, values: Mapping[str, Any], ids: Mapping[Ref, int]) -> dict[str, Any]:
+    """All columns but ``id``: given values with references resolved, defaults for the rest
+    (so a column the mapping stopped giving returns to its default on update)."""
+    row: dict[str, Any] = {}
+    for column in table.columns:
+        if column.name == "id":
+            continue
+        if column.name in values:
+            value = values[column.name]
+            row[column.name] = ids[value] if isinstance(value, Ref) else value
+        elif column.default is not None and column.default.is_scalar:
+            row[column.name] = column.default.arg  # type: ignore[attr-defined]
+        else:
+            row[column.name] = None
+    return row
+
+
+def upsert(connection: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert ``rows`` or update the rows with the same provenance, in one statement."""
+    if not rows:
+        return
+    dialect = sqlite if connection.dialect.name == "sqlite" else postgresql
+    statement = dialect.insert(table)
+    keys = ("source_system", "source_key")
+    statement = statement.on_conflict_do_update(
+        index_elements=list(keys),
+        set_={name: statement.excluded[name] for name in rows[0] if name not in keys},
+    )
+    connection.execute(statement, list(rows))
+
+
+def ids_by_provenance(
+    connection: Connection, table: Table, keys: Iterable[Provenance]
+) -> dict[Provenance, int]:
+    """The ids of the rows of a unique-provenance table that exist for ``keys``."""
+    found: dict[Provenance, int] = {}
+    wanted = sorted(set(keys))
+    pair = tuple_(table.c.source_system, table.c.source_key)
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        for row_id, system, key in connection.execute(
+            select(table.c.id, table.c.source_system, table.c.source_key).where(pair.in_(chunk))
+        ):
+            found[(system, key)] = int(row_id)
+    return found
+
+
+def rows_by_provenance(
+    connection: Connection, table: Table, keys: Iterable[Provenance]
+) -> dict[Provenance, dict[str, Any]]:
+    """Whole rows (id included) of a unique-provenance table for ``keys``."""
+    found: dict[Provenance, dict[str, Any]] = {}
+    wanted = sorted(set(keys))
+    pair = tuple_(table.c.source_system, table.c.source_key)
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        for row in connection.execute(select(table).where(pair.in_(chunk))).mappings():
+            found[(row["source_system"], row["source_key"])] = dict(row)
+    return found
+
+
+def rows_by_id(connection: Connection, table: Table, ids: Iterable[int]) -> list[dict[str, Any]]:
+    wanted = sorted(set(ids))
+    found: list[dict[str, Any]] = []
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        result = connection.execute(select(table).where(table.c.id.in_(chunk)))
+        found.extend(dict(row) for row in result.mappings())
+    return found

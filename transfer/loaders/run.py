@@ -1,0 +1,336 @@
+"""The load loop, and its ``--plan``: every record of the mapped store, batch by batch.
+
+Order of work: count the removals first (the safety stop refuses before anything is
+written), then every record of the mapped store in key order, in batches of one
+transaction each, then the records deferred because their references were not in the
+target yet, then the removals. Each run is a row in ``load_runs``; a killed run leaves
+state ``running``, which the next run marks ``interrupted`` and then simply continues:
+what the killed run committed is unchanged now, what it had not committed is still to do.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from sqlalchemy import Engine, update
+from sqlalchemy.exc import DBAPIError
+
+from transfer.blobstore import BlobStore
+from transfer.config import Settings
+from transfer.database import create_target_engine, describe_failure, display_url, target_url
+from transfer.errors import LoadError
+from transfer.loaders import idmap
+from transfer.loaders.bookkeeping import runs
+from transfer.loaders.decide import Decision, decide, gone
+from transfer.loaders.idmap import IdMapEntry
+from transfer.loaders.media import MediaStore
+from transfer.loaders.options import LoadOptions
+from transfer.loaders.source import MappedSource, SourceEntry
+from transfer.loaders.writer import BatchResult, BatchWriter, Work
+from transfer.runs import Run
+from transfer.schema.versioning import check_current
+
+Migration = tuple[str, str]
+WRITE_ACTIONS = ("create", "update", "unpublish", "delete")
+
+
+@dataclass
+class LoadStats:
+    """Counts of a load (or plan) so far: per action, and per migration and action."""
+
+    seen: int = 0
+    actions: Counter[str] = field(default_factory=Counter)
+    by_migration: Counter[tuple[str, str, str]] = field(default_factory=Counter)
+    failures: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def count(self, entry_system: str, kind: str, action: str) -> None:
+        self.actions[action] += 1
+        self.by_migration[(entry_system, kind, action)] += 1
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "actions": dict(sorted(self.actions.items())),
+            "migrations": [
+                {"source_system": s, "kind": k, "action": a, "records": n}
+                for (s, k, a), n in sorted(self.by_migration.items())
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """What a load or plan did (or would do)."""
+
+    run_id: str
+    plan: bool
+    stats: LoadStats
+    live_before: int
+    removals: int
+    safety_stop: bool
+    plan_path: Path | None = None
+
+    @property
+    def removal_share(self) -> float:
+        return self.removals / self.live_before if self.live_before else 0.0
+
+
+Progress = Callable[[LoadStats], None]
+
+
+def load_target(
+    engine: Engine,
+    options: LoadOptions,
+    run_id: str,
+    artefacts: Path,
+    *,
+    plan: bool = False,
+    progress: Progress | None = None,
+) -> LoadResult:
+    """Load the mapped store into the target (or, with ``plan``, write nothing and report
+    record by record to ``artefacts/plan.jsonl``). Raises LoadError for the safety stop
+    and a broken schema, TargetDatabaseError when the database fails."""
+    try:
+        check_current(engine)
+        with MappedSource(options.mapped_store) as source:
+            return _Load(engine, options, run_id, artefacts, plan, progress, source).run()
+    except DBAPIError as exc:
+        raise describe_failure(engine.url, exc) from None
+
+
+class _Load:
+    def __init__(
+        self,
+        engine: Engine,
+        options: LoadOptions,
+        run_id: str,
+        artefacts: Path,
+        plan: bool,
+        progress: Progress | None,
+        source: MappedSource,
+    ) -> None:
+        self.engine, self.options, self.run_id = engine, options, run_id
+        self.artefacts, self.plan, self.source = artefacts, plan, source
+        self.progress = progress
+        self.now = datetime.now(UTC).replace(microsecond=0)
+        self.stats = LoadStats()
+        media = MediaStore(options.media_dir, BlobStore(options.blob_dir))
+        self.writer = BatchWriter(engine, run_id, self.now, media)
+        self.plan_file: IO[str] | None = None
+
+    def run(self) -> LoadResult:
+        live, removals = self._count_removals()
+        share = removals / live if live else 0.0
+        stop = removals > 0 and share > self.options.max_removal_share
+        if stop and not self.plan and not self.options.allow_removals:
+            raise LoadError(
+                f"this load would remove {removals} of {live} live records "
+                f"({share:.1%}), more than load.max_removal_share "
+                f"({self.options.max_removal_share:.0%}); nothing was written",
+                where=display_url(self.engine.url),
+                next_step="check the map stage's output (`transfer load --plan` lists them); "
+                "if the removals are right, run `transfer load --allow-removals`",
+            )
+        plan_path = None
+        if self.plan:
+            self.artefacts.mkdir(parents=True, exist_ok=True)
+            plan_path = self.artefacts / "plan.jsonl"
+            self.plan_file = plan_path.open("w", encoding="utf-8")
+        else:
+            self._start_run()
+        try:
+            deferred = self._main_pass()
+            self._deferred_rounds(deferred)
+            self._removal_pass()
+        finally:
+            if self.plan_file is not None:
+                self.plan_file.close()
+        if not self.plan:
+            self._finish_run("complete")
+        return LoadResult(self.run_id, self.plan, self.stats, live, removals, stop, plan_path)
+
+    # bookkeeping of the run ----------------------------------------------------------
+    def _start_run(self) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(
+                update(runs)
+                .where(runs.c.state == "running", runs.c.command == "load")
+                .values(state="interrupted")
+            )
+            connection.execute(
+                runs.insert().values(
+                    run_id=self.run_id,
+                    command="load",
+                    state="running",
+                    started_at=self.now,
+                    allow_removals=self.options.allow_removals,
+                )
+            )
+
+    def _finish_run(self, state: str) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(
+                update(runs)
+                .where(runs.c.run_id == self.run_id)
+                .values(
+                    state=state,
+                    finished_at=datetime.now(UTC),
+                    stats=json.dumps(self.stats.as_dict()),
+                )
+            )
+
+    # counting removals -----------------------------------------------------------------
+    def _gone_pages(self) -> Iterator[list[IdMapEntry]]:
+        for page in idmap.live_pages(self.engine, self.options.batch_size):
+            present = self.source.statuses(entry.key for entry in page)
+            yield [entry for entry in page if entry.key not in present]
+
+    def _count_removals(self) -> tuple[int, int]:
+        """Live records, and how many of them this run would retire (gone or now skipped)."""
+        live = removals = 0
+        for page in idmap.live_pages(self.engine, self.options.batch_size):
+            live += len(page)
+            present = self.source.statuses(entry.key for entry in page)
+            removals += sum(1 for e in page if present.get(e.key, "skipped") == "skipped")
+        return live, removals
+
+    # the passes ------------------------------------------------------------------------
+    def _main_pass(self) -> list[SourceEntry]:
+        deferred: list[SourceEntry] = []
+        for page in self.source.pages(self.options.batch_size):
+            deferred.extend(self._handle(self._works(page), final=False))
+        return deferred
+
+    def _deferred_rounds(self, deferred: list[SourceEntry]) -> None:
+        # References point at rows of records later in key order (or deferred themselves):
+        # retry while a round makes progress; what is still unresolved then has failed.
+        while deferred:
+            before = len(deferred)
+            again: list[SourceEntry] = []
+            size = self.options.batch_size
+            for start in range(0, len(deferred), size):
+                again.extend(self._handle(self._works(deferred[start : start + size]), final=False))
+            if len(again) == before:
+                for start in range(0, len(again), size):
+                    self._handle(self._works(again[start : start + size]), final=True)
+                return
+            deferred = again
+
+    def _works(self, page: list[SourceEntry]) -> list[Work]:
+        with self.engine.connect() as connection:
+            known = idmap.lookup(connection, (entry.key for entry in page))
+        return [Work(e, known.get(e.key), decide(e, known.get(e.key))) for e in page]
+
+    def _removal_pass(self) -> None:
+        if self.plan:
+            for page in self._gone_pages():
+                for known in page:
+                    self._report(_gone_entry(known), gone(known))
+            return
+        for page in self._gone_pages():
+            works = [Work(_gone_entry(known), known, gone(known)) for known in page]
+            self._handle(works, final=True)
+
+    def _handle(self, works: list[Work], *, final: bool) -> list[SourceEntry]:
+        """Report or write one batch; returns the entries deferred to a later round."""
+        if self.plan:
+            for work in works:
+                self._report(work.entry, work.decision)
+            return []
+        writing = [w for w in works if w.action in WRITE_ACTIONS or w.decision.record_only]
+        result = self.writer.write(writing) if writing else BatchResult()
+        deferred: list[SourceEntry] = []
+        if final and result.deferred:
+            self.writer.record_failures(result.deferred)
+            result.failed.extend(result.deferred)
+            result.deferred = []
+        failed = {id(work) for work, _ in result.failed}
+        later = {id(work) for work, _ in result.deferred}
+        for work in works:
+            if id(work) in later:
+                deferred.append(work.entry)
+                continue
+            action = "failed" if id(work) in failed else work.action
+            self._count(work.entry, action)
+        for work, message in result.failed:
+            self.stats.failures.append((work.entry.source_system, work.entry.record_key, message))
+        return deferred
+
+    def _report(self, entry: SourceEntry, decision: Decision) -> None:
+        assert self.plan_file is not None
+        self.plan_file.write(
+            json.dumps(
+                {
+                    "source_system": entry.source_system,
+                    "record_key": entry.record_key,
+                    "kind": entry.kind,
+                    "action": decision.action,
+                    "reason": decision.reason,
+                },
+                ensure_ascii=False,
+            )
+            + "\n"
+        )
+        self._count(entry, decision.action)
+
+    def _count(self, entry: SourceEntry, action: str) -> None:
+        self.stats.seen += 1
+        # A record the map stage failed and one the load failed are both failures here;
+        # their messages tell them apart.
+        self.stats.count(entry.source_system, entry.kind, "failed" if action == "fail" else action)
+        if self.progress is not None and self.stats.seen % 500 == 0:
+            self.progress(self.stats)
+
+
+def _gone_entry(known: IdMapEntry) -> SourceEntry:
+    """A stand-in for a record the mapped store no longer holds."""
+    return SourceEntry(
+        source_system=known.source_system,
+        record_key=known.record_key,
+        kind=known.kind,
+        status="gone",
+        reason=None,
+        mapping=known.mapping,
+        source_hash=known.source_hash,
+        rows_hash=known.rows_hash or "",
+        rows_json="[]",
+    )
+
+
+def load(
+    settings: Settings,
+    run: Run,
+    *,
+    plan: bool = False,
+    allow_removals: bool = False,
+    progress: Progress | None = None,
+) -> LoadResult:
+    """Load ``<workspace>/mapped/mapped.sqlite`` into the configured target (the call
+    behind ``transfer load``); the summary goes to ``load-summary.json`` of the run."""
+    options = LoadOptions.from_settings(settings, allow_removals=allow_removals)
+    engine = create_target_engine(target_url(settings.target))
+    try:
+        result = load_target(engine, options, run.run_id, run.dir, plan=plan, progress=progress)
+    finally:
+        engine.dispose()
+    summary = {
+        "plan": plan,
+        "target": display_url(engine.url),
+        "live_before": result.live_before,
+        "removals": result.removals,
+        "safety_stop": result.safety_stop,
+        **result.stats.as_dict(),
+        "failures": [
+            {"source_system": s, "record_key": k, "message": m} for s, k, m in result.stats.failures
+        ],
+    }
+    run.artefact("plan-summary.json" if plan else "load-summary.json").write_text(
+        json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8"
+    )
+    run.events.emit("load", "planned" if plan else "loaded", **result.stats.as_dict())
+    return result

@@ -1,0 +1,126 @@
+"""Reading the map stage's store (``<workspace>/mapped/mapped.sqlite``) for loading.
+
+Read-only and in key order, a page at a time (keyset pagination), so memory stays bounded;
+rows are decoded only for the records a load has to write.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from transfer.errors import LoadError
+from transfer.mappers.mapped_store import MappedRecord, decode_rows
+
+Key = tuple[str, str]
+_COLUMNS = "source_system, record_key, kind, status, reason, mapping, source_hash, rows_hash, rows"
+_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class SourceEntry:
+    """One record of the mapped store as the loader first sees it: rows not yet decoded."""
+
+    source_system: str
+    record_key: str
+    kind: str
+    status: str
+    reason: str | None
+    mapping: str | None
+    source_hash: str | None
+    rows_hash: str
+    rows_json: str
+
+    @property
+    def key(self) -> Key:
+        return (self.source_system, self.record_key)
+
+    def record(self) -> MappedRecord:
+        return MappedRecord(
+            source_system=self.source_system,
+            record_key=self.record_key,
+            kind=self.kind,
+            status=self.status,
+            rows=decode_rows(self.rows_json),
+            reason=self.reason,
+            mapping=self.mapping,
+            source_hash=self.source_hash,
+        )
+
+
+class MappedSource:
+    """The mapped store, opened read-only; refuses a store whose last map pass is unfinished."""
+
+    def __init__(self, path: Path) -> None:
+        if not path.is_file():
+            raise LoadError(
+                "there are no mapped rows to load",
+                where=str(path),
+                next_step="run `transfer map` first",
+            )
+        self.path = path
+        self.db = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+        last = self.db.execute("SELECT state FROM passes ORDER BY id DESC LIMIT 1").fetchone()
+        if last is None or last[0] != "complete":
+            state = "no pass" if last is None else f"a {last[0]} pass"
+            self.db.close()
+            raise LoadError(
+                f"the mapped store holds {state}, not a complete one: loading now could "
+                "take records the map stage has not reached yet for removed ones",
+                where=str(path),
+                next_step="run `transfer map` to completion, then load again",
+            )
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> MappedSource:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def pages(self, size: int) -> Iterator[list[SourceEntry]]:
+        """Every record in (source_system, record_key) order, ``size`` at a time."""
+        after: Key = ("", "")
+        while True:
+            rows = self.db.execute(
+                f"SELECT {_COLUMNS} FROM records WHERE (source_system, record_key) > (?, ?)"  # noqa: S608
+                " ORDER BY source_system, record_key LIMIT ?",
+                (*after, size),
+            ).fetchall()
+            if not rows:
+                return
+            page = [SourceEntry(*row) for row in rows]
+            after = page[-1].key
+            yield page
+
+    def get_many(self, keys: Iterable[Key]) -> dict[Key, SourceEntry]:
+        """The entries of ``keys`` that the store holds."""
+        found: dict[Key, SourceEntry] = {}
+        wanted = list(keys)
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            marks = ",".join("(?,?)" for _ in chunk)
+            params = [part for key in chunk for part in key]
+            for row in self.db.execute(
+                f"SELECT {_COLUMNS} FROM records"  # noqa: S608
+                f" WHERE (source_system, record_key) IN (VALUES {marks})",
+                params,
+            ):
+                entry = SourceEntry(*row)
+                found[entry.key] = entry
+        return found
+
+    def statuses(self, keys: Iterable[Key]) -> dict[Key, str]:
+        """The map status of those ``keys`` the store holds (for finding removed records)."""
+        return {key: entry.status for key, entry in self.get_many(keys).items()}
+
+    def counts(self) -> dict[tuple[str, str], int]:
+        """How many records per (source_system, kind)."""
+        rows = self.db.execute(
+            "SELECT source_system, kind, count(*) FROM records GROUP BY source_system, kind"
+        )
+        return {(system, kind): int(n) for system, kind, n in rows}

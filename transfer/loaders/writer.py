@@ -1,0 +1,365 @@
+"""One batch of records, one transaction: KEHA rows, journal and id map commit together.
+
+A batch that fails on a record's data (a constraint, a bad value, a row still in use) is
+rolled back and retried record by record, so one bad record fails alone with its message
+and the others load. A record whose references point at rows not (yet) in the target is
+deferred: the load retries it after the rest. Connection failures stop the load (exit 7);
+the open transaction dies with the connection, so no batch is ever half written.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Table, insert
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, StatementError
+
+from transfer.database import describe_failure
+from transfer.loaders import idmap
+from transfer.loaders.bookkeeping import messages
+from transfer.loaders.decide import Decision
+from transfer.loaders.idmap import IdMapEntry, TargetIds
+from transfer.loaders.journal import Journal, RowInUse, delete_row, retire_row, unpublish_row
+from transfer.loaders.media import MediaProblem, MediaStore
+from transfer.loaders.rows import (
+    ORDER,
+    STATEFUL_TABLES,
+    UNIQUE_TABLES,
+    complete,
+    ids_by_provenance,
+    provenance,
+    refs_in,
+    row_problem,
+    rows_by_provenance,
+    table_of,
+    upsert,
+)
+from transfer.loaders.source import SourceEntry
+from transfer.mappers.mapped_store import MappedRow, Ref
+
+
+class RecordProblem(Exception):
+    """A record cannot be written as mapped; the message says why."""
+
+
+@dataclass(eq=False)
+class Work:
+    """A record on its way through a batch (compared by identity)."""
+
+    entry: SourceEntry
+    known: IdMapEntry | None
+    decision: Decision
+    rows: tuple[MappedRow, ...] = ()
+
+    @property
+    def action(self) -> str:
+        return self.decision.action
+
+
+@dataclass
+class BatchResult:
+    written: list[Work] = field(default_factory=list)
+    failed: list[tuple[Work, str]] = field(default_factory=list)
+    deferred: list[tuple[Work, str]] = field(default_factory=list)
+
+
+def _record_error(exc: BaseException) -> str | None:
+    """The message of an error that belongs to the records, or None for other errors."""
+    if isinstance(exc, RowInUse | RecordProblem):
+        return str(exc)
+    if isinstance(exc, IntegrityError | DataError):
+        return str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
+    if isinstance(exc, StatementError) and not isinstance(exc, DBAPIError):
+        return str(exc.orig) if exc.orig is not None else str(exc)
+    return None
+
+
+class BatchWriter:
+    """Writes batches of records for one run."""
+
+    def __init__(self, engine: Engine, run_id: str, now: datetime, media: MediaStore) -> None:
+        self.engine = engine
+        self.run_id = run_id
+        self.now = now
+        self.media = media
+
+    def write(self, works: list[Work]) -> BatchResult:
+        """Apply the works' decisions; returns what was written, failed and deferred."""
+        result = BatchResult()
+        ready: list[Work] = []
+        producers: dict[Ref, Work] = {}
+        for work in works:
+            problem = self._prepare(work, producers)
+            if problem is None:
+                ready.append(work)
+            else:
+                result.failed.append((work, problem))
+        self._write_or_split(ready, result)
+        if result.failed:
+            self.record_failures(result.failed)
+        return result
+
+    def _prepare(self, work: Work, producers: dict[Ref, Work]) -> str | None:
+        if work.action not in ("create", "update"):
+            return None
+        try:
+            rows = work.entry.record().rows
+        except (ValueError, KeyError, TypeError) as exc:
+            return f"the mapped rows cannot be read: {exc}"
+        prepared = []
+        for row in rows:
+            problem = row_problem(row)
+            if problem is not None:
+                return problem
+            values = dict(row.values)
+            if row.table in UNIQUE_TABLES:
+                ref = Ref(row.table, *provenance(values))
+                other = producers.get(ref)
+                if other is not None:
+                    return (
+                        f"{row.table} row {ref.source_system}:{ref.source_key} is also written "
+                        f"by record {other.entry.record_key}"
+                    )
+                producers[ref] = work
+            if row.table == "assets":
+                try:
+                    self.media.place(values)
+                except MediaProblem as exc:
+                    return str(exc)
+            prepared.append(MappedRow(row.table, values))
+        work.rows = tuple(prepared)
+        return None
+
+    def _write_or_split(self, works: list[Work], result: BatchResult) -> None:
+        if not works:
+            return
+        try:
+            with self.engine.begin() as connection:
+                deferred = self._apply(connection, works)
+        except (DBAPIError, StatementError, RowInUse, RecordProblem) as exc:
+            message = _record_error(exc)
+            if message is None:
+                assert isinstance(exc, DBAPIError)
+                raise describe_failure(self.engine.url, exc) from None
+            if len(works) == 1:
+                result.failed.append((works[0], message))
+            else:
+                for work in works:
+                    self._write_or_split([work], result)
+            return
+        result.deferred.extend(deferred.items())
+        result.written.extend(work for work in works if work not in deferred)
+
+    # the transaction -----------------------------------------------------------------
+    def _apply(self, connection: Connection, works: list[Work]) -> dict[Work, str]:
+        log = Journal(self.run_id)
+        ids: dict[Ref, int] = {}
+        writes = [work for work in works if work.action in ("create", "update")]
+        deferred = _resolve(connection, writes, ids)
+        active = [work for work in works if work not in deferred]
+        targets: dict[Work, list[tuple[str, int]]] = defaultdict(list)
+        by_table: dict[str, list[tuple[Work, MappedRow]]] = defaultdict(list)
+        for work in active:
+            if work.action == "update" and work.known is not None:
+                # Child rows are replaced as a whole; nothing refers to them.
+                for table, row_id in work.known.target_ids:
+                    if table not in UNIQUE_TABLES:
+                        delete_row(connection, log, table, row_id)
+            for row in work.rows:
+                by_table[row.table].append((work, row))
+        for name in sorted(by_table, key=ORDER.__getitem__):
+            if name in UNIQUE_TABLES:
+                _upsert_rows(connection, log, table_of(name), by_table[name], ids, targets)
+            else:
+                _insert_rows(connection, log, table_of(name), by_table[name], ids, targets)
+        entries = []
+        notes = []
+        for work in active:
+            entry, note = self._finish(connection, log, work, tuple(targets[work]))
+            log.idmap(idmap.snapshot(work.known), work.entry.key)
+            entries.append(entry.as_row(self.run_id, self.now))
+            if note is not None:
+                notes.append(self._message(work, *note))
+        log.flush(connection)
+        idmap.save(connection, entries)
+        if notes:
+            connection.execute(messages.insert(), notes)
+        return deferred
+
+    def _finish(
+        self, connection: Connection, log: Journal, work: Work, written: TargetIds
+    ) -> tuple[IdMapEntry, tuple[str, str] | None]:
+        """Retire what the record no longer has; its new id-map entry and message."""
+        known, entry, action = work.known, work.entry, work.action
+        previous = known.target_ids if known is not None else ()
+        status, target_ids, note = "failed", previous, None
+        reason: str | None = work.decision.reason or None
+        if action in ("create", "update"):
+            status = "imported" if action == "create" else "updated"
+            target_ids, reason = written, None
+            for table, row_id in previous:
+                if table in UNIQUE_TABLES and (table, row_id) not in written:
+                    retire_row(connection, log, table, row_id, self.now)
+        elif action == "unpublish":
+            status = "unpublished"
+            for table, row_id in previous:
+                if table in STATEFUL_TABLES:
+                    unpublish_row(connection, log, table, row_id, self.now)
+            note = ("info", f"unpublished: {reason}")
+        elif action == "delete":
+            status, target_ids = "deleted", ()
+            for table, row_id in sorted(previous, key=lambda pair: -ORDER[pair[0]]):
+                delete_row(connection, log, table, row_id)
+            note = ("info", f"deleted: {reason}")
+        elif action == "skip":
+            status, target_ids = "skipped", ()
+            note = ("info", f"skipped: {reason}")
+        else:  # fail at the map stage: the target keeps what it had
+            note = ("error", f"mapping failed: {reason}")
+        new = IdMapEntry(
+            source_system=entry.source_system,
+            record_key=entry.record_key,
+            kind=entry.kind,
+            status=status,
+            rows_hash=entry.rows_hash,
+            target_ids=target_ids,
+            reason=reason,
+            mapping=entry.mapping,
+            source_hash=entry.source_hash,
+        )
+        return new, note
+
+    def _message(self, work: Work, level: str, text: str) -> dict[str, Any]:
+        return {
+            "run_id": self.run_id,
+            "source_system": work.entry.source_system,
+            "record_key": work.entry.record_key,
+            "kind": work.entry.kind,
+            "level": level,
+            "message": text,
+            "created_at": self.now,
+        }
+
+    def record_failures(self, failed: list[tuple[Work, str]]) -> None:
+        """Mark failed records in the id map, with an error message each (own transaction)."""
+        log = Journal(self.run_id)
+        entries, notes = [], []
+        for work, message in failed:
+            known, entry = work.known, work.entry
+            log.idmap(idmap.snapshot(known), entry.key)
+            entries.append(
+                IdMapEntry(
+                    source_system=entry.source_system,
+                    record_key=entry.record_key,
+                    kind=entry.kind,
+                    status="failed",
+                    rows_hash=entry.rows_hash,
+                    target_ids=known.target_ids if known is not None else (),
+                    reason=message,
+                    mapping=entry.mapping,
+                    source_hash=entry.source_hash,
+                ).as_row(self.run_id, self.now)
+            )
+            notes.append(self._message(work, "error", f"{work.action} failed: {message}"))
+        try:
+            with self.engine.begin() as connection:
+                log.flush(connection)
+                idmap.save(connection, entries)
+                connection.execute(messages.insert(), notes)
+        except DBAPIError as exc:
+            raise describe_failure(self.engine.url, exc) from None
+
+
+def _resolve(connection: Connection, writes: list[Work], ids: dict[Ref, int]) -> dict[Work, str]:
+    """Fill ``ids`` with the target ids of every reference the batch makes; return the
+    works whose references lead nowhere (neither in the target nor written by this batch)."""
+    wanted: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    produced: dict[Ref, Work] = {}
+    for work in writes:
+        for row in work.rows:
+            if row.table in UNIQUE_TABLES:
+                produced[Ref(row.table, *provenance(row.values))] = work
+            for _, ref in refs_in(row.values):
+                wanted[ref.table].add((ref.source_system, ref.source_key))
+    for name, keys in wanted.items():
+        for key, row_id in ids_by_provenance(connection, table_of(name), keys).items():
+            ids[Ref(name, *key)] = row_id
+    deferred: dict[Work, str] = {}
+    changed = True
+    while changed:
+        changed = False
+        for work in writes:
+            if work in deferred:
+                continue
+            missing = _missing_ref(work, ids, produced, deferred)
+            if missing is not None:
+                deferred[work] = missing
+                changed = True
+    return deferred
+
+
+def _missing_ref(
+    work: Work, ids: dict[Ref, int], produced: dict[Ref, Work], deferred: dict[Work, str]
+) -> str | None:
+    for row in work.rows:
+        for column, ref in refs_in(row.values):
+            if ref in ids:
+                continue
+            owner = produced.get(ref)
+            if owner is not None and owner not in deferred:
+                continue
+            return (
+                f"{row.table}.{column} refers to {ref.table} row "
+                f"{ref.source_system}:{ref.source_key}, which is not in the target"
+            )
+    return None
+
+
+def _upsert_rows(
+    connection: Connection,
+    log: Journal,
+    table: Table,
+    items: list[tuple[Work, MappedRow]],
+    ids: dict[Ref, int],
+    targets: dict[Work, list[tuple[str, int]]],
+) -> None:
+    existing = rows_by_provenance(connection, table, [provenance(r.values) for _, r in items])
+    for before in existing.values():
+        log.updated(table.name, before)
+    pending = list(items)
+    # Rows may refer to rows of the same table (a parent organisation, a replied-to post):
+    # write those whose references are known, then the rows that refer to them.
+    while pending:
+        ready = [item for item in pending if all(ref in ids for _, ref in refs_in(item[1].values))]
+        if not ready:
+            raise RecordProblem(f"{table.name} rows refer to each other in a cycle")
+        upsert(connection, table, [complete(table, row.values, ids) for _, row in ready])
+        keys = [provenance(row.values) for _, row in ready]
+        found = ids_by_provenance(connection, table, keys)
+        for (work, _), key in zip(ready, keys, strict=True):
+            row_id = found[key]
+            ids[Ref(table.name, *key)] = row_id
+            targets[work].append((table.name, row_id))
+            if key not in existing:
+                log.created(table.name, row_id)
+        chosen = {id(item) for item in ready}
+        pending = [item for item in pending if id(item) not in chosen]
+
+
+def _insert_rows(
+    connection: Connection,
+    log: Journal,
+    table: Table,
+    items: list[tuple[Work, MappedRow]],
+    ids: dict[Ref, int],
+    targets: dict[Work, list[tuple[str, int]]],
+) -> None:
+    rows = [complete(table, row.values, ids) for _, row in items]
+    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    new_ids = connection.execute(statement, rows).scalars().all()
+    for (work, _), row_id in zip(items, new_ids, strict=True):
+        targets[work].append((table.name, int(row_id)))
+        log.created(table.name, int(row_id))
