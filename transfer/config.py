@@ -38,6 +38,8 @@ class Option:
     help: str
     secret: bool = False
     choices: tuple[str, ...] = ()
+    # Thresholds may be 0 ("none allowed"); other numbers must be positive.
+    allow_zero: bool = False
 
     @property
     def env(self) -> str:
@@ -119,6 +121,30 @@ OPTIONS: tuple[Option, ...] = (
         str,
         f"transfer/{__version__} (KEHA migration)",
         "User-Agent sent to the sources.",
+    ),
+    *(
+        Option(
+            f"verify.{check}_max_errors",
+            int,
+            0,
+            f"transfer verify: errors the {check.replace('_', ' ')} check may find and pass.",
+            allow_zero=True,
+        )
+        for check in (
+            "completeness",
+            "fidelity",
+            "links",
+            "attachments",
+            "redirects",
+            "translations",
+            "personal_data",
+        )
+    ),
+    Option(
+        "verify.problem_cap",
+        int,
+        1000,
+        "Problems per check shown in report.html and report.json (the CSV lists all).",
     ),
 )
 OPTIONS_BY_KEY = {option.key: option for option in OPTIONS}
@@ -212,9 +238,10 @@ def _convert(option: Option, raw: Any, origin: str) -> Any:
             where=origin,
             next_step="choose one of the listed values",
         )
-    if option.kind in (int, float) and value <= 0:
+    if option.kind in (int, float) and (value < 0 if option.allow_zero else value <= 0):
         raise ConfigError(
-            f"{option.key} must be positive, got {value!r}",
+            f"{option.key} must be {'zero or more' if option.allow_zero else 'positive'}, "
+            f"got {value!r}",
             where=origin,
             next_step="give a positive number",
         )

@@ -1,0 +1,131 @@
+"""Verification against a loaded target: clean is GO; each planted problem is named."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+
+from tests.verification import plant
+from tests.verification.conftest import Loaded
+from transfer.verification.model import FAIL, GO, NO_GO, Report
+
+
+def _keys(report: Report, check: str, kind: str) -> set[str]:
+    return {p.key for p in report.check(check).problems if p.kind == kind}
+
+
+def test_a_clean_migration_is_go(loaded: Loaded) -> None:
+    report = loaded.verify("20250101T000000Z-verify-0001")
+    assert report.verdict.decision == GO, report.verdict.reasons
+    assert report.verdict.reasons == ()
+    completeness = report.check("completeness")
+    # 12 news pages, 6 attachments and 5 members loaded; the listing skipped by its rule.
+    assert completeness.counts["loaded"] == 23
+    assert completeness.counts["skipped"] == 1
+    assert report.check("fidelity").counts["rows_compared"] > 0
+    assert report.check("attachments").counts["verified"] == 6
+    # The link the source already had broken is listed, as a warning only.
+    links = report.check("links")
+    assert links.errors == 0
+    assert {p.kind for p in links.problems} == {"broken_in_source"}
+    out = loaded.logs / report.run_id
+    for name in ("report.html", "report.json", "inventory.csv", "problems-links.csv"):
+        assert (out / name).is_file(), name
+
+
+def test_each_planted_problem_is_named_and_the_verdict_is_no_go(loaded: Loaded) -> None:
+    plant.plant_all(loaded)
+    report = loaded.verify("20250101T000000Z-verify-0002")
+
+    assert report.verdict.decision == NO_GO
+    failed = {check.name for check in report.checks if check.status == FAIL}
+    assert {
+        "completeness",
+        "fidelity",
+        "links",
+        "attachments",
+        "redirects",
+        "personal_data",
+    } <= failed
+    assert f"online_service:{plant.MISSING_KEY}" in _keys(report, "completeness", "missing_record")
+    (mismatch,) = [
+        p
+        for p in report.check("fidelity").problems
+        if p.values.get("column") == "title" and plant.ALTERED_KEY in p.key
+    ]
+    assert mismatch.values["source"] == "Uutinen 2 (fi)"
+    assert mismatch.values["target"] == "Muutettu otsikko"
+    broken = [p for p in report.check("links").problems if p.kind == "broken_by_migration"]
+    assert [(p.key, p.values["link"]) for p in broken] == [
+        (plant.BROKEN_LINK_KEY, plant.BROKEN_LINK)
+    ]
+    assert f"online_service:{plant.CORRUPT_KEY}" in _keys(report, "attachments", "asset_corrupt")
+    assert plant.MISSING_REDIRECT in _keys(report, "redirects", "missing_redirect")
+    assert f"members:{plant.UNMASKED_MEMBER}" in _keys(report, "personal_data", "unmasked_email")
+    # The reasons name every failed check, and the address itself is not in the report.
+    assert {reason.split(":")[0] for reason in report.verdict.reasons} == failed
+    pd = report.check("personal_data").problems[0]
+    assert "aino.esimerkki" not in json.dumps(pd.as_dict())
+
+
+def test_every_problem_is_in_the_csv_beyond_the_cap(loaded_sqlite: Loaded) -> None:
+    plant.plant_all(loaded_sqlite)
+    report = loaded_sqlite.verify("20250101T000000Z-verify-0003", problem_cap=1)
+    fidelity = report.check("fidelity")
+    assert len(fidelity.problems) == 1
+    assert fidelity.problems_total >= 3
+    with (loaded_sqlite.logs / report.run_id / fidelity.csv).open(encoding="utf-8") as stream:
+        rows = list(csv.DictReader(stream))
+    assert len(rows) == fidelity.problems_total
+    data = json.loads((loaded_sqlite.logs / report.run_id / "report.json").read_text())
+    shown = next(c for c in data["checks"] if c["name"] == "fidelity")
+    assert (shown["problems_shown"], shown["problems_total"]) == (1, fidelity.problems_total)
+
+
+def test_thresholds_from_the_configuration_decide(loaded_sqlite: Loaded) -> None:
+    with loaded_sqlite.engine.begin() as connection:
+        from sqlalchemy import text
+
+        connection.execute(text("UPDATE content_translations SET lead = 'toinen'"))
+    strict = loaded_sqlite.verify("20250101T000000Z-verify-0004")
+    assert strict.verdict.decision == NO_GO
+    assert strict.check("fidelity").errors == 12
+    lenient = loaded_sqlite.verify("20250101T000000Z-verify-0005", max_errors={"fidelity": 12})
+    assert lenient.verdict.decision == GO
+    assert lenient.check("fidelity").status == "warn"
+
+
+def test_changes_and_trend_since_the_previous_run(loaded_sqlite: Loaded) -> None:
+    first = loaded_sqlite.verify("20250101T000000Z-verify-0006")
+    assert first.check("changes").counts == {"no_previous_run": 1}
+    plant.plant_all(loaded_sqlite)
+    second = loaded_sqlite.verify("20250108T000000Z-verify-0007")
+    changes = second.check("changes")
+    assert second.previous_run == first.run_id
+    changed = {p.key: p.values for p in changes.problems if p.kind == "changed"}
+    assert changed[f"online_service:{plant.MISSING_KEY}"]["outcome"] == "missing"
+    assert changed[f"online_service:{plant.MISSING_KEY}"]["previous_outcome"] == "loaded"
+    assert changes.status == "pass"  # what changed is listed; it never fails the run
+    assert [point["verdict"] for point in second.trend] == [GO, NO_GO]
+    assert [point["run_id"] for point in second.trend] == [first.run_id, second.run_id]
+
+
+@pytest.mark.parametrize("environment", ["rehearsal", "staging"])
+def test_an_unmasked_phone_number_of_a_contact_is_found(
+    loaded_sqlite: Loaded, environment: str
+) -> None:
+    from sqlalchemy import text
+
+    with loaded_sqlite.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO contact_people (name, phone, source_system, source_key)"
+                " VALUES ('[masked]', '+358 40 123 4567', 'online_service', 'c1')"
+            )
+        )
+    report = loaded_sqlite.verify("20250101T000000Z-verify-0008", environment=environment)
+    assert _keys(report, "personal_data", "unmasked_phone") == {"contact_people:c1"}
+    production = loaded_sqlite.verify("20250101T000000Z-verify-0009", environment="production")
+    assert production.check("personal_data").errors == 0

@@ -1,0 +1,93 @@
+"""Per-check aggregates: counters, a capped list of problems, and every problem in a CSV.
+
+Verification never holds all problems in memory: the first ``cap`` are kept for the HTML
+and JSON reports, every one is streamed to ``problems-<check>.csv`` as it is found.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter
+from pathlib import Path
+from typing import IO, Any
+
+from transfer.verification.model import FAIL, PASS, WARN, Check, Problem
+
+CSV_COLUMNS = ("check", "kind", "severity", "key", "detail", "values")
+
+
+class CheckCollector:
+    """Collects one check's findings; :meth:`finish` turns them into a :class:`Check`."""
+
+    def __init__(self, name: str, out_dir: Path, *, cap: int, max_errors: int | None) -> None:
+        self.name = name
+        self.cap = cap
+        self.max_errors = max_errors
+        self.counts: Counter[str] = Counter()
+        self.problems: list[Problem] = []
+        self.errors = 0
+        self.warnings = 0
+        self.total = 0
+        self.csv_name = f"problems-{name}.csv"
+        self._file: IO[str] = (out_dir / self.csv_name).open("w", encoding="utf-8", newline="")
+        self._csv = csv.writer(self._file)
+        self._csv.writerow(CSV_COLUMNS)
+
+    def count(self, name: str, n: int = 1) -> None:
+        self.counts[name] += n
+
+    def problem(
+        self,
+        kind: str,
+        key: str,
+        detail: str,
+        *,
+        warning: bool = False,
+        info: bool = False,
+        **values: Any,
+    ) -> None:
+        """Record a finding; errors count against the check's threshold, warnings make it
+        warn, and info (e.g. what changed since the last run) only lists it."""
+        severity = "info" if info else "warning" if warning else "error"
+        if info:
+            pass
+        elif warning:
+            self.warnings += 1
+        else:
+            self.errors += 1
+        self.counts[kind] += 1
+        self.total += 1
+        found = Problem(self.name, kind, severity, key, detail, values)
+        if len(self.problems) < self.cap:
+            self.problems.append(found)
+        self._csv.writerow(
+            (
+                self.name,
+                kind,
+                severity,
+                key,
+                detail,
+                json.dumps(values, ensure_ascii=False, default=str, sort_keys=True),
+            )
+        )
+
+    def finish(self) -> Check:
+        self._file.close()
+        if self.max_errors is not None and self.errors > self.max_errors:
+            status = FAIL
+        elif self.errors or self.warnings:
+            status = WARN
+        else:
+            status = PASS
+        return Check(
+            name=self.name,
+            status=status,
+            max_errors=self.max_errors,
+            errors=self.errors,
+            warnings=self.warnings,
+            counts=dict(sorted(self.counts.items())),
+            problems=tuple(self.problems),
+            problems_total=self.total,
+            csv=self.csv_name,
+        )

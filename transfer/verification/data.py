@@ -1,0 +1,106 @@
+"""Attachments in the media store and personal data in a non-production target."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from sqlalchemy import Connection, Table, select
+
+from transfer.extractors.partnership.privacy import MASK
+from transfer.schema.assets import Asset, ContactPerson
+from transfer.schema.platform import Member
+from transfer.verification.collect import CheckCollector
+
+CHUNK = 1024 * 1024
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+PHONE = re.compile(r"\+?\d[\d ()-]{6,}\d")
+
+
+def _sha256(path: Path) -> tuple[str, int]:
+    digest, size = hashlib.sha256(), 0
+    with path.open("rb") as stream:
+        while chunk := stream.read(CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def check_attachments(connection: Connection, check: CheckCollector, media_dir: Path) -> None:
+    """Every asset row has its file in the media store, with the same sha256 and size."""
+    table = Asset.__table__
+    query = select(
+        table.c.source_system,
+        table.c.source_key,
+        table.c.sha256,
+        table.c.size_bytes,
+        table.c.storage_path,
+    )
+    result = connection.execution_options(stream_results=True, yield_per=1000).execute(query)
+    for system, key, sha256, size, storage_path in result:
+        check.count("assets")
+        path = media_dir / storage_path
+        where = f"{system}:{key}"
+        if not path.is_file():
+            check.problem(
+                "asset_missing", where, "the file is not in the media store", path=str(path)
+            )
+            continue
+        actual, actual_size = _sha256(path)
+        if actual != sha256 or actual_size != size:
+            check.problem(
+                "asset_corrupt",
+                where,
+                "the stored file differs from the asset row",
+                path=str(path),
+                expected_sha256=sha256,
+                actual_sha256=actual,
+                expected_size=size,
+                actual_size=actual_size,
+            )
+        else:
+            check.count("verified")
+
+
+def _unmasked(value: object) -> str | None:
+    """Which kind of personal data ``value`` plainly shows (e-mail, phone), if any."""
+    if not isinstance(value, str) or not value or value == MASK:
+        return None
+    if EMAIL.search(value):
+        return "email"
+    if PHONE.search(value):
+        return "phone"
+    return None
+
+
+def check_personal_data(connection: Connection, check: CheckCollector, environment: str) -> None:
+    """In a non-production target, no member or contact person shows a plain e-mail
+    address or phone number (the policy masks them: mappings/partnership/personal_data.yml)."""
+    if environment == "production":
+        check.count("skipped_production")
+        return
+    members: Table = Member.__table__  # type: ignore[assignment]
+    contacts: Table = ContactPerson.__table__  # type: ignore[assignment]
+    sources: tuple[tuple[Table, tuple[str, ...]], ...] = (
+        (members, ("email", "given_name", "family_name", "display_name")),
+        (contacts, ("email", "phone")),
+    )
+    for table, columns in sources:
+        query = select(table.c.source_key, *(table.c[name] for name in columns))
+        result = connection.execution_options(stream_results=True, yield_per=1000).execute(query)
+        for key, *values in result:
+            check.count(f"{table.name}_rows")
+            for column, value in zip(columns, values, strict=True):
+                kind = _unmasked(value)
+                if kind is None:
+                    continue
+                check.problem(
+                    f"unmasked_{kind}",
+                    f"{table.name}:{key}",
+                    f"{table.name}.{column} holds a plain {kind} in a {environment} target",
+                    table=table.name,
+                    column=column,
+                    # Show the shape, not the value: the report must not spread it further.
+                    value=EMAIL.sub("<e-mail>", PHONE.sub("<phone>", value)),
+                )

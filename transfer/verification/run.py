@@ -1,0 +1,188 @@
+"""Run every check and write the reports: the one entry point of verification."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from transfer.errors import VerificationError
+from transfer.extractors.staging import StagingStore
+from transfer.mappers.mapped_store import MappedStore
+from transfer.verification.collect import CheckCollector
+from transfer.verification.data import check_attachments, check_personal_data
+from transfer.verification.history import check_changes, load_previous, previous_report, trend
+from transfer.verification.model import CHECK_NAMES, Check, Report, decide
+from transfer.verification.records import check_completeness, check_fidelity
+from transfer.verification.render import write_reports
+from transfer.verification.scratch import Scratch
+from transfer.verification.web import Hosts, check_links, check_redirects, check_translations
+
+DEFAULT_HOSTS = Hosts(
+    canonical="kotoutuminen.fi",
+    aliases=frozenset({"www.kotoutuminen.fi"}),
+    legacy=frozenset(
+        {"kotouttaminen.fi", "www.kotouttaminen.fi", "integration.fi", "www.integration.fi"}
+    ),
+)
+
+
+@dataclass(frozen=True)
+class VerifyInputs:
+    """What verification reads, and the thresholds it holds each check to.
+
+    ``max_errors`` maps a check name to the errors it may find and still pass (absent: 0).
+    """
+
+    engine: Engine
+    mapped_store: Path
+    staging_dir: Path
+    media_dir: Path
+    out_dir: Path
+    logs_dir: Path
+    run_id: str
+    environment: str = "rehearsal"
+    target_label: str = ""
+    hosts: Hosts = DEFAULT_HOSTS
+    max_errors: dict[str, int] = field(default_factory=dict)
+    problem_cap: int = 1000
+
+
+def _staging_stores(staging_dir: Path) -> Iterator[tuple[str, StagingStore]]:
+    for path in sorted(staging_dir.glob("*.sqlite")):
+        store = StagingStore(path)
+        try:
+            yield path.stem, store
+        finally:
+            store.close()
+
+
+@contextmanager
+def _timed(timings: dict[str, float], name: str) -> Iterator[None]:
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[name] = round(time.perf_counter() - started, 3)
+
+
+def verify(inputs: VerifyInputs) -> Report:
+    """Check the target against the mapped store and the staging stores, write
+    ``report.html``, ``report.json``, ``inventory.csv`` and ``problems-<check>.csv`` into
+    ``inputs.out_dir``, and return the report (its verdict decides GO or NO-GO).
+
+    Raises :class:`VerificationError` when an input is missing or the target cannot be read.
+    """
+    if not inputs.mapped_store.is_file():
+        raise VerificationError(
+            "there is no mapped store to verify against",
+            where=str(inputs.mapped_store),
+            next_step="run the map stage first (transfer rehearse runs every stage)",
+        )
+    inputs.out_dir.mkdir(parents=True, exist_ok=True)
+    timings: dict[str, float] = {}
+    collectors = {
+        name: CheckCollector(
+            name,
+            inputs.out_dir,
+            cap=inputs.problem_cap,
+            max_errors=None if name == "changes" else inputs.max_errors.get(name, 0),
+        )
+        for name in CHECK_NAMES
+    }
+    scratch = Scratch(inputs.out_dir / ".verify-scratch.sqlite")
+    inventory_csv = inputs.out_dir / "inventory.csv"
+    previous_path = previous_report(inputs.logs_dir, inputs.run_id)
+    previous = load_previous(previous_path)
+    try:
+        with _timed(timings, "load_inputs"):
+            with MappedStore(inputs.mapped_store) as store:
+                scratch.load_mapped(store)
+            for system, staging in _staging_stores(inputs.staging_dir):
+                scratch.load_staging(system, staging)
+        production = inputs.environment == "production"
+        steps: list[tuple[str, Callable[[Any], Any]]] = [
+            (
+                "fidelity",
+                lambda c: check_fidelity(c, scratch, collectors["fidelity"], production=production),
+            ),
+            ("links", lambda c: check_links(c, scratch, collectors["links"], inputs.hosts)),
+            (
+                "attachments",
+                lambda c: check_attachments(c, collectors["attachments"], inputs.media_dir),
+            ),
+            (
+                "personal_data",
+                lambda c: check_personal_data(c, collectors["personal_data"], inputs.environment),
+            ),
+        ]
+        with inputs.engine.connect() as connection:
+            for name, step in steps:
+                with _timed(timings, name):
+                    step(connection)
+        with _timed(timings, "completeness"):
+            groups = check_completeness(scratch, collectors["completeness"], inventory_csv)
+        with _timed(timings, "redirects"):
+            check_redirects(scratch, collectors["redirects"], inputs.hosts)
+        with _timed(timings, "translations"):
+            check_translations(scratch, collectors["translations"])
+        previous_inventory = previous_path.parent / "inventory.csv" if previous_path else None
+        with _timed(timings, "changes"):
+            check_changes(collectors["changes"], inventory_csv, previous_inventory)
+    except SQLAlchemyError as exc:
+        raise VerificationError(
+            f"the target could not be read: {type(exc).__name__}: {exc.args[:1]}",
+            where=inputs.target_label or "target database",
+            next_step="check `transfer doctor` and `transfer schema status`, then verify again",
+        ) from None
+    finally:
+        checks: tuple[Check, ...] = tuple(c.finish() for c in collectors.values())
+        scratch.close()
+    report = _report(inputs, checks, groups, previous, timings)
+    write_reports(report, inputs.out_dir)
+    return report
+
+
+def _report(
+    inputs: VerifyInputs,
+    checks: tuple[Check, ...],
+    groups: dict[tuple[str, str, str], Counter[str]],
+    previous: dict[str, Any],
+    timings: dict[str, float],
+) -> Report:
+    verdict = decide(checks)
+    generated = datetime.now(UTC).isoformat(timespec="seconds")
+    totals: Counter[str] = Counter()
+    for counts in groups.values():
+        totals.update(counts)
+    point = {
+        "run_id": inputs.run_id,
+        "generated_at": generated,
+        "verdict": verdict.decision,
+        "source": totals["source"],
+        "loaded": totals["target"],
+        "errors": {check.name: check.errors for check in checks},
+    }
+    return Report(
+        run_id=inputs.run_id,
+        generated_at=generated,
+        environment=inputs.environment,
+        target=inputs.target_label,
+        verdict=verdict,
+        checks=checks,
+        inventory=tuple(
+            (system, kind, language, dict(sorted(counts.items())))
+            for (system, kind, language), counts in sorted(groups.items())
+        ),
+        trend=trend(previous, point),
+        previous_run=str(previous.get("run_id") or "") or None,
+        timings=timings,
+    )
