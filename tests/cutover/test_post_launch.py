@@ -1,0 +1,157 @@
+"""The rehearsal target site and the post-launch check, on a real SQLite target."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+import requests
+from sqlalchemy import Engine, delete, select, update
+from sqlalchemy.orm import Session
+
+from transfer.cutover.post_launch import post_launch_check
+from transfer.cutover.target_site import serve_target_site
+from transfer.database import create_target_engine
+from transfer.schema.assets import Asset
+from transfer.schema.content import ContentItem, ContentKind, ContentTranslation
+from transfer.schema.redirects import Redirect
+from transfer.schema.versioning import upgrade
+
+PDF = b"%PDF-1.4 rehearsal attachment\n"
+OLD = "https://kotoutuminen.fi"
+
+
+@pytest.fixture
+def target(tmp_path: Path) -> tuple[Engine, Path]:
+    engine = create_target_engine(f"sqlite:///{tmp_path / 'target.db'}")
+    upgrade(engine)
+    media = tmp_path / "media"
+    digest = hashlib.sha256(PDF).hexdigest()
+    (media / digest[:2]).mkdir(parents=True)
+    (media / digest[:2] / digest).write_bytes(PDF)
+    with Session(engine) as session, session.begin():
+        news = session.scalars(select(ContentKind).where(ContentKind.code == "news")).one()
+        item = ContentItem(kind_id=news.id, source_system="online_service", source_key="g1")
+        session.add(item)
+        session.flush()
+        for language, path, title in (
+            ("fi", "/fi/uutiset/laki", "Uusi laki <voimaan>"),
+            ("sv", "/sv/nyheter/lagen", "Den nya lagen"),
+        ):
+            session.add(
+                ContentTranslation(
+                    item_id=item.id,
+                    language=language,
+                    title=title,
+                    body_html="<p>Sisältö</p>",
+                    new_path=path,
+                    old_url=f"{OLD}/{language}/-/x",
+                    source_system="online_service",
+                    source_key=f"{OLD}/{language}/-/x",
+                )
+            )
+        session.add(
+            Asset(
+                sha256=digest,
+                size_bytes=len(PDF),
+                media_type="application/pdf",
+                file_name="ohje.pdf",
+                storage_path=f"{digest[:2]}/{digest}",
+                source_url=f"{OLD}/documents/1/2/ohje.pdf",
+                new_path="/tiedostot/ohje.pdf",
+                source_system="online_service",
+                source_key=f"{OLD}/documents/1/2/ohje.pdf",
+            )
+        )
+        for host, old_path, new_path, reason in (
+            ("kotoutuminen.fi", "/fi/-/x", "/fi/uutiset/laki", "moved"),
+            ("kotouttaminen.fi", "/fi/-/x", "/fi/uutiset/laki", "legacy_host"),
+            ("integration.fi", "/sv/-/x?_cur=2", "/sv/nyheter/lagen", "legacy_host"),
+            ("kotoutuminen.fi", "/documents/1/2/ohje.pdf", "/tiedostot/ohje.pdf", "attachment"),
+        ):
+            session.add(
+                Redirect(
+                    old_host=host,
+                    old_path=old_path,
+                    new_path=new_path,
+                    status_code=301,
+                    reason=reason,
+                    source_system="online_service",
+                    source_key=f"https://{host}{old_path}",
+                )
+            )
+    return engine, media
+
+
+def test_the_site_answers_pages_assets_and_old_hosts(target: tuple[Engine, Path]) -> None:
+    engine, media = target
+    with serve_target_site(engine, media) as base:
+        page = requests.get(f"{base}/fi/uutiset/laki", timeout=5)
+        assert page.status_code == 200
+        assert "<h1>Uusi laki &lt;voimaan&gt;</h1>" in page.text  # the title stays text
+        asset = requests.get(f"{base}/tiedostot/ohje.pdf", timeout=5)
+        assert asset.content == PDF and asset.headers["Content-Type"] == "application/pdf"
+        old = requests.get(
+            f"{base}/sv/-/x?_cur=2",
+            headers={"Host": "integration.fi"},
+            allow_redirects=False,
+            timeout=5,
+        )
+        assert (old.status_code, old.headers["Location"]) == (301, "/sv/nyheter/lagen")
+        assert requests.get(f"{base}/ei-ole", timeout=5).status_code == 404
+
+
+def test_a_clean_target_passes_every_url(target: tuple[Engine, Path]) -> None:
+    engine, media = target
+    with serve_target_site(engine, media) as base:
+        result = post_launch_check(engine, base, old_base=base, concurrency=4)
+    assert result.failures == []
+    assert result.checked == {"redirect": 4, "page": 2, "asset": 1}
+    assert result.passed
+
+
+def test_a_page_gone_behind_its_redirects_and_a_changed_asset_are_failures(
+    target: tuple[Engine, Path],
+) -> None:
+    engine, media = target
+    with engine.begin() as connection:
+        connection.execute(delete(ContentTranslation).where(ContentTranslation.language == "sv"))
+    digest = hashlib.sha256(PDF).hexdigest()
+    (media / digest[:2] / digest).write_bytes(b"corrupted")
+    with serve_target_site(engine, media) as base:
+        result = post_launch_check(engine, base, old_base=base, concurrency=2)
+    found = {(f.kind, f.host, f.got) for f in result.failures}
+    changed = hashlib.sha256(b"corrupted").hexdigest()[:12]
+    assert found == {
+        ("redirect", "integration.fi", "target HTTP 404"),
+        ("asset", None, f"sha256 {changed}…"),
+    }
+    assert result.checked == {"redirect": 4, "page": 1, "asset": 1}
+    assert not result.passed
+
+
+def test_a_wrong_location_and_a_missing_redirect_are_failures(
+    target: tuple[Engine, Path], tmp_path: Path
+) -> None:
+    engine, media = target
+    # The site serves a copy of the target in which one redirect is gone and one points
+    # elsewhere: the check, reading the target, finds both.
+    engine.dispose()
+    shutil.copy(tmp_path / "target.db", tmp_path / "deployed.db")
+    deployed = create_target_engine(f"sqlite:///{tmp_path / 'deployed.db'}")
+    with deployed.begin() as connection:
+        connection.execute(delete(Redirect).where(Redirect.old_host == "integration.fi"))
+        connection.execute(
+            update(Redirect)
+            .where(Redirect.old_host == "kotouttaminen.fi")
+            .values(new_path="/fi/vanha")
+        )
+    with serve_target_site(deployed, media) as base:
+        result = post_launch_check(engine, base, old_base=base, concurrency=2)
+    found = {(f.host, f.expected, f.got) for f in result.failures if f.kind == "redirect"}
+    assert found == {
+        ("kotouttaminen.fi", "Location /fi/uutiset/laki", "Location /fi/vanha"),
+        ("integration.fi", "HTTP 301", "HTTP 404"),
+    }

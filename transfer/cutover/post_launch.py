@@ -1,0 +1,190 @@
+"""The post-launch check: request every old and new URL of the target and report failures.
+
+After the cutover (or in rehearsal, against the target site of ``target_site.py``), every
+old address must answer its redirect with the right ``Location``, every published page its
+new path with 200, and every public asset its bytes with the stored sha256. Requests are
+made concurrently in bounded batches, so memory stays flat however large the site is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from itertools import islice
+from urllib.parse import urljoin, urlsplit
+
+import requests
+from sqlalchemy import Engine, select
+
+from transfer.schema.assets import Asset
+from transfer.schema.content import ContentTranslation
+from transfer.schema.redirects import Redirect
+
+BATCH = 256
+
+
+@dataclass(frozen=True)
+class Probe:
+    """One URL to request and what it must answer."""
+
+    kind: str  # redirect, page or asset
+    url: str
+    host: str | None  # Host header to send (old hosts through --old-base), else None
+    status: int
+    location: str | None = None  # expected Location path, for redirects
+    follow: str | None = None  # the redirect's target on the site, which must answer 200
+    sha256: str | None = None  # expected body hash, for assets
+
+
+@dataclass(frozen=True)
+class Failure:
+    kind: str
+    url: str
+    host: str | None
+    expected: str
+    got: str
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {
+            "kind": self.kind,
+            "url": self.url,
+            "host": self.host,
+            "expected": self.expected,
+            "got": self.got,
+        }
+
+
+@dataclass
+class PostLaunchResult:
+    checked: Counter[str] = field(default_factory=Counter)
+    failures: list[Failure] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures and sum(self.checked.values()) > 0
+
+
+def probes(engine: Engine, base_url: str, old_base: str | None) -> Iterator[Probe]:
+    """Every URL the check requests: redirects first, then pages, then assets.
+
+    Old addresses go to ``https://<old host><path>``, or to ``old_base`` with the old host
+    in the ``Host`` header (a redirect layer that is not in DNS yet, or the rehearsal site).
+    """
+    base = base_url.rstrip("/")
+    with engine.connect() as connection:
+        redirects = connection.execution_options(yield_per=BATCH).execute(
+            select(
+                Redirect.old_host, Redirect.old_path, Redirect.new_path, Redirect.status_code
+            ).order_by(Redirect.old_host, Redirect.old_path)
+        )
+        for redirect in redirects:
+            on_site = not urlsplit(redirect.new_path).scheme
+            if old_base is None:
+                url, host = f"https://{redirect.old_host}{redirect.old_path}", None
+            else:
+                url, host = old_base.rstrip("/") + redirect.old_path, redirect.old_host
+            yield Probe(
+                "redirect",
+                url,
+                host,
+                redirect.status_code,
+                location=redirect.new_path,
+                follow=base + redirect.new_path if on_site else None,
+            )
+        pages = connection.execution_options(yield_per=BATCH).execute(
+            select(ContentTranslation.new_path)
+            .where(ContentTranslation.state == "published")
+            .order_by(ContentTranslation.new_path)
+        )
+        for page in pages:
+            yield Probe("page", base + page.new_path, None, 200)
+        assets = connection.execution_options(yield_per=BATCH).execute(
+            select(Asset.new_path, Asset.sha256)
+            .where(Asset.new_path.is_not(None))
+            .order_by(Asset.new_path)
+        )
+        for asset in assets:
+            yield Probe("asset", f"{base}{asset.new_path}", None, 200, sha256=asset.sha256)
+
+
+def post_launch_check(
+    engine: Engine,
+    base_url: str,
+    *,
+    old_base: str | None = None,
+    concurrency: int = 8,
+    timeout_s: float = 10.0,
+    progress: Callable[[PostLaunchResult], None] | None = None,
+) -> PostLaunchResult:
+    """Request every probe of :func:`probes` and collect what failed, with what was
+    expected and what came. Nothing is retried: after a launch, a flaky answer is a finding."""
+    result = PostLaunchResult()
+    local = threading.local()
+
+    def check(probe: Probe) -> Failure | None:
+        session = getattr(local, "session", None)
+        if session is None:
+            session = local.session = requests.Session()
+        return _check(session, probe, timeout_s)
+
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        for batch in _batches(probes(engine, base_url, old_base), BATCH):
+            for probe, failure in zip(batch, pool.map(check, batch), strict=True):
+                result.checked[probe.kind] += 1
+                if failure is not None:
+                    result.failures.append(failure)
+            if progress is not None:
+                progress(result)
+    return result
+
+
+def _batches(items: Iterable[Probe], size: int) -> Iterator[list[Probe]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _check(session: requests.Session, probe: Probe, timeout_s: float) -> Failure | None:
+    headers = {"Host": probe.host} if probe.host else {}
+
+    def fail(expected: str, got: str) -> Failure:
+        return Failure(probe.kind, probe.url, probe.host, expected, got)
+
+    try:
+        response = session.get(probe.url, headers=headers, allow_redirects=False, timeout=timeout_s)
+    except requests.RequestException as exc:
+        return fail(f"HTTP {probe.status}", f"no answer: {type(exc).__name__}")
+    if response.status_code != probe.status:
+        return fail(f"HTTP {probe.status}", f"HTTP {response.status_code}")
+    if probe.location is not None:
+        location = response.headers.get("Location", "")
+        # A relative Location is resolved against the URL asked, as a browser would; a
+        # target on the site is compared by path (the site's host differs per environment),
+        # one off the site as a whole URL.
+        got, wanted = urljoin(probe.url, location), urljoin(probe.url, probe.location)
+        same = (
+            got == wanted if urlsplit(probe.location).scheme else _path_of(got) == _path_of(wanted)
+        )
+        if not location or not same:
+            return fail(f"Location {probe.location}", f"Location {location or '(none)'}")
+        if probe.follow is not None:
+            try:
+                status = session.get(probe.follow, allow_redirects=False, timeout=timeout_s)
+            except requests.RequestException as exc:
+                return fail("target HTTP 200", f"target: no answer: {type(exc).__name__}")
+            if status.status_code != 200:
+                return fail("target HTTP 200", f"target HTTP {status.status_code}")
+    if probe.sha256 is not None:
+        digest = hashlib.sha256(response.content).hexdigest()
+        if digest != probe.sha256:
+            return fail(f"sha256 {probe.sha256[:12]}…", f"sha256 {digest[:12]}…")
+    return None
+
+
+def _path_of(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
