@@ -146,6 +146,20 @@ OPTIONS: tuple[Option, ...] = (
         1000,
         "Problems per check shown in report.html and report.json (the CSV lists all).",
     ),
+    Option(
+        "load.media_dir",
+        str,
+        "",
+        "Target media store for asset files (content-addressed); empty: <workspace>/media.",
+    ),
+    Option("load.batch_size", int, 200, "Records per load transaction."),
+    Option(
+        "load.max_removal_share",
+        float,
+        0.1,
+        "Share of live records one load may unpublish or delete before it stops "
+        "(transfer load --allow-removals overrides).",
+    ),
 )
 OPTIONS_BY_KEY = {option.key: option for option in OPTIONS}
 

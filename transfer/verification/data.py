@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection, Table, select
 
@@ -74,6 +75,14 @@ def _unmasked(value: object) -> str | None:
     return None
 
 
+def shape_of_personal(value: Any) -> Any:
+    """``value`` with e-mail addresses and phone numbers replaced by their kind: a report
+    must not spread the personal data it finds."""
+    if not isinstance(value, str):
+        return value
+    return EMAIL.sub("<e-mail>", PHONE.sub("<phone>", value))
+
+
 def check_personal_data(connection: Connection, check: CheckCollector, environment: str) -> None:
     """In a non-production target, no member or contact person shows a plain e-mail
     address or phone number (the policy masks them: mappings/partnership/personal_data.yml)."""
@@ -101,6 +110,5 @@ def check_personal_data(connection: Connection, check: CheckCollector, environme
                     f"{table.name}.{column} holds a plain {kind} in a {environment} target",
                     table=table.name,
                     column=column,
-                    # Show the shape, not the value: the report must not spread it further.
-                    value=EMAIL.sub("<e-mail>", PHONE.sub("<phone>", value)),
+                    value=shape_of_personal(value),
                 )

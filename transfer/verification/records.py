@@ -20,6 +20,7 @@ from sqlalchemy import Connection
 
 from transfer.extractors.partnership.privacy import MASK
 from transfer.verification.collect import CheckCollector
+from transfer.verification.data import shape_of_personal
 from transfer.verification.scratch import Scratch
 from transfer.verification.target import PROVENANCE, TargetRow, keha_tables, stream_rows
 
@@ -111,8 +112,8 @@ def _compare(
             f"{row.table}.{column} differs from the mapped source",
             table=row.table,
             column=column,
-            source=source,
-            target=target,
+            source=shape_of_personal(source),
+            target=shape_of_personal(target),
         )
 
 
