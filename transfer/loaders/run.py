@@ -117,7 +117,7 @@ class _Load:
         self.engine, self.options, self.run_id = engine, options, run_id
         self.artefacts, self.plan, self.source = artefacts, plan, source
         self.progress = progress
-        self.now = datetime.now(UTC).replace(microsecond=0)
+        self.now = datetime.now(UTC)
         self.stats = LoadStats()
         media = MediaStore(options.media_dir, BlobStore(options.blob_dir))
         self.writer = BatchWriter(engine, run_id, self.now, media)
