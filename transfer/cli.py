@@ -806,6 +806,188 @@ def _stage_progress(stage: str) -> AbstractContextManager[Callable[[Any], None]]
     return ui.live_counter(title, describe)
 
 
+@cli.group()
+def cutover() -> None:
+    """Executable runbooks: steps, gates, typed confirmations; resumable."""
+
+
+def _prompting_confirmer(operator: str | None) -> Any:
+    from transfer.cutover.executor import Confirmed
+
+    name = [operator or ""]
+
+    def confirmer(step: Any) -> Confirmed | None:
+        try:
+            while not name[0].strip():
+                name[0] = click.prompt("Operator name (recorded with each confirmation)")
+            ui.say(f"step {step.id}: {step.title}", style="bold")
+            ui.say(step.text)
+            typed = click.prompt(
+                f"Type {step.phrase!r} to confirm (anything else stops)",
+                default="",
+                show_default=False,
+            )
+        except click.Abort:
+            return None
+        return Confirmed(name[0].strip(), typed, interactive=True)
+
+    return confirmer
+
+
+@cutover.command("run")
+@click.argument("runbook", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--rehearse", is_flag=True, help="A rehearsal: refuses a production target.")
+@click.option("--operator", help="Your name, recorded with the run and every confirmation.")
+@click.option(
+    "--confirm-as",
+    metavar="NAME",
+    help="Rehearsals only: confirm every step as NAME without asking.",
+)
+@click.option("--new", "new_run", is_flag=True, help="Start a new run instead of resuming.")
+@click.option(
+    "--tasks",
+    "tasks_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Task register for the summary [tasks.yml beside the runbook].",
+)
+@pass_state
+def cutover_run(
+    state: CliState,
+    runbook: Path,
+    rehearse: bool,
+    operator: str | None,
+    confirm_as: str | None,
+    new_run: bool,
+    tasks_file: Path | None,
+) -> None:
+    """Run a runbook step by step; running it again resumes where it stopped.
+
+    A command whose exit code is not expected stops the run (exit 10) naming the step, the
+    command and what to do next. Confirmations are typed and recorded with your name. The
+    closed run leaves summary.md and summary.html in logs/<run_id>/.
+    """
+    from transfer.cutover.executor import confirm_as as auto_confirm
+    from transfer.cutover.executor import run_cutover
+    from transfer.cutover.runbook import load_runbook
+
+    if confirm_as and not rehearse:
+        raise click.UsageError("--confirm-as is for rehearsals: add --rehearse, or type them")
+    book = load_runbook(runbook)
+    outcome = run_cutover(
+        book,
+        state.settings(),
+        rehearse=rehearse,
+        confirmer=auto_confirm(confirm_as) if confirm_as else _prompting_confirmer(operator),
+        operator=confirm_as or operator or "",
+        new=new_run,
+        report=ui.status_line,
+        tasks_file=tasks_file or runbook.parent / "tasks.yml",
+    )
+    if outcome.already_closed:
+        ui.say(f"run {outcome.run_id} of {book.name} ({outcome.mode}) is already closed")
+        ui.say("pass --new to start another run")
+    else:
+        verb = "resumed and closed" if outcome.resumed else "closed"
+        ui.say(f"run {outcome.run_id} {verb}: {len(outcome.ran)} step(s) run this time")
+    ui.say(f"sign-off summary: {outcome.summary_html} and {outcome.summary_md}")
+
+
+@cutover.command("status")
+@click.argument("runbook", type=click.Path(path_type=Path, dir_okay=False), required=False)
+@click.option("--rehearse", is_flag=True, help="With RUNBOOK: its rehearsal run.")
+@pass_state
+def cutover_status(state: CliState, runbook: Path | None, rehearse: bool) -> None:
+    """Every cutover run of this workspace, or the steps of one runbook's current run."""
+    from transfer.cutover.runbook import load_runbook
+    from transfer.cutover.status import list_runs, runbook_status
+
+    settings = state.settings()
+    if runbook is None:
+        ui.table(
+            "Cutover runs",
+            ("runbook", "mode", "run", "opened", "steps finished", "status"),
+            (
+                (
+                    r.state.runbook,
+                    r.state.mode,
+                    r.state.run_id,
+                    r.state.opened,
+                    r.finished_steps,
+                    r.status,
+                )
+                for r in list_runs(settings.workspace)
+            ),
+        )
+        return
+    run_state, lines = runbook_status(load_runbook(runbook), settings, rehearse)
+    if run_state is None:
+        ui.say(f"no run of {runbook} yet; `transfer cutover run {runbook}` starts one")
+        return
+    ui.table(
+        f"Run {run_state.run_id} ({run_state.mode})"
+        + (f", closed {run_state.closed}" if run_state.closed else ""),
+        ("step", "status", "attempts", "seconds", "outcome"),
+        ((s.id, s.status, s.attempts, s.seconds, s.detail) for s in lines),
+    )
+
+
+@cutover.command("validate")
+@click.argument("runbooks", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
+def cutover_validate(runbooks: tuple[Path, ...]) -> None:
+    """Check runbooks (default: runbooks/*.yml) and the task register; exit 3 on problems."""
+    from transfer.cutover.status import runbook_files, validate_runbooks
+    from transfer.cutover.tasks import load_register
+
+    paths = list(runbooks) or runbook_files(Path("runbooks"))
+    for book in validate_runbooks(paths):
+        ui.status_line("ok", str(book.path), f"{len(book.steps)} steps")
+    register = (paths[0].parent if paths else Path("runbooks")) / "tasks.yml"
+    if not runbooks and register.is_file():
+        ui.status_line("ok", str(register), f"{len(load_register(register).tasks)} tasks")
+
+
+@cli.command("tasks")
+@click.option(
+    "--file",
+    "register_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path("runbooks/tasks.yml"),
+    show_default=True,
+    help="The task-transfer register.",
+)
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Count days from this date instead of today.",
+)
+def tasks_command(register_file: Path, today: Any) -> None:
+    """The tasks moving to the KEHA Centre: dates, days left, owner roles, overdue ones."""
+    import datetime as dt
+
+    from transfer.cutover.tasks import load_register, task_table
+
+    register = load_register(register_file)
+    day = today.date() if today else dt.date.today()
+    rows = task_table(register, day)
+    ui.table(
+        f"{register.title} (as of {day})",
+        ("task", "effective", "when", "owner", "status", "evidence"),
+        (
+            (
+                r.task.task,
+                r.task.effective,
+                r.when + (" OVERDUE" if r.overdue else ""),
+                r.task.owner,
+                r.task.status,
+                ", ".join(str(e) for e in r.task.evidence),
+            )
+            for r in rows
+        ),
+    )
+    overdue = [r.task.id for r in rows if r.overdue]
+    ui.say(f"{len(overdue)} overdue: {', '.join(overdue)}" if overdue else "nothing overdue")
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="transfer")

@@ -57,7 +57,12 @@ def _build(node: yaml.Node, key_path: KeyPath, lines: dict[KeyPath, int]) -> Any
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_build(item, (*key_path, index), lines) for index, item in enumerate(node.value)]
-    return yaml.safe_load(yaml.serialize(node))
+    try:
+        return yaml.safe_load(yaml.serialize(node))
+    except ValueError:
+        # A scalar that looks like a timestamp but is no real date (2025-13-01) stays text,
+        # so the validator can name its line instead of the parser crashing.
+        return node.value
 
 
 def load(path: Path, error: type[ConfigError] = ConfigError) -> tuple[Any, Located]:

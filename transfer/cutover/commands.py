@@ -1,0 +1,81 @@
+"""Is ``transfer …`` a real command? Checked against the click group itself.
+
+Runbooks name ``transfer`` subcommands; a typo there would only surface in the middle of
+the cutover night, so the validator walks the real command tree (and the options of the
+command found) before anything runs.
+"""
+
+from __future__ import annotations
+
+import click
+
+from transfer.mappers.validate import suggest
+
+
+def _root() -> click.Group:
+    # Imported here: the CLI imports this package lazily, and the check needs the CLI.
+    from transfer.cli import cli
+
+    return cli
+
+
+def _option_names(command: click.Command) -> set[str]:
+    names = {"--help", "-h"}
+    for parameter in command.params:
+        if isinstance(parameter, click.Option):
+            names.update(parameter.opts)
+            names.update(parameter.secondary_opts)
+    return names
+
+
+def _takes_value(command: click.Command, name: str) -> bool:
+    for parameter in command.params:
+        if isinstance(parameter, click.Option) and name in parameter.opts:
+            return not parameter.is_flag and not parameter.count
+    return False
+
+
+def _check_options(command: click.Command, words: list[str], path: str) -> tuple[str, int]:
+    """Check the leading option words; return (problem, how many words were options)."""
+    index = 0
+    known = _option_names(command)
+    while index < len(words) and words[index].startswith("-") and words[index] != "-":
+        name = words[index].split("=", 1)[0]
+        if name == "--":
+            return "", index + 1
+        if name not in known:
+            long_names = sorted(n for n in known if n.startswith("--"))
+            return f"`{path}` has no option {name}{suggest(name, long_names)}", index
+        index += 2 if _takes_value(command, name) and "=" not in words[index] else 1
+    return "", index
+
+
+def check_transfer_command(words: list[str]) -> str:
+    """``""`` when ``transfer <words>`` names an existing command with known options, else
+    what is wrong (an unknown or not-yet-existing command, an unknown option)."""
+    command: click.Command = _root()
+    path = "transfer"
+    while True:
+        problem, used = _check_options(command, words, path)
+        if problem:
+            return problem
+        words = words[used:]
+        if not isinstance(command, click.Group):
+            break
+        if not words:
+            return f"`{path}` needs a subcommand: one of {', '.join(sorted(command.commands))}"
+        name = words[0]
+        sub = command.commands.get(name)
+        if sub is None:
+            hint = suggest(name, sorted(command.commands))
+            return (
+                f"`{path} {name}` is not a command of this version of transfer{hint} "
+                "(a typo, or a command that does not exist yet)"
+            )
+        command, path, words = sub, f"{path} {name}", words[1:]
+    for word in words:
+        if word.startswith("--"):
+            problem, _ = _check_options(command, [word], path)
+            if problem:
+                return problem
+    return ""

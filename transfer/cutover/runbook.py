@@ -1,0 +1,286 @@
+"""Machine-readable runbooks (``runbooks/*.yml``): read, validate, and hand out as values.
+
+A runbook is a name, a title and a list of steps. Each step does exactly one thing: runs a
+``transfer …`` command (``run:``), runs a shell command (``shell:``) or asks the operator
+to type a confirmation phrase (``confirm:``). Commands are gates: an exit code outside
+``expect_exit`` (default ``[0]``) stops the cutover. Steps may be limited to rehearsals or
+to production (``only:``) and may carry preconditions. Every problem in a file is
+reported at once, each with its file, line and key.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from transfer import yamlfile
+from transfer.cutover.commands import check_transfer_command
+from transfer.errors import ConfigError
+from transfer.mappers.mapping import Problem
+from transfer.mappers.validate import suggest
+
+KeyPath = yamlfile.KeyPath
+
+MODES = ("rehearsal", "production")
+#: Values a command may name in braces; the executor fills them in.
+PLACEHOLDERS = ("run_id", "run_dir", "workspace", "logs_dir", "mode", "runbook_dir")
+ACTIONS = ("run", "shell", "confirm")
+TOP_KEYS = frozenset({"runbook", "title", "description", "steps"})
+STEP_KEYS = frozenset(
+    {
+        "id",
+        "title",
+        *ACTIONS,
+        "phrase",
+        "expect_exit",
+        "on_failure",
+        "only",
+        "preconditions",
+        "timeout_s",
+        "gate",
+    }
+)
+PRECONDITION_KINDS = ("after", "env", "path", "check")
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_FIELD = re.compile(r"{([^{}]*)}")
+
+
+@dataclass(frozen=True)
+class Precondition:
+    """Must hold before a step runs: ``after`` a step is done, ``env`` is set, ``path``
+    exists, or the ``check`` command exits 0."""
+
+    kind: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a runbook, validated."""
+
+    id: str
+    title: str
+    action: str  # run, shell or confirm
+    text: str  # the command line, or the statement the operator confirms
+    phrase: str = ""
+    expect_exit: tuple[int, ...] = (0,)
+    on_failure: str = ""
+    only: str | None = None
+    preconditions: tuple[Precondition, ...] = ()
+    timeout_s: float | None = None
+    gate: str = ""  # what passing this step proves, e.g. "verification GO"
+    where: str = ""
+
+    def applies_to(self, mode: str) -> bool:
+        return self.only is None or self.only == mode
+
+
+@dataclass(frozen=True)
+class Runbook:
+    """A validated runbook file."""
+
+    path: Path
+    name: str
+    title: str
+    description: str
+    steps: tuple[Step, ...]
+
+    def step(self, step_id: str) -> Step:
+        for step in self.steps:
+            if step.id == step_id:
+                return step
+        raise KeyError(step_id)
+
+
+def load_runbook(path: Path) -> Runbook:
+    """Read and validate ``path``; every problem raises one ConfigError listing them all
+    (file, line, key, what is wrong)."""
+    data, located = yamlfile.load(path)
+    check = _RunbookCheck(path, located)
+    runbook = check.run(data)
+    if check.problems or runbook is None:
+        raise ConfigError(
+            f"{len(check.problems)} problem(s) in runbook {path}:\n"
+            + "\n".join(f"  {problem}" for problem in check.problems),
+            where=str(path),
+            next_step="fix the runbook at those lines; `transfer cutover validate` checks it",
+        )
+    return runbook
+
+
+def command_fields(text: str) -> list[str]:
+    """The placeholder names a command uses (``{run_dir}`` → ``run_dir``)."""
+    return _FIELD.findall(text)
+
+
+class _RunbookCheck:
+    def __init__(self, path: Path, located: yamlfile.Located) -> None:
+        self.path, self.located = path, located
+        self.problems: list[Problem] = []
+
+    def problem(self, at: KeyPath, message: str) -> None:
+        self.problems.append(
+            Problem(self.path, self.located.line(at), yamlfile.format_key(at), message)
+        )
+
+    def text(self, block: dict[str, Any], at: KeyPath, key: str, *, required: bool) -> str:
+        value = block.get(key)
+        if value is None and not required:
+            return ""
+        if not isinstance(value, str) or not value.strip():
+            self.problem((*at, key), f"{key}: must be non-empty text")
+            return ""
+        return value.strip()
+
+    def run(self, data: Any) -> Runbook | None:
+        if not isinstance(data, dict):
+            self.problem((), "a runbook must be a mapping with runbook, title and steps")
+            return None
+        for key in data:
+            if key not in TOP_KEYS:
+                self.problem((key,), f"unknown key {key!r}{suggest(key, sorted(TOP_KEYS))}")
+        name = self.text(data, (), "runbook", required=True)
+        if name and not _ID.match(name):
+            self.problem(("runbook",), "runbook: a name of lower-case letters, digits and -")
+        title = self.text(data, (), "title", required=True)
+        description = self.text(data, (), "description", required=False)
+        raw_steps = data.get("steps")
+        if not isinstance(raw_steps, list) or not raw_steps:
+            self.problem(("steps",), "steps: must be a non-empty list of steps")
+            return None
+        steps = [self.step(("steps", index), raw) for index, raw in enumerate(raw_steps)]
+        found = [step for step in steps if step is not None]
+        seen: set[str] = set()
+        for index, step in enumerate(found):
+            at: KeyPath = ("steps", index, "id")
+            if step.id in seen:
+                self.problem(at, f"step id {step.id!r} is used twice")
+            for condition in step.preconditions:
+                if condition.kind == "after" and condition.value not in seen:
+                    self.problem(
+                        ("steps", index, "preconditions"),
+                        f"after: {condition.value!r} is not an earlier step of this runbook",
+                    )
+            seen.add(step.id)
+        if len(found) != len(steps):
+            return None
+        return Runbook(self.path, name, title, description, tuple(found))
+
+    def step(self, at: KeyPath, raw: Any) -> Step | None:
+        if not isinstance(raw, dict):
+            self.problem(at, "a step must be a mapping with id, title and run/shell/confirm")
+            return None
+        for key in raw:
+            if key not in STEP_KEYS:
+                self.problem((*at, key), f"unknown key {key!r}{suggest(key, sorted(STEP_KEYS))}")
+        before = len(self.problems)
+        step_id = self.text(raw, at, "id", required=True)
+        if step_id and not _ID.match(step_id):
+            self.problem((*at, "id"), "id: lower-case letters, digits and - only")
+        title = self.text(raw, at, "title", required=True)
+        actions = [key for key in ACTIONS if key in raw]
+        if len(actions) != 1:
+            self.problem(at, "a step needs exactly one of run:, shell: or confirm:")
+            return None
+        action = actions[0]
+        text = self.text(raw, at, action, required=True)
+        if text and action != "confirm":
+            self.command(text, action, (*at, action))
+        phrase = self.text(raw, at, "phrase", required=False)
+        if action == "confirm":
+            phrase = phrase or step_id
+        elif "phrase" in raw:
+            self.problem((*at, "phrase"), "phrase: belongs to confirm: steps only")
+        expect = self.expect_exit(raw, at, action)
+        only = raw.get("only")
+        if only is not None and only not in MODES:
+            self.problem((*at, "only"), f"only: must be one of {', '.join(MODES)}, got {only!r}")
+            only = None
+        timeout = raw.get("timeout_s")
+        if timeout is not None and (
+            isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0
+        ):
+            self.problem((*at, "timeout_s"), "timeout_s: must be a positive number of seconds")
+            timeout = None
+        conditions = self.preconditions(raw.get("preconditions"), (*at, "preconditions"))
+        if len(self.problems) != before:
+            return None
+        return Step(
+            id=step_id,
+            title=title,
+            action=action,
+            text=text,
+            phrase=phrase,
+            expect_exit=expect,
+            on_failure=self.text(raw, at, "on_failure", required=False),
+            only=only,
+            preconditions=conditions,
+            timeout_s=float(timeout) if timeout is not None else None,
+            gate=self.text(raw, at, "gate", required=False),
+            where=self.located.where(at),
+        )
+
+    def expect_exit(self, raw: dict[str, Any], at: KeyPath, action: str) -> tuple[int, ...]:
+        value = raw.get("expect_exit", [0])
+        if action == "confirm" and "expect_exit" in raw:
+            self.problem((*at, "expect_exit"), "expect_exit: belongs to commands only")
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = [value]
+        if (
+            not isinstance(value, list)
+            or not value
+            or not all(isinstance(code, int) and 0 <= code <= 255 for code in value)
+        ):
+            self.problem((*at, "expect_exit"), "expect_exit: exit codes 0-255, e.g. [0]")
+            return (0,)
+        return tuple(value)
+
+    def command(self, text: str, action: str, at: KeyPath) -> None:
+        for name in command_fields(text):
+            if name not in PLACEHOLDERS:
+                self.problem(
+                    at,
+                    f"unknown placeholder {{{name}}}{suggest(name, list(PLACEHOLDERS))}; "
+                    f"known: {', '.join(PLACEHOLDERS)}",
+                )
+        if action != "run":
+            return
+        try:
+            words = shlex.split(text)
+        except ValueError as exc:
+            self.problem(at, f"cannot split the command line: {exc}")
+            return
+        if not words or words[0] != "transfer":
+            self.problem(at, "run: takes a `transfer …` command; use shell: for anything else")
+            return
+        trouble = check_transfer_command(words[1:])
+        if trouble:
+            self.problem(at, trouble)
+
+    def preconditions(self, raw: Any, at: KeyPath) -> tuple[Precondition, ...]:
+        if raw is None:
+            return ()
+        if not isinstance(raw, list):
+            self.problem(at, "preconditions: must be a list like `- env: NAME`")
+            return ()
+        found = []
+        for index, item in enumerate(raw):
+            where = (*at, index)
+            if not isinstance(item, dict) or len(item) != 1:
+                self.problem(where, f"a precondition is one of {', '.join(PRECONDITION_KINDS)}")
+                continue
+            ((kind, value),) = item.items()
+            if kind not in PRECONDITION_KINDS:
+                hint = suggest(str(kind), list(PRECONDITION_KINDS))
+                self.problem(where, f"unknown precondition {kind!r}{hint}")
+                continue
+            if not isinstance(value, str) or not value.strip():
+                self.problem((*where, kind), f"{kind}: must be non-empty text")
+                continue
+            if kind == "check":
+                self.command(value.strip(), "run", (*where, kind))
+            found.append(Precondition(kind, value.strip()))
+        return tuple(found)

@@ -1,0 +1,164 @@
+"""Running one runbook command: a subprocess, its exit code, its output in the run's log.
+
+``transfer …`` commands run as ``python -m transfer`` with the executor's own interpreter
+and the executor's effective settings passed down through ``TRANSFER_*`` variables, so a
+step works on the same workspace, logs folder and target as the cutover that runs it.
+Shell commands run through ``/bin/sh -c``. Placeholders (``{run_dir}`` …) are filled in,
+shell-quoted for shell commands.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shlex
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from transfer.config import Settings
+from transfer.cutover.runbook import Precondition, Step, command_fields
+from transfer.redaction import redact
+
+TAIL_LINES = 8
+
+
+@dataclass(frozen=True)
+class StepContext:
+    """What every step of one cutover run shares."""
+
+    run_id: str
+    run_dir: Path
+    mode: str
+    runbook_dir: Path
+    settings: Settings
+
+    def fields(self) -> dict[str, str]:
+        return {
+            "run_id": self.run_id,
+            "run_dir": str(self.run_dir),
+            "workspace": str(self.settings.workspace),
+            "logs_dir": str(self.settings.logs_dir),
+            "mode": self.mode,
+            "runbook_dir": str(self.runbook_dir),
+        }
+
+    def environment(self, step_id: str) -> dict[str, str]:
+        """The child's environment: ours, plus the settings a step must share with us."""
+        env = dict(os.environ)
+        settings = self.settings
+        env.update(
+            {
+                "TRANSFER_WORKSPACE": str(settings.workspace),
+                "TRANSFER_LOGS_DIR": str(settings.logs_dir),
+                "TRANSFER_MAPPINGS_DIR": str(settings.mappings_dir),
+                "TRANSFER_TARGET_URL": settings.target.url,
+                "TRANSFER_TARGET_ENVIRONMENT": settings.target.environment,
+                "TRANSFER_CUTOVER_RUN_ID": self.run_id,
+                "TRANSFER_CUTOVER_RUN_DIR": str(self.run_dir),
+                "TRANSFER_CUTOVER_MODE": self.mode,
+                "TRANSFER_CUTOVER_STEP": step_id,
+            }
+        )
+        if settings.config_file is not None:
+            env["TRANSFER_CONFIG"] = str(settings.config_file)
+        return env
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    """How one command ended."""
+
+    argv: tuple[str, ...]
+    shown: str  # the command line as the operator reads it
+    exit_code: int
+    duration_s: float
+    log: Path
+    tail: tuple[str, ...]
+    timed_out: bool = False
+
+
+def fill(text: str, fields: Mapping[str, str], *, quote: bool) -> str:
+    """Fill ``{name}`` placeholders (validated beforehand); shell-quote them if asked."""
+    for name in set(command_fields(text)):
+        value = fields[name]
+        text = text.replace("{" + name + "}", shlex.quote(value) if quote else value)
+    return text
+
+
+def argv_of(action: str, text: str, fields: Mapping[str, str]) -> tuple[tuple[str, ...], str]:
+    """The argv and the shown command line of a ``run:`` or ``shell:`` text."""
+    if action == "run":
+        words = [fill(word, fields, quote=False) for word in shlex.split(text)]
+        return (sys.executable, "-m", "transfer", *words[1:]), shlex.join(words)
+    line = fill(text, fields, quote=True)
+    return ("/bin/sh", "-c", line), line
+
+
+def run_command(
+    action: str,
+    text: str,
+    context: StepContext,
+    step_id: str,
+    log: Path,
+    timeout_s: float | None = None,
+) -> CommandResult:
+    """Run the command to its end (or its timeout), its output appended to ``log``."""
+    argv, shown = argv_of(action, text, context.fields())
+    log.parent.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    timed_out = False
+    with log.open("ab") as output:
+        output.write(f"$ {redact(shown)}\n".encode())
+        output.flush()
+        process = subprocess.Popen(
+            argv,
+            stdin=subprocess.DEVNULL,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            env=context.environment(step_id),
+            start_new_session=True,  # so a timeout or Ctrl-C can stop its children too
+        )
+        try:
+            code = process.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+            _stop(process, signal.SIGTERM)
+            code = process.wait()
+        except KeyboardInterrupt:
+            _stop(process, signal.SIGINT)
+            process.wait()
+            raise
+    duration = time.monotonic() - started
+    return CommandResult(argv, shown, code, duration, log, _tail(log), timed_out)
+
+
+def _stop(process: subprocess.Popen[bytes], signum: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signum)
+
+
+def _tail(log: Path) -> tuple[str, ...]:
+    lines = log.read_bytes().decode("utf-8", "replace").splitlines()
+    return tuple(redact(line) for line in lines[-TAIL_LINES:])
+
+
+def unmet(
+    condition: Precondition, context: StepContext, done: set[str], step: Step, log: Path
+) -> str:
+    """``""`` when the precondition holds, else why it does not."""
+    if condition.kind == "after":
+        return "" if condition.value in done else f"step {condition.value!r} is not done"
+    if condition.kind == "env":
+        return "" if os.environ.get(condition.value) else f"{condition.value} is not set"
+    if condition.kind == "path":
+        path = Path(fill(condition.value, context.fields(), quote=False))
+        return "" if path.exists() else f"{path} does not exist"
+    result = run_command("run", condition.value, context, step.id, log, step.timeout_s)
+    if result.exit_code == 0:
+        return ""
+    return f"check `{result.shown}` exited {result.exit_code}"
