@@ -4,9 +4,10 @@ Slugs differ per language, so pages pair up only through their language switcher
 (``fields.translations``: hreflang and URL) and the easy-Finnish link
 (``fields.easy_language``). A link A → B joins A and B into one group when B links back
 to A (mutual), or when B says nothing for A's language (one-sided: joined and reported).
-When B names another page for A's language the link is conflicting: not followed, and
-reported. Groups never hold two pages of one language; a group that would is split into
-its mutually linked parts (and reported), never merged by guessing.
+When B names another page C for A's language the link is conflicting and reported: it is
+not followed when C links back to B (B and C agree), and followed when C does not (B's
+own link is the wrong one). Groups never hold two pages of one language; a group that
+would is split into its mutually linked parts (and reported), never merged by guessing.
 """
 
 from __future__ import annotations
@@ -140,6 +141,19 @@ def group_pages(pages: Iterable[Page]) -> Groups:
                 groups.issues.append(
                     Issue(key, "one-sided", language, target_key, "the target does not link back")
                 )
+            elif not any(_claims(by_key.get(other), target.language, target_key) for other in back):
+                # The target's own claim is answered by nobody: it is the wrong link, not ours.
+                union(key, target_key)
+                groups.issues.append(
+                    Issue(
+                        key,
+                        "conflicting",
+                        language,
+                        target_key,
+                        f"the target names {', '.join(sorted(back))} for {page.language}, "
+                        "which does not link back; followed this page's link",
+                    )
+                )
             else:
                 groups.issues.append(
                     Issue(
@@ -206,3 +220,8 @@ def _group_key(members: list[str], by_key: dict[str, Page]) -> str:
         return rank, key
 
     return min(members, key=order)
+
+
+def _claims(page: Page | None, language: str, target: str) -> bool:
+    """Whether ``page`` names ``target`` as its ``language`` version."""
+    return page is not None and (language, target) in page.claims

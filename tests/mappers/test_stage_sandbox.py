@@ -1,0 +1,124 @@
+"""The map stage on the whole default-scale sandbox: crawled once per session, mapped once.
+
+Measured against the sandbox's ground truth: the content items and translation groups,
+the hostile pages' sanitised bodies, the redirect map over every old address the crawl
+saw, and the mapped store after a re-run (identical).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+
+from transfer.config import Settings
+from transfer.mappers.mapped_store import MappedRecord, MappedStore
+from transfer.mappers.stage import MapResult, map_sources, mapped_path
+from transfer.runs import Run
+from transfer.sandbox import SandboxSettings, serve_sandbox
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "extractors"))
+from crawl_helpers import crawl, settings_for
+
+
+@dataclass
+class Mapped:
+    settings: Settings
+    truth: dict[str, Any]
+    result: MapResult
+    records: dict[str, MappedRecord]
+
+
+@pytest.fixture(scope="session")
+def mapped_default(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Mapped]:
+    """The default-scale sandbox crawled and mapped once for the session."""
+    workspace = tmp_path_factory.mktemp("map-default")
+    with serve_sandbox(SandboxSettings(scale=1)) as box:
+        crawl(workspace, box.online_url)
+        truth = box.truth()["online_service"]
+        settings = settings_for(workspace, box.online_url)
+    with Run("map", settings.logs_dir) as run:
+        result = map_sources(settings, run)
+    with MappedStore(mapped_path(settings)) as store:
+        records = {r.record_key: r for r in store.records()}
+    yield Mapped(settings, truth, result, records)
+
+
+def _rows(record: MappedRecord, table: str) -> list[dict[str, Any]]:
+    return [dict(row.values) for row in record.rows if row.table == table]
+
+
+def test_content_items_and_groups_are_the_ground_truth(mapped_default: Mapped) -> None:
+    truth_groups: dict[int, set[str]] = {}
+    for page in mapped_default.truth["pages"]:
+        if page["kind"] != "listing":
+            truth_groups.setdefault(page["group"], set()).add(page["url"])
+    groups: dict[str, set[str]] = {}
+    items: set[str] = set()
+    for record in mapped_default.records.values():
+        for row in _rows(record, "content_translations"):
+            groups.setdefault(row["item_id"].source_key, set()).add(record.record_key)
+        items.update(row["source_key"] for row in _rows(record, "content_items"))
+    assert {frozenset(g) for g in groups.values()} == {frozenset(g) for g in truth_groups.values()}
+    assert items == set(groups)  # one content_items row per group, in its key page
+    assert mapped_default.result.failed == 0
+    summary = mapped_default.result.summary
+    assert summary["translation_groups"]["online_service"] == len(truth_groups)
+    issues = json.loads(mapped_default.result.artefacts["translation_issues"].read_text())
+    named = {issue[end] for issue in issues["online_service"] for end in ("page", "target")}
+    for case in mapped_default.truth["conflicting_translations"]:
+        assert case["page"] in named  # reported, not guessed silently
+
+
+def test_hostile_pages_are_sanitised_and_keep_their_content(mapped_default: Mapped) -> None:
+    hostile = [page for page in mapped_default.truth["pages"] if page["flags"]["hostile"]]
+    assert hostile
+    for page in hostile:
+        (row,) = _rows(mapped_default.records[page["url"]], "content_translations")
+        body = row["body_html"]
+        assert "<script" not in body.lower()
+        assert not re.search(r"\son[a-z]+\s*=", body, re.IGNORECASE)
+        assert "javascript:" not in body.lower()
+        soup = BeautifulSoup(body, "html.parser")
+        text = soup.get_text(" ", strip=True)
+        for paragraph in soup.find_all("p"):
+            assert paragraph.get_text(" ", strip=True) in text
+        assert row["body_text"] and len(row["body_text"]) > 40
+
+
+def test_every_old_address_redirects_to_a_planned_path(mapped_default: Mapped) -> None:
+    redirects = {
+        (row["old_host"], row["old_path"]): row
+        for record in mapped_default.records.values()
+        for row in _rows(record, "redirects")
+    }
+    new_paths = {
+        row["new_path"]
+        for record in mapped_default.records.values()
+        for table in ("content_translations", "assets")
+        for row in _rows(record, table)
+    }
+    for old in mapped_default.truth["redirects"] + mapped_default.truth["legacy_links"]:
+        url = old.get("from") or old["href"]
+        host, path = re.match(r"https?://([^/]+)(/[^?#]*)?", url).groups()  # type: ignore[union-attr]
+        row = redirects[(host, path or "/")]
+        assert row["new_path"] in new_paths
+    for row in redirects.values():
+        assert row["new_path"] in new_paths
+        assert ("kotoutuminen.fi", row["new_path"]) not in redirects  # no chain
+
+
+def test_a_second_run_ends_identical(mapped_default: Mapped) -> None:
+    with Run("map", mapped_default.settings.logs_dir) as run:
+        again = map_sources(mapped_default.settings, run)
+    assert again.removed == 0
+    with MappedStore(mapped_path(mapped_default.settings)) as store:
+        for record in store.records():
+            assert record.rows_hash == mapped_default.records[record.record_key].rows_hash
