@@ -37,12 +37,12 @@ class Loaded:
 def loaded(tmp_path: Path, engine: Engine) -> Loaded:
     """A clean migration loaded into the target (SQLite and PostgreSQL)."""
     world = build_world(tmp_path / "world")
-    load_target(engine, world.mapped_store)
+    load_target(engine, world)
     return Loaded(world, engine, tmp_path / "logs")
 
 
 @pytest.fixture
 def loaded_sqlite(tmp_path: Path, sqlite_engine: Engine) -> Loaded:
     world = build_world(tmp_path / "world")
-    load_target(sqlite_engine, world.mapped_store)
+    load_target(sqlite_engine, world)
     return Loaded(world, sqlite_engine, tmp_path / "logs")

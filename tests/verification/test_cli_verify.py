@@ -17,7 +17,7 @@ def test_verify_exits_0_on_go_and_9_on_no_go(workspace: Path) -> None:
     ws = workspace / ".transfer"
     world = build_world(ws)
     engine = create_target_engine(f"sqlite:///{ws / 'target.db'}")
-    load_target(engine, world.mapped_store)
+    load_target(engine, world)
     runner = CliRunner()
 
     clean = runner.invoke(cli, ["verify"], catch_exceptions=False)

@@ -5,7 +5,7 @@ online service (pages in translation groups, attachments, legacy-host aliases, a
 mapped store (MappedRecords with Refs), a media store with the files, and a target loaded
 from the mapped rows by provenance (Refs resolved through (source_system, source_key)).
 Problems are planted afterwards with direct writes, as a faulty loader would leave them.
-Until the real loader lands this fixture is the loader: ``load_target``.
+``load_target`` loads the target with the real loader (transfer.loaders).
 """
 
 from __future__ import annotations
@@ -15,14 +15,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine
 
+from transfer.blobstore import BlobStore
 from transfer.extractors.staging import StagingStore
+from transfer.loaders.options import LoadOptions
+from transfer.loaders.run import LoadResult
+from transfer.loaders.run import load_target as run_load
 from transfer.mappers.mapped_store import MappedRecord, MappedRow, MappedStore, Ref
 from transfer.records import FetchInfo, SourceRecord
-from transfer.schema import metadata
 from transfer.schema.versioning import upgrade
 
 OS, PS = "online_service", "partnership"
@@ -223,10 +225,8 @@ def build_world(root: Path, groups: int = 6, members: int = 5) -> World:
                 staging.save(record, pass_id)
                 mapped.put(outcome, map_pass)
                 if record.kind == "attachment":
-                    data = f"%PDF-1.4 report {n}\n".encode() * 8
-                    blob = media_dir / outcome.rows[0].values["storage_path"]
-                    blob.parent.mkdir(parents=True, exist_ok=True)
-                    blob.write_bytes(data)
+                    # Into the extractors' blob store; the loader copies it to the media store.
+                    BlobStore(root / "blobs").put(f"%PDF-1.4 report {n}\n".encode() * 8)
                 else:
                     legacy = record.key.replace(SITE, LEGACY)
                     staging.add_alias(legacy, record.key, "redirect", pass_id, 301)
@@ -245,43 +245,15 @@ def build_world(root: Path, groups: int = 6, members: int = 5) -> World:
     return World(root, staging_dir, root / "mapped" / "mapped.sqlite", media_dir, groups)
 
 
-def _resolve(connection: Any, value: Any, cache: dict[Ref, int]) -> Any:
-    if not isinstance(value, Ref):
-        return value
-    if value not in cache:
-        table = metadata.tables[value.table]
-        cache[value] = connection.execute(
-            select(table.c.id).where(
-                table.c.source_system == value.source_system,
-                table.c.source_key == value.source_key,
-            )
-        ).scalar_one()
-    return cache[value]
-
-
-def load_target(engine: Engine, mapped_store: Path) -> None:
-    """Create the KEHA schema and insert every mapped row, parents first, Refs resolved."""
+def load_target(engine: Engine, world: World) -> LoadResult:
+    """Create the KEHA schema and load the world's mapped store with the real loader
+    (transfer.loaders): rows by provenance, Refs resolved, files into the media store."""
     upgrade(engine)
-    store = MappedStore(mapped_store)
-    written: set[tuple[str, str, str, str]] = set()
-    try:
-        with engine.begin() as connection:
-            for table in metadata.sorted_tables:
-                cache: dict[Ref, int] = {}
-                batch = []
-                for record in store.records(status="mapped"):
-                    for row in record.rows:
-                        if row.table != table.name:
-                            continue
-                        ident = (row.table, row.values["source_system"], row.values["source_key"])
-                        marker = (*ident, repr(sorted(row.values.items())))
-                        if marker in written:
-                            continue
-                        written.add(marker)
-                        batch.append(
-                            {k: _resolve(connection, v, cache) for k, v in row.values.items()}
-                        )
-                if batch:
-                    connection.execute(insert(table), batch)
-    finally:
-        store.close()
+    options = LoadOptions(
+        mapped_store=world.mapped_store, blob_dir=world.root / "blobs", media_dir=world.media_dir
+    )
+    artefacts = world.root / "load-run"
+    artefacts.mkdir(exist_ok=True)
+    result = run_load(engine, options, "20250101T000000Z-load-test", artefacts)
+    assert not result.stats.failures, result.stats.failures
+    return result

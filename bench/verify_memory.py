@@ -1,0 +1,119 @@
+"""Verification's peak memory at sandbox scale 1 and 10, and its time beside a plain read.
+
+Synthetic data at the sandbox's shape (said in the output): per scale unit 1,500 translation
+groups (a Finnish and an English news page each, 3,000 pages), 1,500 attachments with files
+in a media store, 6,000 redirects and 2,500 members, loaded into a SQLite target by the
+test world builder (tests/verification/world.py). Each measurement runs in a fresh child
+process: peak RSS (ru_maxrss) of `verify`, the peak of Python allocations (tracemalloc, a
+separate run since it slows Python down), and the wall time of `verify` beside the time of
+simply streaming every KEHA table once.
+
+    .venv/bin/python bench/verify_memory.py [--scales 1 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent.parent))
+
+from tests.verification.world import build_world, load_target
+from transfer.database import create_target_engine
+
+GROUPS, MEMBERS = 1500, 2500
+
+
+def child(mode: str, root: Path) -> None:
+    """Run in a child: one measurement, printed as JSON."""
+    from transfer.verification import VerifyInputs, verify
+    from transfer.verification.target import keha_tables, stream_rows
+
+    engine = create_target_engine(f"sqlite:///{root / 'target.db'}")
+    result: dict[str, float] = {}
+    if mode == "read":
+        started, rows = time.perf_counter(), 0
+        with engine.connect() as connection:
+            for table in keha_tables():
+                for _row in stream_rows(connection, table):
+                    rows += 1
+        result = {"seconds": time.perf_counter() - started, "rows": rows}
+    else:
+        if mode == "tracemalloc":
+            import tracemalloc
+
+            tracemalloc.start()
+        started = time.perf_counter()
+        report = verify(
+            VerifyInputs(
+                engine=engine,
+                mapped_store=root / "mapped" / "mapped.sqlite",
+                staging_dir=root / "staging",
+                media_dir=root / "media",
+                out_dir=root / "logs" / mode,
+                logs_dir=root / "logs-none",
+                run_id=mode,
+            )
+        )
+        result = {"seconds": time.perf_counter() - started, "go": report.verdict.go}
+        if mode == "tracemalloc":
+            result["python_peak_mb"] = tracemalloc.get_traced_memory()[1] / 2**20
+    result["maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(result))
+
+
+def measure(mode: str, root: Path) -> dict[str, float]:
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", mode, str(root)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scales", type=float, nargs="*", default=[1.0, 10.0])
+    parser.add_argument("--child", nargs=2, metavar=("MODE", "ROOT"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child[0], Path(args.child[1]))
+        return
+    print("synthetic loaded target at the sandbox's shape (tests/verification/world.py), SQLite")
+    print(
+        f"{'scale':>5} {'records':>8} {'rows':>8} {'read s':>7} {'verify s':>8} "
+        f"{'ratio':>6} {'peak RSS MB':>11} {'py peak MB':>10}"
+    )
+    peaks: list[float] = []
+    for scale in args.scales:
+        with tempfile.TemporaryDirectory(prefix="verify-bench-") as tmp:
+            root = Path(tmp)
+            groups, members = round(GROUPS * scale), round(MEMBERS * scale)
+            world = build_world(root, groups=groups, members=members)
+            engine = create_target_engine(f"sqlite:///{root / 'target.db'}")
+            load_target(engine, world)
+            engine.dispose()
+            read = measure("read", root)
+            plain = measure("verify", root)
+            traced = measure("tracemalloc", root)
+            peaks.append(plain["maxrss_mb"])
+            print(
+                f"{scale:>5g} {groups * 3 + members + 1:>8} {int(read['rows']):>8} "
+                f"{read['seconds']:>7.2f} {plain['seconds']:>8.2f} "
+                f"{plain['seconds'] / read['seconds']:>6.1f} {plain['maxrss_mb']:>11.1f} "
+                f"{traced['python_peak_mb']:>10.1f}",
+                flush=True,
+            )
+    if len(peaks) > 1:
+        print(f"peak RSS, largest scale / smallest: {peaks[-1] / peaks[0]:.2f}x (limit 1.5x)")
+
+
+if __name__ == "__main__":
+    main()
