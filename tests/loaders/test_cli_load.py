@@ -1,0 +1,69 @@
+"""The load commands through the CLI, on the default SQLite target of a workspace."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from tests.loaders import factory
+from transfer.cli import cli
+from transfer.mappers.mapped_store import MappedRecord, MappedRow
+
+SCALE = 0.01
+
+
+def _invoke(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["--workspace", "ws", *args], catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def test_load_status_messages_and_rollback(workspace: Path) -> None:
+    assert _invoke("schema", "upgrade")[0] == 0
+    assert _invoke("load")[0] == 6  # no mapped store yet: a load error that names the step
+    records = factory.write_workspace(workspace / "ws", SCALE, epoch=1)
+
+    code, out = _invoke("load", "--plan")
+    assert code == 0 and "Load plan" in out
+    plans = list((workspace / "logs").glob("*-load-*/plan.jsonl"))
+    assert len(plans) == 1 and len(plans[0].read_text().splitlines()) == len(records)
+
+    code, out = _invoke("load")
+    assert code == 0, out
+    summary = json.loads(next((workspace / "logs").glob("*/load-summary.json")).read_text())
+    assert summary["actions"]["create"] == len(records) - 2
+
+    code, out = _invoke("status", "--json")
+    status = json.loads(out)
+    pages = next(m for m in status["migrations"] if m["kind"] == "page")
+    assert pages["pending"] == 0 and pages["failed"] == 1 and pages["imported"] > 0
+
+    code, out = _invoke("messages", "--format", "csv", "--level", "info")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [row["message"] for row in rows] == ["skipped: rule: frozen"]
+    code, out = _invoke("messages", "--format", "json", "--key", "broken")
+    assert [m["level"] for m in json.loads(out)] == ["error"]
+
+    run_id = status["last_run"]["run_id"]
+    code, out = _invoke("rollback", run_id)
+    assert code == 0 and "rolled back" in out
+    assert _invoke("rollback", run_id)[0] == 6
+
+
+def test_failed_records_make_the_load_exit_6(workspace: Path) -> None:
+    assert _invoke("schema", "upgrade")[0] == 0
+    bad = MappedRecord("partnership", "org:x", "organisation", "mapped", (MappedRow("nope", {}),))
+    factory.write_store(workspace / "ws", [bad])
+    code, out = _invoke("load")
+    assert code == 6
+    assert "1 record(s) failed to load" in out
+    assert "transfer messages --run" in out
+
+
+def test_load_against_a_missing_schema_says_upgrade(workspace: Path) -> None:
+    factory.write_store(workspace / "ws", [])
+    code, out = _invoke("load")
+    assert code == 6 and "transfer schema upgrade" in out

@@ -1,0 +1,127 @@
+"""Bad records fail alone with a message; assets reach the media store verified; a refused
+connection is exit 7."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, select
+
+from tests.loaders import factory
+from tests.loaders.helpers import run_load, workspace_of
+from transfer.database import create_target_engine
+from transfer.errors import TargetDatabaseError
+from transfer.loaders.bookkeeping import id_map
+from transfer.loaders.media import file_sha256
+from transfer.loaders.options import LoadOptions
+from transfer.loaders.report import read_messages
+from transfer.mappers.mapped_store import MappedRecord, MappedRow, Ref
+
+SCALE = 0.01
+OS = factory.OS
+
+
+def _page(key: str, **changes: object) -> MappedRecord:
+    translation = {
+        "source_system": OS,
+        "source_key": key,
+        "item_id": Ref("content_items", OS, key),
+        "language": "fi",
+        "title": "Otsikko",
+        "new_path": "/fi/" + key.rsplit("/", 1)[-1],
+        "old_url": key,
+    }
+    translation.update(changes)
+    rows = (
+        MappedRow(
+            "content_items",
+            {
+                "source_system": OS,
+                "source_key": key,
+                "kind_id": Ref("content_kinds", "keha", "page"),
+            },
+        ),
+        MappedRow("content_translations", translation),
+    )
+    return MappedRecord(OS, key, "page", "mapped", rows)
+
+
+BAD = [
+    (_page("https://kotoutuminen.fi/fi/bad-column", colour="red"), "no column(s) colour"),
+    (_page("https://kotoutuminen.fi/fi/bad-language", language="xx"), "language"),
+    (
+        _page(
+            "https://kotoutuminen.fi/fi/bad-ref",
+            item_id=Ref("content_items", OS, "https://kotoutuminen.fi/fi/nowhere"),
+        ),
+        "not in the target",
+    ),
+    (_page("https://kotoutuminen.fi/fi/no-title", title=None), "title"),
+]
+
+
+def _statuses(engine: Engine) -> dict[str, str]:
+    with engine.connect() as connection:
+        return dict(connection.execute(select(id_map.c.record_key, id_map.c.status)).all())
+
+
+@pytest.mark.parametrize(("record", "expected"), BAD, ids=lambda v: getattr(v, "record_key", ""))
+def test_a_bad_record_fails_alone_with_its_message(
+    target: Engine, options: LoadOptions, record: MappedRecord, expected: str
+) -> None:
+    records = factory.build(SCALE)
+    factory.write_workspace(workspace_of(options), SCALE)
+    factory.write_store(workspace_of(options), [*records, record])
+    result = run_load(target, options)
+    assert [key for _, key, _ in result.stats.failures] == [record.record_key]
+    assert expected.lower() in result.stats.failures[0][2].lower()
+    statuses = _statuses(target)
+    assert statuses.pop(record.record_key) == "failed"
+    assert set(statuses.values()) == {"imported"}
+    found = read_messages(target, level="error")
+    assert [m.record_key for m in found] == [record.record_key]
+    # Once the map stage fixes the record, the next load writes it.
+    fixed = _page(record.record_key)
+    factory.write_store(workspace_of(options), [*records, fixed])
+    again = run_load(target, options)
+    assert dict(again.stats.actions) == {"unchanged": len(records), "create": 1}
+
+
+def test_assets_are_copied_to_the_media_store_and_checked(
+    target: Engine, options: LoadOptions
+) -> None:
+    records = factory.write_workspace(workspace_of(options), SCALE)
+    assets = [row.values for r in records for row in r.rows if row.table == "assets"]
+    # Damage one blob and remove another: those two records fail, the rest load.
+    blobs = workspace_of(options) / "blobs"
+    damaged, missing = assets[0]["sha256"], assets[1]["sha256"]
+    _blob_path(blobs, damaged).write_bytes(b"not what was fetched")
+    _blob_path(blobs, missing).unlink()
+    result = run_load(target, options)
+    failures = {key: message for _, key, message in result.stats.failures}
+    assert "hashes to" in failures.pop(assets[0]["source_key"])
+    assert "not in the blob store" in failures.pop(assets[1]["source_key"])
+    # Pages linking those two files fail with them, for the missing reference.
+    assert failures and all("not in the target" in message for message in failures.values())
+    for values in assets[2:]:
+        stored = options.media_dir / values["sha256"][:2] / values["sha256"][2:4] / values["sha256"]
+        assert file_sha256(stored) == values["sha256"]
+    assert not (options.media_dir / damaged[:2] / damaged[2:4] / damaged).exists()
+
+
+def _blob_path(root: Path, sha256: str) -> Path:
+    return root / sha256[:2] / sha256[2:4] / sha256
+
+
+def test_a_refused_connection_is_exit_7(options: LoadOptions) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    engine = create_target_engine(f"postgresql+psycopg://keha:pw@127.0.0.1:{port}/keha")
+    factory.write_workspace(workspace_of(options), 0.005)
+    with pytest.raises(TargetDatabaseError) as raised:
+        run_load(engine, options)
+    assert raised.value.exit_code == 7
+    assert "unreachable" in raised.value.what
