@@ -798,6 +798,7 @@ def rehearse(state: CliState, seed: int, scale: float, epoch: int) -> None:
 STAGE_LINES: dict[str, tuple[str, Callable[[Any], str]]] = {
     "crawl": ("crawling the online service", _crawl_line),
     "export": ("exporting the Partnership platform", _export_line),
+    "map": ("mapping", _map_line),
 }
 
 

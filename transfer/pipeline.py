@@ -19,6 +19,7 @@ from transfer.config import Settings
 from transfer.errors import DoctorFailed, ExtractionError
 from transfer.extractors.online_service import CrawlResult, extract_online_service
 from transfer.extractors.partnership import ExportResult, extract_partnership
+from transfer.mappers.stage import MapResult, map_sources
 from transfer.redaction import Secret, register_secret
 from transfer.runs import Run
 from transfer.sandbox import RunningSandbox, SandboxSettings, serve_sandbox
@@ -41,6 +42,7 @@ class Outcome:
     truth_counts: dict[str, dict[str, Any]] = field(default_factory=dict)
     crawl: CrawlResult | None = None
     export: ExportResult | None = None
+    mapped: MapResult | None = None
 
     @property
     def failed(self) -> list[doctor.Check]:
@@ -64,6 +66,18 @@ class Outcome:
                     f"partnership export: {len(self.export.failed_files)} file(s) missing at "
                     "the source, reported in export-summary.json"
                 )
+        if self.mapped is not None:
+            by_status: dict[str, int] = {"mapped": 0, "skipped": 0, "failed": 0}
+            for (_, _, status), number in self.mapped.counts.items():
+                by_status[status] = by_status.get(status, 0) + number
+            shown = ", ".join(f"{status} {number}" for status, number in by_status.items())
+            summary = self.mapped.summary
+            groups = sum(summary.get("translation_groups", {}).values())
+            redirects = sum(summary.get("redirects", {}).values())
+            lines.append(
+                f"map: records {shown}; {groups} translation groups, {redirects} redirects, "
+                f"{summary.get('unknown_links', 0)} unknown links"
+            )
         return lines
 
     def raise_for_failure(self) -> None:
@@ -80,6 +94,8 @@ class Outcome:
                 f"rehearsal export: collections failed: {names}",
                 next_step="see export-summary.json in the run folder",
             )
+        if self.mapped is not None:
+            self.mapped.raise_for_failures()
         if self.failed:
             raise DoctorFailed(
                 f"rehearsal stopped: {', '.join(check.name for check in self.failed)} failed",
@@ -126,8 +142,8 @@ def rehearse(
     progress: Progress = no_progress,
 ) -> Outcome:
     """Run every existing stage against a freshly served sandbox, in order: environment
-    checks, the online-service crawl, the Partnership export. Stops after the checks when
-    one fails, and after a stage that failed as a whole."""
+    checks, the online-service crawl, the Partnership export, the map stage. Stops after
+    the checks when one fails, and after a stage that failed as a whole."""
     outcome = Outcome()
     with serve_sandbox(sandbox) as running:
         run.events.emit(
@@ -163,4 +179,6 @@ def rehearse(
             outcome.crawl = extract_online_service(settings, run, progress=update)
         with progress("export") as update:
             outcome.export = extract_partnership(settings, run, progress=update)
+        with progress("map") as update:
+            outcome.mapped = map_sources(settings, run, progress=update)
     return outcome
