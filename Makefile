@@ -21,7 +21,8 @@ demo: $(STAMP)
 ## test: the whole suite, with a throw-away PostgreSQL on a loopback port
 test: $(STAMP)
 	bash tests/services/install-chromium.sh
-	TRANSFER_TEST_REQUIRE_BROWSER=1 bash tests/services/with-postgres.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
+	bash tests/services/install-nginx.sh
+	TRANSFER_TEST_REQUIRE_BROWSER=1 TRANSFER_TEST_REQUIRE_NGINX=1 bash tests/services/with-postgres.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## lint: ruff (lint and format check) and mypy strict on the package
 lint: $(STAMP)

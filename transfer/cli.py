@@ -989,6 +989,52 @@ def tasks_command(register_file: Path, today: Any) -> None:
     ui.say(f"{len(overdue)} overdue: {', '.join(overdue)}" if overdue else "nothing overdue")
 
 
+@cli.group()
+def redirects() -> None:
+    """The redirect map of the old addresses, for the web server."""
+
+
+@redirects.command("export")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["nginx", "apache", "csv"]),
+    default="nginx",
+    show_default=True,
+    help="nginx map (plus a server snippet), Apache RewriteMap txt, or CSV.",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Where to write it [logs/<run_id>/redirects.<format>].",
+)
+@click.option(
+    "--base",
+    help="The new site's address that paths lead to [sources.online_service.base_url].",
+)
+@pass_state
+def redirects_export(state: CliState, fmt: str, out: Path | None, base: str | None) -> None:
+    """Export the target's redirects table for the web server: host-aware keys, absolute
+    targets; nginx and Apache answer 301."""
+    from transfer.cutover.redirect_export import export_redirects
+
+    settings = state.settings()
+    with Run("redirects export", settings.logs_dir) as run:
+        suffix = {"nginx": "nginx.conf", "apache": "apache.txt", "csv": "csv"}[fmt]
+        result = export_redirects(
+            _target_engine(state),
+            fmt,
+            out or run.artefact(f"redirects.{suffix}"),
+            base or settings.online_service.base_url,
+        )
+        run.events.emit("redirects", "exported", format=fmt, count=result.count, files=result.files)
+    for conflict in result.conflicts:
+        ui.say(f"conflict (keys differ only in case): {conflict}", style="yellow")
+    if result.other_status:
+        ui.say(f"{result.other_status} redirect(s) are not 301 in the table; exported as 301")
+    ui.say(f"{result.count} redirects written to " + ", ".join(str(f) for f in result.files))
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="transfer")
