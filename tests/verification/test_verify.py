@@ -114,19 +114,40 @@ def test_changes_and_trend_since_the_previous_run(loaded_sqlite: Loaded) -> None
 
 
 @pytest.mark.parametrize("environment", ["rehearsal", "staging"])
-def test_an_unmasked_phone_number_of_a_contact_is_found(
+def test_an_unmasked_phone_number_of_a_member_is_found(
     loaded_sqlite: Loaded, environment: str
 ) -> None:
     from sqlalchemy import text
 
     with loaded_sqlite.engine.begin() as connection:
         connection.execute(
-            text(
-                "INSERT INTO contact_people (name, phone, source_system, source_key)"
-                " VALUES ('[masked]', '+358 40 123 4567', 'online_service', 'c1')"
-            )
+            text("UPDATE members SET display_name = :n WHERE source_key = '40002'"),
+            {"n": "Soita +358 40 123 4567"},
         )
     report = loaded_sqlite.verify("20250101T000000Z-verify-0008", environment=environment)
-    assert _keys(report, "personal_data", "unmasked_phone") == {"contact_people:c1"}
+    assert _keys(report, "personal_data", "unmasked_phone") == {"members:40002"}
     production = loaded_sqlite.verify("20250101T000000Z-verify-0009", environment="production")
     assert production.check("personal_data").errors == 0
+
+
+def test_a_split_translation_group_is_named(loaded_sqlite: Loaded) -> None:
+    from sqlalchemy import text
+
+    en_key = "https://kotoutuminen.fi/en/-/news-3"
+    with loaded_sqlite.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO content_items (kind_id, state, source_system, source_key)"
+                " SELECT kind_id, state, source_system, 'stray' FROM content_items LIMIT 1"
+            )
+        )
+        connection.execute(
+            text(
+                "UPDATE content_translations SET item_id = (SELECT id FROM content_items"
+                " WHERE source_key = 'stray') WHERE source_key = :k"
+            ),
+            {"k": en_key},
+        )
+    report = loaded_sqlite.verify("20250101T000000Z-verify-0010")
+    assert "https://kotoutuminen.fi/-/uutinen-3" in _keys(report, "translations", "group_split")
+    assert report.verdict.decision == NO_GO

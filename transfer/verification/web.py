@@ -194,6 +194,19 @@ def _follow(scratch: Scratch, check: CheckCollector, hosts: Hosts, url: str, new
         check.count("ok")
 
 
+def _mutual(scratch: Scratch, key: str, url: str) -> bool:
+    """Whether the page at ``url`` links back to ``key`` in its own language switcher."""
+    row = scratch.db.execute(
+        "SELECT translations FROM src WHERE key = ? OR url = ? LIMIT 1", (url, url)
+    ).fetchone()
+    if row is None:
+        return False
+    own = scratch.scalar("SELECT url FROM src WHERE key = ?", key)
+    return any(
+        isinstance(entry, dict) and entry.get("url") in (key, own) for entry in json.loads(row[0])
+    )
+
+
 def check_translations(scratch: Scratch, check: CheckCollector) -> None:
     """Every source translation group (hreflang language switcher) is one target item."""
     rows = scratch.db.execute(
@@ -205,7 +218,7 @@ def check_translations(scratch: Scratch, check: CheckCollector) -> None:
         check.count("groups")
         for entry in json.loads(translations):
             url = (entry or {}).get("url") if isinstance(entry, dict) else None
-            if not url or url == key:
+            if not url or url == key or entry.get("hreflang") == "x-default":
                 continue
             other = scratch.scalar(
                 "SELECT t.item FROM src s JOIN tr t ON t.key = s.key"
@@ -223,7 +236,17 @@ def check_translations(scratch: Scratch, check: CheckCollector) -> None:
                     )
                 continue
             check.count("pairs")
-            if other != item:
+            if other != item and not _mutual(scratch, key, url):
+                # The source's switchers disagree (one-sided or conflicting): the source has
+                # no single group here, so the map stage's choice cannot be wrong.
+                check.problem(
+                    "ambiguous_in_source",
+                    key,
+                    f"the {entry.get('hreflang')} link is not returned by that page",
+                    warning=True,
+                    translation=url,
+                )
+            elif other != item:
                 check.problem(
                     "group_split",
                     key,
