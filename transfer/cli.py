@@ -947,6 +947,54 @@ def cutover_validate(runbooks: tuple[Path, ...]) -> None:
         ui.status_line("ok", str(register), f"{len(load_register(register).tasks)} tasks")
 
 
+@cli.command("post-launch-check")
+@click.option(
+    "--base",
+    help="Address of the launched KEHA site, e.g. https://keha.example.fi. Without it, the "
+    "target database is served as the rehearsal site on loopback and checked.",
+)
+@click.option(
+    "--old-base",
+    help="Send the old addresses here, with the old host in the Host header (a redirect "
+    "layer not yet in DNS). Default: each old host itself, over https.",
+)
+@click.option("--concurrency", type=click.IntRange(1, 64), default=8, show_default=True)
+@pass_state
+def post_launch_check_command(
+    state: CliState, base: str | None, old_base: str | None, concurrency: int
+) -> None:
+    """Request every old and new URL of the target and report each failure.
+
+    Every redirect must answer its status with the right Location and lead to a page that
+    answers 200; every published page its new path with 200; every public asset its bytes
+    with the stored sha256. Failures go to post-launch-failures.csv in the run folder.
+    Exits 10 when any URL failed.
+    """
+    from transfer.cutover.post_launch import check_launch
+
+    settings = state.settings()
+    with Run("post-launch-check", settings.logs_dir) as run:
+        with ui.live_counter("checking", _launch_line) as update:
+            result = check_launch(
+                settings,
+                run,
+                base_url=base,
+                old_base=old_base,
+                concurrency=concurrency,
+                progress=update,
+            )
+        ui.table(
+            "Post-launch check",
+            ("kind", "checked"),
+            [[kind, str(number)] for kind, number in sorted(result.checked.items())],
+        )
+        ui.say(f"run {run.run_id}: every URL answered as planned; details in {run.dir}")
+
+
+def _launch_line(result: Any) -> str:
+    return f"{sum(result.checked.values())} URLs checked, {len(result.failures)} failed"
+
+
 @cli.command("tasks")
 @click.option(
     "--file",

@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 import requests
+from click.testing import CliRunner
 from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.orm import Session
 
+from transfer.cli import cli
 from transfer.cutover.post_launch import post_launch_check
 from transfer.cutover.target_site import serve_target_site
 from transfer.database import create_target_engine
@@ -155,3 +157,29 @@ def test_a_wrong_location_and_a_missing_redirect_are_failures(
         ("kotouttaminen.fi", "Location /fi/uutiset/laki", "Location /fi/vanha"),
         ("integration.fi", "HTTP 301", "HTTP 404"),
     }
+
+
+def test_the_command_checks_the_served_target_and_fails_with_exit_10(
+    target: tuple[Engine, Path], tmp_path: Path, workspace: Path
+) -> None:
+    engine, media = target
+    env = {
+        "TRANSFER_TARGET_URL": f"sqlite:///{tmp_path / 'target.db'}",
+        "TRANSFER_LOAD_MEDIA_DIR": str(media),
+    }
+    runner = CliRunner()
+    passed = runner.invoke(cli, ["post-launch-check"], env=env, catch_exceptions=False)
+    assert passed.exit_code == 0, passed.output
+    assert "every URL answered as planned" in passed.output
+    with engine.begin() as connection:
+        connection.execute(delete(ContentTranslation).where(ContentTranslation.language == "sv"))
+    failed = runner.invoke(cli, ["post-launch-check"], env=env, catch_exceptions=False)
+    assert failed.exit_code == 10
+    assert "1 of 6 URL(s) failed" in failed.output and "target HTTP 404" in failed.output
+    # one run per invocation: the passing one's list is the header alone
+    reports = [
+        path.read_text(encoding="utf-8").splitlines()
+        for path in (workspace / "logs").glob("*post-launch-check*/post-launch-failures.csv")
+    ]
+    assert sorted(len(lines) for lines in reports) == [1, 2]
+    assert any("integration.fi" in line for lines in reports for line in lines)

@@ -8,7 +8,9 @@ made concurrently in bounded batches, so memory stays flat however large the sit
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import json
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -20,6 +22,10 @@ from urllib.parse import urljoin, urlsplit
 import requests
 from sqlalchemy import Engine, select
 
+from transfer.config import Settings
+from transfer.database import create_target_engine, target_url
+from transfer.errors import CutoverError
+from transfer.runs import Run
 from transfer.schema.assets import Asset
 from transfer.schema.content import ContentTranslation
 from transfer.schema.redirects import Redirect
@@ -188,3 +194,78 @@ def _check(session: requests.Session, probe: Probe, timeout_s: float) -> Failure
 def _path_of(url: str) -> str:
     parts = urlsplit(url)
     return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def check_launch(
+    settings: Settings,
+    run: Run,
+    *,
+    base_url: str | None,
+    old_base: str | None = None,
+    concurrency: int = 8,
+    progress: Callable[[PostLaunchResult], None] | None = None,
+) -> PostLaunchResult:
+    """The post-launch check as ``transfer post-launch-check`` runs it.
+
+    With ``base_url`` it checks the launched site (old addresses at their own hosts, or at
+    ``old_base``); without, it serves the target database as the rehearsal site on loopback
+    and checks that. Writes ``post-launch.json`` and ``post-launch-failures.csv`` to the run
+    folder; raises :class:`CutoverError` (exit 10) when anything failed or nothing was there.
+    """
+    from transfer.cutover.target_site import serve_target_site  # only rehearsals serve
+    from transfer.loaders.options import LoadOptions
+
+    engine = create_target_engine(target_url(settings.target))
+    try:
+        if base_url is not None:
+            result = post_launch_check(
+                engine, base_url, old_base=old_base, concurrency=concurrency, progress=progress
+            )
+        else:
+            media = LoadOptions.from_settings(settings).media_dir
+            with serve_target_site(engine, media) as served:
+                result = post_launch_check(
+                    engine, served, old_base=served, concurrency=concurrency, progress=progress
+                )
+    finally:
+        engine.dispose()
+    _write_artefacts(run, result, base_url or "rehearsal site")
+    run.events.emit(
+        "post_launch",
+        "checked",
+        level="error" if result.failures else "info",
+        checked=dict(result.checked),
+        failures=len(result.failures),
+    )
+    if not result.passed:
+        shown = "; ".join(
+            f"{f.url}{f' (Host {f.host})' if f.host else ''}: {f.expected}, got {f.got}"
+            for f in result.failures[:3]
+        )
+        what = (
+            f"{len(result.failures)} of {sum(result.checked.values())} URL(s) failed: {shown}"
+            if result.checked
+            else "the target has no pages, assets or redirects to check"
+        )
+        raise CutoverError(
+            f"post-launch check: {what}",
+            where=str(run.artefact("post-launch-failures.csv")),
+            next_step="fix the site or the redirects and run `transfer post-launch-check` again",
+        )
+    return result
+
+
+def _write_artefacts(run: Run, result: PostLaunchResult, checked: str) -> None:
+    summary = {
+        "checked_site": checked,
+        "checked": dict(result.checked),
+        "failures": len(result.failures),
+        "passed": result.passed,
+    }
+    run.artefact("post-launch.json").write_text(
+        json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8"
+    )
+    with run.artefact("post-launch-failures.csv").open("w", newline="", encoding="utf-8") as out:
+        writer = csv.DictWriter(out, fieldnames=("kind", "url", "host", "expected", "got"))
+        writer.writeheader()
+        writer.writerows(failure.as_dict() for failure in result.failures)
