@@ -202,10 +202,9 @@ def _platform(sizes: Sizes, epoch: int) -> list[MappedRecord]:
             "is_partner": i % 4 == 0,
             "created_at": EPOCH0 - timedelta(days=i),
         }
-        if i % 5 == 4:  # a parent organisation that sorts after its child
-            values["parent_id"] = Ref(
-                "organisations", PP, f"org:{(i * 3 + 7) % sizes.organisations}"
-            )
+        if i % 5 == 4:  # a parent without a parent (no cycles); some sort after the child
+            parent = (i + 1) % sizes.organisations
+            values["parent_id"] = Ref("organisations", PP, f"org:{parent}")
         records.append(_rec(PP, f"org:{i}", "organisation", [MappedRow("organisations", values)]))
     for i in range(sizes.members):
         values = {

@@ -69,8 +69,10 @@ def _check(connection: Connection, run_id: str, where: str) -> None:
             .where(
                 runs.c.command == "load",
                 runs.c.state != "rolled_back",
-                runs.c.started_at >= row.started_at,
-                runs.c.run_id != run_id,
+                or_(
+                    runs.c.started_at > row.started_at,
+                    and_(runs.c.started_at == row.started_at, runs.c.run_id > run_id),
+                ),
                 select(journal.c.id).where(journal.c.run_id == runs.c.run_id).exists(),
             )
             .order_by(runs.c.started_at.desc())

@@ -31,6 +31,7 @@ from transfer.loaders.decide import Decision, decide, gone
 from transfer.loaders.idmap import IdMapEntry
 from transfer.loaders.media import MediaStore
 from transfer.loaders.options import LoadOptions
+from transfer.loaders.rows import ORDER
 from transfer.loaders.source import MappedSource, SourceEntry
 from transfer.loaders.writer import BatchResult, BatchWriter, Work
 from transfer.runs import Run
@@ -201,9 +202,17 @@ class _Load:
 
     # the passes ------------------------------------------------------------------------
     def _main_pass(self) -> list[SourceEntry]:
+        # Kinds in waves, those writing only early tables (in dependency order) first, so
+        # that references mostly find their rows already loaded; one scan of the store per
+        # wave. What still points ahead is deferred.
+        waves: dict[int, list[tuple[str, str]]] = {}
+        for migration, tables in self.source.tables_by_kind().items():
+            level = max((ORDER.get(table, 0) for table in tables), default=0)
+            waves.setdefault(level, []).append(migration)
         deferred: list[SourceEntry] = []
-        for page in self.source.pages(self.options.batch_size):
-            deferred.extend(self._handle(self._works(page), final=False))
+        for level in sorted(waves):
+            for page in self.source.pages(self.options.batch_size, kinds=waves[level]):
+                deferred.extend(self._handle(self._works(page), final=False))
         return deferred
 
     def _deferred_rounds(self, deferred: list[SourceEntry]) -> None:

@@ -82,14 +82,24 @@ class MappedSource:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def pages(self, size: int) -> Iterator[list[SourceEntry]]:
-        """Every record in (source_system, record_key) order, ``size`` at a time."""
+    def pages(
+        self, size: int, kinds: Iterable[tuple[str, str]] | None = None
+    ) -> Iterator[list[SourceEntry]]:
+        """Every record (of ``kinds``, pairs of source system and kind, when given) in
+        (source_system, record_key) order, ``size`` at a time."""
         after: Key = ("", "")
+        chosen = sorted(set(kinds)) if kinds is not None else None
+        only = ""
+        if chosen is not None:
+            only = (
+                " AND (source_system, kind) IN (VALUES " + ",".join("(?,?)" for _ in chosen) + ")"
+            )
+        extra = [part for pair in chosen or () for part in pair]
         while True:
             rows = self.db.execute(
                 f"SELECT {_COLUMNS} FROM records WHERE (source_system, record_key) > (?, ?)"  # noqa: S608
-                " ORDER BY source_system, record_key LIMIT ?",
-                (*after, size),
+                f"{only} ORDER BY source_system, record_key LIMIT ?",
+                (*after, *extra, size),
             ).fetchall()
             if not rows:
                 return
@@ -116,7 +126,34 @@ class MappedSource:
 
     def statuses(self, keys: Iterable[Key]) -> dict[Key, str]:
         """The map status of those ``keys`` the store holds (for finding removed records)."""
-        return {key: entry.status for key, entry in self.get_many(keys).items()}
+        found: dict[Key, str] = {}
+        wanted = list(keys)
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            marks = ",".join("(?,?)" for _ in chunk)
+            params = [part for key in chunk for part in key]
+            for system, key, status in self.db.execute(
+                "SELECT source_system, record_key, status FROM records"  # noqa: S608
+                f" WHERE (source_system, record_key) IN (VALUES {marks})",
+                params,
+            ):
+                found[(system, key)] = status
+        return found
+
+    def tables_by_kind(self, sample: int = 20) -> dict[tuple[str, str], set[str]]:
+        """The tables the first ``sample`` mapped records of each (source system, kind)
+        write: enough to order the kinds so that referenced rows load first."""
+        found: dict[tuple[str, str], set[str]] = {}
+        for system, kind in self.counts():
+            tables: set[str] = set()
+            for (rows,) in self.db.execute(
+                "SELECT rows FROM records WHERE source_system = ? AND kind = ?"
+                " AND status = 'mapped' LIMIT ?",
+                (system, kind, sample),
+            ):
+                tables.update(row.table for row in decode_rows(rows))
+            found[(system, kind)] = tables
+        return found
 
     def counts(self) -> dict[tuple[str, str], int]:
         """How many records per (source_system, kind)."""
