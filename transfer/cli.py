@@ -951,8 +951,9 @@ def cutover_validate(runbooks: tuple[Path, ...]) -> None:
 @click.option(
     "--since",
     required=True,
+    envvar="TRANSFER_FREEZE_SINCE",
     help="When the content freeze began, ISO 8601, e.g. 2025-04-24T18:00 (a time without "
-    "an offset is Helsinki time).",
+    "an offset is Helsinki time) [env TRANSFER_FREEZE_SINCE].",
 )
 @click.option(
     "--fail-on-change",

@@ -28,7 +28,7 @@ HEAD = "runbook: broken\ntitle: Broken\nsteps:\n"
             "(did you mean 'verify'?)",
         ),
         (
-            "  - id: a\n    title: A\n    run: transfer freeze-check --since 2025-04-30\n",
+            "  - id: a\n    title: A\n    run: transfer announce-launch --channel intranet\n",
             6,
             "steps[0].run",
             "a command that does not exist yet",

@@ -22,7 +22,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from transfer.config import Settings
-from transfer.errors import ConfigError, CutoverError
+from transfer.errors import ConfigError, CutoverError, ExtractionError
 from transfer.extractors.online_service import extract_online_service
 from transfer.extractors.partnership import extract_partnership, staging_path
 from transfer.extractors.staging import StagingStore
@@ -103,6 +103,17 @@ def freeze_check(
             store.close()
     result = FreezeReport(since, tuple(changes))
     _write(run, result)
+    # The delta is only whole when both extractions were: pages that failed or a collection
+    # that could not be read would be missing from it. Files missing at the source are the
+    # source's state, listed by the export, not a failed check.
+    failed = [*crawl.failures, *export.failed_collections]
+    if crawl.stopped or export.stopped or failed:
+        raise ExtractionError(
+            f"the final delta is incomplete: {len(failed)} URL(s) or collection(s) failed"
+            + (", and the extraction was stopped" if crawl.stopped or export.stopped else ""),
+            where=str(run.dir),
+            next_step="run `transfer freeze-check` again: both extractions resume",
+        )
     run.events.emit(
         "freeze_check",
         "checked",
