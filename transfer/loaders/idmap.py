@@ -70,6 +70,12 @@ def snapshot(entry: IdMapEntry | None) -> dict[str, Any] | None:
     return entry.as_row(entry.run_id, entry.changed_at or datetime.now(UTC))
 
 
+def _parse_ids(text: str) -> TargetIds:
+    if text == "[]":  # most entries of skipped and failed records; spare the parser
+        return ()
+    return tuple((str(table), int(row_id)) for table, row_id in json.loads(text))
+
+
 def entry_from_row(row: Any) -> IdMapEntry:
     return IdMapEntry(
         source_system=row.source_system,
@@ -77,7 +83,7 @@ def entry_from_row(row: Any) -> IdMapEntry:
         kind=row.kind,
         status=row.status,
         rows_hash=row.rows_hash,
-        target_ids=tuple((str(t), int(i)) for t, i in json.loads(row.target_ids)),
+        target_ids=_parse_ids(row.target_ids),
         reason=row.reason,
         mapping=row.mapping,
         source_hash=row.source_hash,
@@ -108,7 +114,11 @@ def live_pages(engine: Engine, size: int) -> Iterator[list[IdMapEntry]]:
         with engine.connect() as connection:
             rows = connection.execute(
                 select(id_map)
-                .where(pair > tuple_(*after), id_map.c.status.not_in(("unpublished", "deleted")))
+                .where(
+                    pair > tuple_(*after),
+                    id_map.c.status.not_in(("unpublished", "deleted")),
+                    id_map.c.target_ids != "[]",
+                )
                 .order_by(id_map.c.source_system, id_map.c.record_key)
                 .limit(size)
             ).all()

@@ -33,7 +33,8 @@ from transfer.loaders.media import MediaStore
 from transfer.loaders.options import LoadOptions
 from transfer.loaders.rows import ORDER
 from transfer.loaders.source import MappedSource, SourceEntry
-from transfer.loaders.writer import BatchResult, BatchWriter, Work
+from transfer.loaders.tables import Work
+from transfer.loaders.writer import BatchResult, BatchWriter
 from transfer.runs import Run
 from transfer.schema.versioning import check_current
 
@@ -147,7 +148,8 @@ class _Load:
         try:
             deferred = self._main_pass()
             self._deferred_rounds(deferred)
-            self._removal_pass()
+            if removals:  # counted above; the mapped store does not change during a load
+                self._removal_pass()
         finally:
             if self.plan_file is not None:
                 self.plan_file.close()

@@ -14,13 +14,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, insert
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, StatementError
 
 from transfer.database import describe_failure
 from transfer.loaders import idmap
 from transfer.loaders.bookkeeping import messages
-from transfer.loaders.decide import Decision
 from transfer.loaders.idmap import IdMapEntry, TargetIds
 from transfer.loaders.journal import Journal, RowInUse, delete_row, retire_row, unpublish_row
 from transfer.loaders.media import MediaProblem, MediaStore
@@ -28,35 +27,12 @@ from transfer.loaders.rows import (
     ORDER,
     STATEFUL_TABLES,
     UNIQUE_TABLES,
-    complete,
-    ids_by_provenance,
     provenance,
-    refs_in,
     row_problem,
-    rows_by_provenance,
     table_of,
-    upsert,
 )
-from transfer.loaders.source import SourceEntry
+from transfer.loaders.tables import RecordProblem, Work, insert_rows, resolve, upsert_rows
 from transfer.mappers.mapped_store import MappedRow, Ref
-
-
-class RecordProblem(Exception):
-    """A record cannot be written as mapped; the message says why."""
-
-
-@dataclass(eq=False)
-class Work:
-    """A record on its way through a batch (compared by identity)."""
-
-    entry: SourceEntry
-    known: IdMapEntry | None
-    decision: Decision
-    rows: tuple[MappedRow, ...] = ()
-
-    @property
-    def action(self) -> str:
-        return self.decision.action
 
 
 @dataclass
@@ -158,7 +134,7 @@ class BatchWriter:
         log = Journal(self.run_id)
         ids: dict[Ref, int] = {}
         writes = [work for work in works if work.action in ("create", "update")]
-        deferred = _resolve(connection, writes, ids)
+        deferred = resolve(connection, writes, ids)
         active = [work for work in works if work not in deferred]
         targets: dict[Work, list[tuple[str, int]]] = defaultdict(list)
         by_table: dict[str, list[tuple[Work, MappedRow]]] = defaultdict(list)
@@ -172,9 +148,9 @@ class BatchWriter:
                 by_table[row.table].append((work, row))
         for name in sorted(by_table, key=ORDER.__getitem__):
             if name in UNIQUE_TABLES:
-                _upsert_rows(connection, log, table_of(name), by_table[name], ids, targets)
+                upsert_rows(connection, log, table_of(name), by_table[name], ids, targets)
             else:
-                _insert_rows(connection, log, table_of(name), by_table[name], ids, targets)
+                insert_rows(connection, log, table_of(name), by_table[name], ids, targets)
         entries = []
         notes = []
         for work in active:
@@ -271,95 +247,3 @@ class BatchWriter:
                 connection.execute(messages.insert(), notes)
         except DBAPIError as exc:
             raise describe_failure(self.engine.url, exc) from None
-
-
-def _resolve(connection: Connection, writes: list[Work], ids: dict[Ref, int]) -> dict[Work, str]:
-    """Fill ``ids`` with the target ids of every reference the batch makes; return the
-    works whose references lead nowhere (neither in the target nor written by this batch)."""
-    wanted: dict[str, set[tuple[str, str]]] = defaultdict(set)
-    produced: dict[Ref, Work] = {}
-    for work in writes:
-        for row in work.rows:
-            if row.table in UNIQUE_TABLES:
-                produced[Ref(row.table, *provenance(row.values))] = work
-            for _, ref in refs_in(row.values):
-                wanted[ref.table].add((ref.source_system, ref.source_key))
-    for name, keys in wanted.items():
-        for key, row_id in ids_by_provenance(connection, table_of(name), keys).items():
-            ids[Ref(name, *key)] = row_id
-    deferred: dict[Work, str] = {}
-    changed = True
-    while changed:
-        changed = False
-        for work in writes:
-            if work in deferred:
-                continue
-            missing = _missing_ref(work, ids, produced, deferred)
-            if missing is not None:
-                deferred[work] = missing
-                changed = True
-    return deferred
-
-
-def _missing_ref(
-    work: Work, ids: dict[Ref, int], produced: dict[Ref, Work], deferred: dict[Work, str]
-) -> str | None:
-    for row in work.rows:
-        for column, ref in refs_in(row.values):
-            if ref in ids:
-                continue
-            owner = produced.get(ref)
-            if owner is not None and owner not in deferred:
-                continue
-            return (
-                f"{row.table}.{column} refers to {ref.table} row "
-                f"{ref.source_system}:{ref.source_key}, which is not in the target"
-            )
-    return None
-
-
-def _upsert_rows(
-    connection: Connection,
-    log: Journal,
-    table: Table,
-    items: list[tuple[Work, MappedRow]],
-    ids: dict[Ref, int],
-    targets: dict[Work, list[tuple[str, int]]],
-) -> None:
-    existing = rows_by_provenance(connection, table, [provenance(r.values) for _, r in items])
-    for before in existing.values():
-        log.updated(table.name, before)
-    pending = list(items)
-    # Rows may refer to rows of the same table (a parent organisation, a replied-to post):
-    # write those whose references are known, then the rows that refer to them.
-    while pending:
-        ready = [item for item in pending if all(ref in ids for _, ref in refs_in(item[1].values))]
-        if not ready:
-            raise RecordProblem(f"{table.name} rows refer to each other in a cycle")
-        upsert(connection, table, [complete(table, row.values, ids) for _, row in ready])
-        keys = [provenance(row.values) for _, row in ready]
-        found = ids_by_provenance(connection, table, keys)
-        for (work, _), key in zip(ready, keys, strict=True):
-            row_id = found[key]
-            ids[Ref(table.name, *key)] = row_id
-            targets[work].append((table.name, row_id))
-            if key not in existing:
-                log.created(table.name, row_id)
-        chosen = {id(item) for item in ready}
-        pending = [item for item in pending if id(item) not in chosen]
-
-
-def _insert_rows(
-    connection: Connection,
-    log: Journal,
-    table: Table,
-    items: list[tuple[Work, MappedRow]],
-    ids: dict[Ref, int],
-    targets: dict[Work, list[tuple[str, int]]],
-) -> None:
-    rows = [complete(table, row.values, ids) for _, row in items]
-    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-    new_ids = connection.execute(statement, rows).scalars().all()
-    for (work, _), row_id in zip(items, new_ids, strict=True):
-        targets[work].append((table.name, int(row_id)))
-        log.created(table.name, int(row_id))
