@@ -67,3 +67,9 @@ def test_load_against_a_missing_schema_says_upgrade(workspace: Path) -> None:
     factory.write_store(workspace / "ws", [])
     code, out = _invoke("load")
     assert code == 6 and "transfer schema upgrade" in out
+
+
+def test_status_and_messages_without_schema_say_upgrade(workspace: Path) -> None:
+    for command in (["status"], ["messages"], ["rollback", "nope"]):
+        code, out = _invoke(*command)
+        assert code == 6 and "transfer schema upgrade" in out, command

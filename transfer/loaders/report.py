@@ -20,6 +20,7 @@ from transfer.loaders import idmap
 from transfer.loaders.bookkeeping import id_map, messages, runs
 from transfer.loaders.decide import decide
 from transfer.loaders.source import MappedSource
+from transfer.schema.versioning import check_current
 
 STATUS_COLUMNS = ("total", "imported", "updated", "unchanged", "failed", "pending", "removed")
 
@@ -55,6 +56,7 @@ def status(engine: Engine, mapped_store: Path) -> Status:
     """Per migration counts from the mapped store, the id map and the last load run."""
     counts: Counter[tuple[str, str, str]] = Counter()
     try:
+        check_current(engine)
         with engine.connect() as connection:
             for system, kind, state, n in connection.execute(
                 select(
@@ -150,6 +152,7 @@ def read_messages(
     if limit is not None:
         query = query.limit(limit)
     try:
+        check_current(engine)
         with engine.connect() as connection:
             rows = connection.execute(query).all()
     except DBAPIError as exc:
