@@ -56,3 +56,20 @@ def test_delta_updates_adds_and_unpublishes(target: Engine, options: LoadOptions
             ).all()
         )
     assert states["unpublished"] > 0
+
+
+def test_unpublished_records_come_back_as_they_were(target: Engine, options: LoadOptions) -> None:
+    prepare(options, SCALE)
+    run_load(target, options)
+    original = canonical_dump(target)
+    prepare(options, SCALE, epoch=1)
+    run_load(target, options)
+    prepare(options, SCALE)  # the edits reverted, the withdrawn pages back
+    result = run_load(target, options)
+    assert result.stats.actions["update"] > 0
+    assert result.stats.actions["unpublish"] == 3  # the pages epoch 1 added are gone again
+    after = canonical_dump(target)
+    for table, lines in original.items():
+        assert set(lines) <= set(after[table]), table  # everything back exactly as it was
+    extra = set(after["content_items"]) - set(original["content_items"])
+    assert len(extra) == 3 and all('"state": "unpublished"' in line for line in extra)
