@@ -799,6 +799,7 @@ STAGE_LINES: dict[str, tuple[str, Callable[[Any], str]]] = {
     "crawl": ("crawling the online service", _crawl_line),
     "export": ("exporting the Partnership platform", _export_line),
     "map": ("mapping", _map_line),
+    "load": ("loading", _load_line),
 }
 
 

@@ -12,17 +12,23 @@ import json
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from transfer import doctor
 from transfer.config import Settings
-from transfer.errors import DoctorFailed, ExtractionError
+from transfer.database import create_target_engine, target_url
+from transfer.errors import DoctorFailed, ExtractionError, LoadError
 from transfer.extractors.online_service import CrawlResult, extract_online_service
 from transfer.extractors.partnership import ExportResult, extract_partnership
+from transfer.loaders.run import LoadResult, load
 from transfer.mappers.stage import MapResult, map_sources
 from transfer.redaction import Secret, register_secret
 from transfer.runs import Run
 from transfer.sandbox import RunningSandbox, SandboxSettings, serve_sandbox
+from transfer.schema.versioning import upgrade
+from transfer.verification.model import Report
+from transfer.verification.settings import no_go, run_verification
 
 Reporter = Callable[[str, str, str], None]
 #: Opens the progress display of a stage ("crawl", "export", ...) and yields its callback.
@@ -43,6 +49,9 @@ class Outcome:
     crawl: CrawlResult | None = None
     export: ExportResult | None = None
     mapped: MapResult | None = None
+    loaded: LoadResult | None = None
+    report: Report | None = None
+    report_path: Path | None = None
 
     @property
     def failed(self) -> list[doctor.Check]:
@@ -78,6 +87,15 @@ class Outcome:
                 f"map: records {shown}; {groups} translation groups, {redirects} redirects, "
                 f"{summary.get('unknown_links', 0)} unknown links"
             )
+        if self.loaded is not None:
+            actions = self.loaded.stats.actions
+            shown = ", ".join(f"{action} {n}" for action, n in sorted(actions.items()))
+            lines.append(f"load: {shown or 'nothing to load'}")
+        if self.report is not None:
+            verdict = self.report.verdict
+            lines.append(f"verdict: {verdict.decision}")
+            lines += [f"  {reason}" for reason in verdict.reasons]
+            lines.append(f"report: {self.report_path}")
         return lines
 
     def raise_for_failure(self) -> None:
@@ -96,6 +114,13 @@ class Outcome:
             )
         if self.mapped is not None:
             self.mapped.raise_for_failures()
+        if self.loaded is not None and self.loaded.stats.failures:
+            raise LoadError(
+                f"rehearsal load: {len(self.loaded.stats.failures)} record(s) failed",
+                next_step="see load-summary.json in the run folder, or `transfer messages`",
+            )
+        if self.report is not None and self.report_path and not self.report.verdict.go:
+            raise no_go(self.report, self.report_path.parent)
         if self.failed:
             raise DoctorFailed(
                 f"rehearsal stopped: {', '.join(check.name for check in self.failed)} failed",
@@ -142,8 +167,9 @@ def rehearse(
     progress: Progress = no_progress,
 ) -> Outcome:
     """Run every existing stage against a freshly served sandbox, in order: environment
-    checks, the online-service crawl, the Partnership export, the map stage. Stops after
-    the checks when one fails, and after a stage that failed as a whole."""
+    checks, the online-service crawl, the Partnership export, the map stage, the load and
+    the verification report. Stops after the checks when one fails, and after a stage that
+    failed as a whole; the verdict is in ``report``."""
     outcome = Outcome()
     with serve_sandbox(sandbox) as running:
         run.events.emit(
@@ -181,4 +207,19 @@ def rehearse(
             outcome.export = extract_partnership(settings, run, progress=update)
         with progress("map") as update:
             outcome.mapped = map_sources(settings, run, progress=update)
+        _upgrade_target(settings)
+        with progress("load") as update:
+            outcome.loaded = load(settings, run, progress=update)
+        outcome.report = run_verification(settings, run)
+        outcome.report_path = run.dir / "report.html"
     return outcome
+
+
+def _upgrade_target(settings: Settings) -> None:
+    """Bring the rehearsal target to the newest schema (a production target is upgraded
+    by its own runbook step, never as a side effect)."""
+    engine = create_target_engine(target_url(settings.target))
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()

@@ -15,7 +15,7 @@ from transfer.errors import MappingError
 from transfer.mappers.context import Context, MapContext
 from transfer.mappers.mapping import Chain, Mapping
 from transfer.mappers.paths import resolve
-from transfer.mappers.registry import ProcessorError, SkipRecord
+from transfer.mappers.registry import ProcessorError, SkipRecord, StopChain
 
 
 @dataclass(frozen=True)
@@ -86,6 +86,8 @@ def _run(mapping: Mapping, chain: Chain, context: Context) -> object:
                 value = [v if v is None else processor(v, context) for v in value]
             else:
                 value = processor(value, context)
+        except StopChain:
+            return None
         except SkipRecord:
             raise
         except (ProcessorError, MappingError) as exc:

@@ -65,6 +65,10 @@ class ProcessorError(MappingError):
     """A processor could not turn its input into output (a bad value, not a bad file)."""
 
 
+class StopChain(Exception):
+    """Raised by a processor to end its column's chain: the column gets no value."""
+
+
 class SkipRecord(Exception):
     """Raised by a processor to skip the whole record, with a reason for the report."""
 

@@ -1,0 +1,57 @@
+"""Processors that steer the chain rather than change a value (Drupal migrate's
+``skip_on_empty`` is the model)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from transfer.mappers.context import Context
+from transfer.mappers.registry import Key, Processor, SkipRecord, StopChain, processor
+
+
+def empty(value: object) -> bool:
+    """None, an empty or blank string, an empty list or mapping."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    return isinstance(value, list | dict | tuple) and not value
+
+
+@processor("skip_on_empty")
+class SkipOnEmpty(Processor):
+    """Stop when the value is empty (None, blank, an empty list): with ``method: process``
+    the column gets no value and the rest of its chain does not run; with ``method: row``
+    the whole record is skipped with ``message`` as the rule in the report. A value that
+    is not empty passes through unchanged.
+
+    Keys:
+      method (string: process, row, required, shorthand): what empty stops.
+      message (string): the skip reason for ``row``; default "<column> is empty".
+
+    Example:
+      ```yaml
+      asset_id:
+        - get: fields._download.sha256
+        - skip_on_empty: process     # no bytes downloaded: no asset to point at
+        - regex: {pattern: '^.*$', replace: ''}
+        - concat: {paths: [key]}
+        - lookup: {migration: partnership/file.assets}
+      ```
+      ``None`` → the column stays empty; ``"9f2c…"`` → ``"9f2c…"``
+    """
+
+    keys = (
+        Key("method", (str,), required=True, choices=("process", "row"), help="what empty stops"),
+        Key("message", (str,), default=None, help="skip reason for method row"),
+    )
+    shorthand = "method"
+    takes_none = True
+    takes_lists = True
+
+    def __call__(self, value: Any, context: Context) -> Any:
+        if not empty(value):
+            return value
+        if self.config["method"] == "row":
+            raise SkipRecord(self.config["message"] or f"{context.column} is empty")
+        raise StopChain
