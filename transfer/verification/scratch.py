@@ -29,6 +29,8 @@ CREATE INDEX mrow_rec ON mrow (rec_system, rec_key);
 CREATE TABLE src (system TEXT, key TEXT, kind TEXT, language TEXT, url TEXT, state TEXT,
   translations TEXT, links TEXT, PRIMARY KEY (system, key));
 CREATE INDEX src_url ON src (url);
+-- Translation links name pages by key or URL, without the source system.
+CREATE INDEX src_key ON src (key);
 CREATE TABLE alias (system TEXT, alias TEXT PRIMARY KEY, target TEXT, reason TEXT,
   status INTEGER);
 CREATE TABLE failure (system TEXT, url TEXT PRIMARY KEY, reason TEXT, status INTEGER);
