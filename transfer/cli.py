@@ -770,28 +770,41 @@ def verify_command(state: CliState, media_dir: Path | None) -> None:
 
 @cli.command("rehearse")
 @sandbox_options
+@click.option(
+    "--no-cutover",
+    is_flag=True,
+    help="Stop after the dry run's verification; skip the rehearsed cutover.",
+)
 @pass_state
-def rehearse(state: CliState, seed: int, scale: float, epoch: int) -> None:
-    """A full dry run of both sources against the built-in sandbox (what `make demo` runs).
+def rehearse(state: CliState, seed: int, scale: float, epoch: int, no_cutover: bool) -> None:
+    """The whole rehearsal against the built-in sandbox (what `make demo` runs).
 
-    Starts the sandbox on loopback, points both sources at it and runs every pipeline stage
-    that exists, ending with the run's summary.
+    A dry run: serve the sandbox, extract both sources, map, load into the (non-production)
+    target and verify, printing the verdict and the report's path. Then a rehearsed
+    cutover: runbooks/cutover.yml against the sandbox's next epoch (content changed inside
+    the freeze window): freeze check and final delta, load, verification gate, redirect
+    export and the post-launch check, ending with the sign-off summary's path.
     """
     from transfer.pipeline import rehearse as run_rehearsal
+    from transfer.pipeline import rehearse_cutover
 
     settings = state.settings()
+    sandbox = _sandbox_settings(seed, scale, epoch, "")
     with Run("rehearse", settings.logs_dir) as run:
         outcome = run_rehearsal(
-            settings,
-            _sandbox_settings(seed, scale, epoch, ""),
-            run,
-            report=ui.status_line,
-            progress=_stage_progress,
+            settings, sandbox, run, report=ui.status_line, progress=_stage_progress
         )
         for line in outcome.summary():
             ui.say(line)
         ui.say(f"run {run.run_id}: artefacts in {run.dir}")
         outcome.raise_for_failure()
+    if no_cutover:
+        return
+    ui.say(f"rehearsed cutover: the sandbox at epoch {epoch + 1}, frozen since {sandbox.now} UTC")
+    cutover = rehearse_cutover(settings, sandbox, report=ui.status_line)
+    ui.say(f"verification report: {outcome.report_path}")
+    ui.say(f"redirect map for nginx: {cutover.run_dir / 'redirects.nginx.conf'}")
+    ui.say(f"cutover sign-off: {cutover.summary_html} and {cutover.summary_md}")
 
 
 #: The progress line of each pipeline stage: title and how its stats read.

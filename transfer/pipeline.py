@@ -17,6 +17,8 @@ from typing import Any
 
 from transfer import doctor
 from transfer.config import Settings
+from transfer.cutover.executor import CutoverOutcome, confirm_as, run_cutover
+from transfer.cutover.runbook import load_runbook
 from transfer.database import create_target_engine, target_url
 from transfer.errors import DoctorFailed, ExtractionError, LoadError
 from transfer.extractors.online_service import CrawlResult, extract_online_service
@@ -31,6 +33,8 @@ from transfer.verification.model import Report
 from transfer.verification.settings import no_go, run_verification
 
 Reporter = Callable[[str, str, str], None]
+CUTOVER_RUNBOOK = Path("runbooks") / "cutover.yml"
+REHEARSAL_OPERATOR = "migration engineer (rehearsal)"
 #: Opens the progress display of a stage ("crawl", "export", ...) and yields its callback.
 Progress = Callable[[str], AbstractContextManager[Callable[[Any], None]]]
 
@@ -223,3 +227,29 @@ def _upgrade_target(settings: Settings) -> None:
         upgrade(engine)
     finally:
         engine.dispose()
+
+
+def rehearse_cutover(
+    settings: Settings,
+    sandbox: SandboxSettings,
+    report: Reporter,
+    runbook: Path = CUTOVER_RUNBOOK,
+) -> CutoverOutcome:
+    """Rehearse the cutover runbook after a dry run at ``sandbox``'s epoch: the sandbox is
+    served at the next epoch, so the sources changed inside the freeze window, which
+    begins at the dry run's sandbox time. Every confirmation is given by the rehearsal
+    operator; production-only steps are skipped and recorded as skipped."""
+    following = replace(sandbox, epoch=sandbox.epoch + 1)
+    book = load_runbook(runbook)
+    with serve_sandbox(following) as running:
+        return run_cutover(
+            book,
+            sandbox_sources(settings, running),
+            rehearse=True,
+            confirmer=confirm_as(REHEARSAL_OPERATOR),
+            operator=REHEARSAL_OPERATOR,
+            new=True,
+            report=report,
+            tasks_file=runbook.parent / "tasks.yml",
+            env={"TRANSFER_FREEZE_SINCE": sandbox.now.isoformat()},
+        )

@@ -11,7 +11,7 @@ closes with a sign-off summary (``summary.md`` and ``summary.html`` in the run's
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -117,8 +117,10 @@ def run_cutover(
     new: bool = False,
     report: Reporter | None = None,
     tasks_file: Path | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> CutoverOutcome:
-    """Run ``runbook`` from where its current run stopped to its end.
+    """Run ``runbook`` from where its current run stopped to its end. ``env`` adds
+    variables to every step's environment (and to what ``env:`` preconditions see).
 
     Raises CutoverError at the first failed step or gate (after recording it), ConfigError
     when the target does not fit the mode. A run that already closed is not run again
@@ -142,7 +144,9 @@ def run_cutover(
                 run_dir / "summary.html",
             )
         journal = Journal(run_dir, state.run_id)
-        context = StepContext(state.run_id, run_dir, mode, runbook.path.parent, settings)
+        context = StepContext(
+            state.run_id, run_dir, mode, runbook.path.parent, settings, dict(env or {})
+        )
         command = f"cutover run {runbook.name}" + (" --rehearse" if rehearse else "")
         with Run(command, Path(state.logs_dir), run_id=state.run_id) as run:
             journal.append(

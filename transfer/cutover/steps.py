@@ -17,12 +17,12 @@ import subprocess
 import sys
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from transfer.config import Settings
+from transfer.config import OPTIONS_BY_KEY, Settings
 from transfer.cutover.runbook import Precondition, Step, command_fields
-from transfer.redaction import redact
+from transfer.redaction import Secret, redact
 
 TAIL_LINES = 8
 
@@ -36,6 +36,8 @@ class StepContext:
     mode: str
     runbook_dir: Path
     settings: Settings
+    # Variables the caller adds for every step (a rehearsal's freeze time, say).
+    extra_env: Mapping[str, str] = field(default_factory=dict)
 
     def fields(self) -> dict[str, str]:
         return {
@@ -66,7 +68,30 @@ class StepContext:
         )
         if settings.config_file is not None:
             env["TRANSFER_CONFIG"] = str(settings.config_file)
+        env.update(source_environment(settings))
+        env.update(self.extra_env)
         return env
+
+
+def source_environment(settings: Settings) -> dict[str, str]:
+    """The sources' addresses and credentials as ``TRANSFER_SOURCES_*`` variables, so a step
+    reaches the sources the executor was pointed at (the sandbox, in a rehearsal). Secrets
+    go only into the child's environment, the one place they are accepted from."""
+    env: dict[str, str] = {}
+    for name, source in (
+        ("online_service", settings.online_service),
+        ("partnership", settings.partnership),
+    ):
+        for attribute in ("base_url", "fetch_base", *SECRETS):
+            option = OPTIONS_BY_KEY.get(f"sources.{name}.{attribute}")
+            value = getattr(source, attribute)
+            if option is None or value is None:
+                continue
+            env[option.env] = value.reveal() if isinstance(value, Secret) else str(value)
+    return env
+
+
+SECRETS = ("username", "password", "client_id", "client_secret")
 
 
 @dataclass(frozen=True)
@@ -154,7 +179,11 @@ def unmet(
     if condition.kind == "after":
         return "" if condition.value in done else f"step {condition.value!r} is not done"
     if condition.kind == "env":
-        return "" if os.environ.get(condition.value) else f"{condition.value} is not set"
+        return (
+            ""
+            if (os.environ.get(condition.value) or context.extra_env.get(condition.value))
+            else f"{condition.value} is not set"
+        )
     if condition.kind == "path":
         path = Path(fill(condition.value, context.fields(), quote=False))
         return "" if path.exists() else f"{path} does not exist"
