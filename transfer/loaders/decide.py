@@ -31,7 +31,7 @@ def removal(known: IdMapEntry, reason: str) -> Decision:
 def decide(entry: SourceEntry, known: IdMapEntry | None) -> Decision:
     """The action for a record of the mapped store, given its id-map entry (if any)."""
     if entry.status == "mapped":
-        if known is None or not known.target_ids:
+        if known is None or not known.has_targets:
             return Decision("create", "new record" if known is None else f"was {known.status}")
         if known.current and known.rows_hash == entry.rows_hash:
             return Decision("unchanged")

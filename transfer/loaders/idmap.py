@@ -6,12 +6,14 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import Connection, Engine, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 
 from transfer.loaders.bookkeeping import LIVE_STATUSES, id_map
+from transfer.loaders.rows import pair_filters
 
 Key = tuple[str, str]
 TargetIds = tuple[tuple[str, int], ...]
@@ -27,7 +29,9 @@ class IdMapEntry:
     kind: str
     status: str
     rows_hash: str | None
-    target_ids: TargetIds
+    #: The record's rows as JSON ``[[table, id], ...]``; parsed only when needed, because
+    #: deciding that a record is unchanged must stay cheap.
+    targets_json: str
     reason: str | None = None
     mapping: str | None = None
     source_hash: str | None = None
@@ -41,7 +45,17 @@ class IdMapEntry:
     @property
     def live(self) -> bool:
         """The record's rows are in the target and published (a removal would touch them)."""
-        return bool(self.target_ids) and self.status not in ("unpublished", "deleted")
+        return self.has_targets and self.status not in ("unpublished", "deleted")
+
+    @property
+    def has_targets(self) -> bool:
+        return self.targets_json != "[]"
+
+    @cached_property
+    def target_ids(self) -> TargetIds:
+        if not self.has_targets:
+            return ()
+        return tuple((str(table), int(row_id)) for table, row_id in json.loads(self.targets_json))
 
     @property
     def current(self) -> bool:
@@ -56,7 +70,7 @@ class IdMapEntry:
             "status": self.status,
             "rows_hash": self.rows_hash,
             "source_hash": self.source_hash,
-            "target_ids": json.dumps([list(pair) for pair in self.target_ids]),
+            "target_ids": self.targets_json,
             "reason": self.reason,
             "run_id": run_id,
             "changed_at": now,
@@ -70,10 +84,9 @@ def snapshot(entry: IdMapEntry | None) -> dict[str, Any] | None:
     return entry.as_row(entry.run_id, entry.changed_at or datetime.now(UTC))
 
 
-def _parse_ids(text: str) -> TargetIds:
-    if text == "[]":  # most entries of skipped and failed records; spare the parser
-        return ()
-    return tuple((str(table), int(row_id)) for table, row_id in json.loads(text))
+def encode_ids(ids: TargetIds) -> str:
+    """The JSON form of target ids, as the id map stores it."""
+    return json.dumps([list(pair) for pair in ids])
 
 
 def entry_from_row(row: Any) -> IdMapEntry:
@@ -83,7 +96,7 @@ def entry_from_row(row: Any) -> IdMapEntry:
         kind=row.kind,
         status=row.status,
         rows_hash=row.rows_hash,
-        target_ids=_parse_ids(row.target_ids),
+        targets_json=row.target_ids,
         reason=row.reason,
         mapping=row.mapping,
         source_hash=row.source_hash,
@@ -94,12 +107,9 @@ def entry_from_row(row: Any) -> IdMapEntry:
 
 def lookup(connection: Connection, keys: Iterable[Key]) -> dict[Key, IdMapEntry]:
     """The id-map entries of ``keys`` (records never seen have none)."""
-    wanted = sorted(set(keys))
     found: dict[Key, IdMapEntry] = {}
-    pair = tuple_(id_map.c.source_system, id_map.c.record_key)
-    for start in range(0, len(wanted), _CHUNK):
-        chunk = wanted[start : start + _CHUNK]
-        for row in connection.execute(select(id_map).where(pair.in_(chunk))):
+    for clause in pair_filters(id_map.c.source_system, id_map.c.record_key, keys):
+        for row in connection.execute(select(id_map).where(clause)):
             entry = entry_from_row(row)
             found[entry.key] = entry
     return found

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table, UniqueConstraint, select, tuple_
+from sqlalchemy import ColumnElement, Connection, Table, UniqueConstraint, and_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from transfer.mappers.mapped_store import MappedRow, Ref
@@ -105,18 +105,28 @@ def upsert(connection: Connection, table: Table, rows: Sequence[Mapping[str, Any
     connection.execute(statement, list(rows))
 
 
+def pair_filters(
+    system_column: ColumnElement[str], key_column: ColumnElement[str], pairs: Iterable[Provenance]
+) -> Iterator[ColumnElement[bool]]:
+    """WHERE clauses that together select ``pairs``: ``system = ? AND key IN (...)``, in
+    chunks. A row-value ``IN`` would do in one clause, but SQLite does not use the unique
+    index for it, and this form is an index lookup on every dialect."""
+    by_system: dict[str, list[str]] = {}
+    for system, key in sorted(set(pairs)):
+        by_system.setdefault(system, []).append(key)
+    for system, keys in by_system.items():
+        for start in range(0, len(keys), _CHUNK):
+            yield and_(system_column == system, key_column.in_(keys[start : start + _CHUNK]))
+
+
 def ids_by_provenance(
     connection: Connection, table: Table, keys: Iterable[Provenance]
 ) -> dict[Provenance, int]:
     """The ids of the rows of a unique-provenance table that exist for ``keys``."""
     found: dict[Provenance, int] = {}
-    wanted = sorted(set(keys))
-    pair = tuple_(table.c.source_system, table.c.source_key)
-    for start in range(0, len(wanted), _CHUNK):
-        chunk = wanted[start : start + _CHUNK]
-        for row_id, system, key in connection.execute(
-            select(table.c.id, table.c.source_system, table.c.source_key).where(pair.in_(chunk))
-        ):
+    columns = select(table.c.id, table.c.source_system, table.c.source_key)
+    for clause in pair_filters(table.c.source_system, table.c.source_key, keys):
+        for row_id, system, key in connection.execute(columns.where(clause)):
             found[(system, key)] = int(row_id)
     return found
 
@@ -126,11 +136,8 @@ def rows_by_provenance(
 ) -> dict[Provenance, dict[str, Any]]:
     """Whole rows (id included) of a unique-provenance table for ``keys``."""
     found: dict[Provenance, dict[str, Any]] = {}
-    wanted = sorted(set(keys))
-    pair = tuple_(table.c.source_system, table.c.source_key)
-    for start in range(0, len(wanted), _CHUNK):
-        chunk = wanted[start : start + _CHUNK]
-        for row in connection.execute(select(table).where(pair.in_(chunk))).mappings():
+    for clause in pair_filters(table.c.source_system, table.c.source_key, keys):
+        for row in connection.execute(select(table).where(clause)).mappings():
             found[(row["source_system"], row["source_key"])] = dict(row)
     return found
 

@@ -108,36 +108,23 @@ class MappedSource:
             yield page
 
     def get_many(self, keys: Iterable[Key]) -> dict[Key, SourceEntry]:
-        """The entries of ``keys`` that the store holds."""
+        """The entries of ``keys`` that the store holds (point lookups on its key)."""
         found: dict[Key, SourceEntry] = {}
-        wanted = list(keys)
-        for start in range(0, len(wanted), _CHUNK):
-            chunk = wanted[start : start + _CHUNK]
-            marks = ",".join("(?,?)" for _ in chunk)
-            params = [part for key in chunk for part in key]
-            for row in self.db.execute(
-                f"SELECT {_COLUMNS} FROM records"  # noqa: S608
-                f" WHERE (source_system, record_key) IN (VALUES {marks})",
-                params,
-            ):
-                entry = SourceEntry(*row)
-                found[entry.key] = entry
+        sql = f"SELECT {_COLUMNS} FROM records WHERE source_system = ? AND record_key = ?"  # noqa: S608
+        for key in keys:
+            row = self.db.execute(sql, key).fetchone()
+            if row is not None:
+                found[key] = SourceEntry(*row)
         return found
 
     def statuses(self, keys: Iterable[Key]) -> dict[Key, str]:
         """The map status of those ``keys`` the store holds (for finding removed records)."""
         found: dict[Key, str] = {}
-        wanted = list(keys)
-        for start in range(0, len(wanted), _CHUNK):
-            chunk = wanted[start : start + _CHUNK]
-            marks = ",".join("(?,?)" for _ in chunk)
-            params = [part for key in chunk for part in key]
-            for system, key, status in self.db.execute(
-                "SELECT source_system, record_key, status FROM records"  # noqa: S608
-                f" WHERE (source_system, record_key) IN (VALUES {marks})",
-                params,
-            ):
-                found[(system, key)] = status
+        sql = "SELECT status FROM records WHERE source_system = ? AND record_key = ?"
+        for key in keys:
+            row = self.db.execute(sql, key).fetchone()
+            if row is not None:
+                found[key] = row[0]
         return found
 
     def tables_by_kind(self, sample: int = 20) -> dict[tuple[str, str], set[str]]:
