@@ -9,11 +9,11 @@ engine wraps it in a :class:`Context` per record and column.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from transfer.mappers.mapped_store import Ref
+from transfer.mappers.mapped_store import Note, Ref
 from transfer.records import SourceRecord
 
 #: How many example record keys the report keeps per unmapped value.
@@ -99,6 +99,38 @@ class Report:
         entry.count += 1
         if len(entry.examples) < EXAMPLES and record_key not in entry.examples:
             entry.examples.append(record_key)
+
+    def notes(self) -> list[Note]:
+        """What this report holds as the mapped store's notes (one per occurrence)."""
+        notes: list[Note] = []
+        for u in self.unmapped.values():
+            notes += [("unmapped", u.mapping, u.column, u.value)] * u.count
+        notes += [("unknown_link", link.column, link.href) for link in self.unknown_links]
+        notes += [("stub", migration, key) for migration, key in self.stubs]
+        return notes
+
+    def add_note(self, record_key: str, note: Note) -> None:
+        """Add one note of the record ``record_key`` (the inverse of :meth:`notes`)."""
+        kind, *parts = note
+        if kind == "unmapped":
+            mapping, column, value = parts
+            self.add_unmapped(mapping, column, value, record_key)
+        elif kind == "unknown_link":
+            column, href = parts
+            self.unknown_links.append(UnknownLink(record_key, column, href))
+        elif kind == "stub":
+            migration, key = parts
+            self.stubs.append((migration, key))
+        else:
+            raise ValueError(f"unknown note kind {kind!r}")
+
+    @classmethod
+    def from_notes(cls, notes: Iterable[tuple[str, Note]]) -> Report:
+        """The report of (record_key, note) pairs, replayed in their order."""
+        report = cls()
+        for record_key, note in notes:
+            report.add_note(record_key, note)
+        return report
 
 
 @dataclass

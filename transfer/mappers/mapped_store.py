@@ -13,6 +13,11 @@ unique ``(source_system, source_key)``.
 Each map run is a *pass*; a record is written with its rows in one transaction, so a killed
 run leaves every record either as the last pass wrote it or as this pass did. Records the
 current pass did not write are removed when it completes (the source no longer has them).
+
+Beside each record the store keeps its *notes*: what mapping it found for people to look at
+(an unmapped value, an unknown link, a stub), in the order the pass met them. The run's
+reports are built from the notes of the whole pass, so a resumed pass reports the records
+mapped before the interruption too.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -38,7 +43,15 @@ CREATE TABLE IF NOT EXISTS records (
   status TEXT NOT NULL, reason TEXT, mapping TEXT, source_hash TEXT, rows_hash TEXT NOT NULL,
   rows TEXT NOT NULL, pass INTEGER NOT NULL, PRIMARY KEY (source_system, record_key));
 CREATE INDEX IF NOT EXISTS records_pass ON records (pass);
+CREATE TABLE IF NOT EXISTS notes (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, source_system TEXT NOT NULL,
+  record_key TEXT NOT NULL, pass INTEGER NOT NULL, notes TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS notes_record ON notes (source_system, record_key);
+CREATE INDEX IF NOT EXISTS notes_pass ON notes (pass);
 """
+
+#: One note: its kind (``unmapped``, ``unknown_link``, ``stub``) followed by its strings.
+Note = tuple[str, ...]
 
 
 @dataclass(frozen=True, order=True)
@@ -198,6 +211,7 @@ class MappedStore:
             if complete:
                 cursor = self.db.execute("DELETE FROM records WHERE pass != ?", (pass_id,))
                 removed = cursor.rowcount
+                self.db.execute("DELETE FROM notes WHERE pass != ?", (pass_id,))
             self.db.execute(
                 "UPDATE passes SET state = ?, finished_at = ? WHERE id = ?",
                 ("complete" if complete else "stopped", _now(), pass_id),
@@ -209,8 +223,23 @@ class MappedStore:
         return None if row is None or row[0] is None else int(row[0])
 
     # records ------------------------------------------------------------------------
-    def put(self, record: MappedRecord, pass_id: int) -> None:
-        """Write ``record`` with its rows, replacing what an earlier pass wrote for it."""
+    def put(self, record: MappedRecord, pass_id: int, notes: Sequence[Note] = ()) -> None:
+        """Write ``record`` with its rows and notes, replacing what an earlier pass wrote
+        for it (call inside :meth:`transaction`, so the two commit together)."""
+        self.db.execute(
+            "DELETE FROM notes WHERE source_system = ? AND record_key = ?",
+            (record.source_system, record.record_key),
+        )
+        if notes:
+            self.db.execute(
+                "INSERT INTO notes (source_system, record_key, pass, notes) VALUES (?,?,?,?)",
+                (
+                    record.source_system,
+                    record.record_key,
+                    pass_id,
+                    json.dumps([list(note) for note in notes], ensure_ascii=False),
+                ),
+            )
         self.db.execute(
             "INSERT OR REPLACE INTO records (source_system, record_key, kind, status, reason,"
             " mapping, source_hash, rows_hash, rows, pass) VALUES (?,?,?,?,?,?,?,?,?,?)",
@@ -234,6 +263,16 @@ class MappedStore:
             "SELECT source_system, record_key FROM records WHERE pass = ?", (pass_id,)
         )
         return {(system, key) for system, key in rows}
+
+    def notes(self, pass_id: int) -> Iterator[tuple[str, Note]]:
+        """(record_key, note) of every record pass ``pass_id`` wrote, in the order the pass
+        wrote them (a resumed pass continues where the interrupted one stopped)."""
+        rows = self.db.execute(
+            "SELECT record_key, notes FROM notes WHERE pass = ? ORDER BY seq", (pass_id,)
+        )
+        for key, text in rows:
+            for note in json.loads(text):
+                yield key, tuple(str(part) for part in note)
 
     def get(self, source_system: str, record_key: str) -> MappedRecord | None:
         row = self.db.execute(

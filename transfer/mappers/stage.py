@@ -5,8 +5,10 @@ anything is read or written), plans across records (translation groups, new path
 redirects), then maps every live record of every staging store that exists, in batches of
 records per transaction. A killed run resumes its pass and ends exactly as an uninterrupted
 one; records gone from staging are removed when a pass completes. Partnership records pass
-through the personal-data policy of the target environment first. Run artefacts are
-written by :mod:`transfer.mappers.reports`.
+through the personal-data policy of the target environment first. What each record's mapping
+reported (unmapped values, unknown links, stubs) is kept with it in the mapped store, and
+the run's reports are built from the whole pass there, so a resumed run reports as much as an
+uninterrupted one. Run artefacts are written by :mod:`transfer.mappers.reports`.
 """
 
 from __future__ import annotations
@@ -27,9 +29,9 @@ from transfer.extractors.partnership.privacy import (
     salt_for,
 )
 from transfer.extractors.staging import StagingStore
-from transfer.mappers.context import MapContext
+from transfer.mappers.context import MapContext, Report
 from transfer.mappers.lookups import load_lookups
-from transfer.mappers.mapped_store import MappedRecord, MappedStore
+from transfer.mappers.mapped_store import MappedRecord, MappedStore, Note
 from transfer.mappers.mapping import Mapping, Problem, check_mappings, load_mappings, mappings_for
 from transfer.mappers.plan import SourcePlan, StagePlan, collect, plan_source, spec_path
 from transfer.mappers.redirects import Hosts
@@ -157,6 +159,7 @@ def map_sources(
         )
         with MappedStore(mapped_path(settings)) as out:
             result = _run_pass(settings, run, stores, mappings, context, plan, out, progress, stop)
+            context.report = Report.from_notes(out.notes(result.pass_id))
             write_failed(run.artefact("failed-records.json"), out)
     finally:
         for store in stores.values():
@@ -237,13 +240,13 @@ def _run_pass(
         if (previous.source_system, previous.record_key) in done:
             claimed.update(_shared_keys(previous))
     state = MapProgress(total=sum(s.count() for s in stores.values()), resumed=len(done))
-    batch: list[MappedRecord] = []
+    batch: list[tuple[MappedRecord, list[Note]]] = []
     stopped = False
 
     def flush() -> None:
         with out.transaction():
-            for item in batch:
-                out.put(item, pass_id)
+            for item, notes in batch:
+                out.put(item, pass_id, notes)
         batch.clear()
         if progress is not None:
             progress(state)
@@ -262,13 +265,14 @@ def _run_pass(
                 source_hash=record.record_hash,
             )
         else:
+            context.report = Report()  # this record's notes alone
             mapped = map_one(
                 record, mappings_for(mappings, record.source, record.kind), context, plan
             )
         mapped = _claim(mapped, claimed)
         setattr(state, mapped.status, getattr(state, mapped.status) + 1)
         state.done += 1
-        batch.append(mapped)
+        batch.append((mapped, context.report.notes() if excluded is None else []))
         if len(batch) >= BATCH:
             flush()
             if stop is not None and stop():
