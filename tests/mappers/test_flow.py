@@ -62,3 +62,32 @@ def test_in_a_mapping_process_leaves_the_column_empty_and_row_skips(tmp_path: Pa
     ]
     skipped = map_rows(mapping, record(title=" ", lead="x"), MapContext())
     assert isinstance(skipped, Skip) and skipped.reason == "name is empty"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(None, True), ("", True), ("  ", True), ([], True), ({}, True), ("x", False),
+     (0, False), (False, False), (["a"], False)],
+)  # fmt: skip
+def test_is_empty_says_whether_the_value_is_empty(value: object, expected: bool) -> None:
+    assert run("is_empty", {}, value) is expected
+
+
+@pytest.mark.parametrize("value", [True, "x", 1, ["a"]])
+def test_when_reads_the_path_for_a_true_value(value: object) -> None:
+    assert run("when", "key", value) == "https://kotoutuminen.fi/-/uusi-laki"
+    assert run("when", "fields.absent", value) is None
+
+
+@pytest.mark.parametrize("value", [None, False, "", [], {}])
+def test_when_stops_the_chain_for_a_false_value(value: object) -> None:
+    with pytest.raises(StopChain):
+        run("when", "fields.title", value)
+
+
+@pytest.mark.parametrize(
+    ("name", "config"), [("is_empty", {"x": 1}), ("when", {}), ("when", {"path": "nowhere.x"})]
+)
+def test_bad_configuration_of_is_empty_and_when_is_refused(name: str, config: object) -> None:
+    with pytest.raises(MappingError):
+        run(name, config, None)

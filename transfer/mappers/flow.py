@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from transfer.mappers.context import Context
+from transfer.mappers.paths import path_problem, resolve
 from transfer.mappers.registry import Key, Processor, SkipRecord, StopChain, processor
 
 
@@ -55,3 +57,60 @@ class SkipOnEmpty(Processor):
         if self.config["method"] == "row":
             raise SkipRecord(self.config["message"] or f"{context.column} is empty")
         raise StopChain
+
+
+@processor("is_empty")
+class IsEmpty(Processor):
+    """Whether the value is empty (None, blank, an empty list): ``true`` or ``false``. For
+    flag columns that say a reference was not found.
+
+    No keys.
+
+    Example:
+      ```yaml
+      workspace_missing:
+        - get: row.workspace_id      # the lookup gave nothing: the workspace was not found
+        - is_empty
+      ```
+      ``None`` → ``true``; a workspace's id → ``false``
+    """
+
+    keys = ()
+    takes_none = True
+    takes_lists = True
+
+    def __call__(self, value: Any, context: Context) -> Any:
+        return empty(value)
+
+
+@processor("when")
+class When(Processor):
+    """Read ``path`` when the value is true (not empty and not ``false``); otherwise the
+    column gets no value and the rest of its chain does not run.
+
+    Keys:
+      path (string, required, shorthand): where to read (see ``get``) when the value is true.
+
+    Example:
+      ```yaml
+      missing_workspace_key:
+        - get: row.workspace_missing
+        - when: fields.siteId
+      ```
+      ``true`` (site ``30101``) → ``"30101"``; ``false`` → the column stays empty
+    """
+
+    keys = (Key("path", (str,), required=True, help="where to read when the value is true"),)
+    shorthand = "path"
+    takes_none = True
+    takes_lists = True
+
+    @classmethod
+    def check(cls, config: Mapping[str, Any]) -> list[tuple[str | None, str]]:
+        problem = path_problem(str(config.get("path", "")))
+        return [("path", problem)] if problem else []
+
+    def __call__(self, value: Any, context: Context) -> Any:
+        if value is False or empty(value):
+            raise StopChain
+        return resolve(self.config["path"], context)

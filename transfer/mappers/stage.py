@@ -14,7 +14,7 @@ uninterrupted one. Run artefacts are written by :mod:`transfer.mappers.reports`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +43,9 @@ from transfer.runs import Run
 
 #: Sources in mapping order, each with its staging file name.
 SOURCES = ("online_service", "partnership", "partnership_public")
+#: Added to member records: whether the personal-data policy changed (masked, hashed or
+#: dropped) any of the member's fields in this target environment.
+MASKED_FIELD = "_masked"
 BATCH = 200
 
 
@@ -219,7 +222,11 @@ def _records(
                 if is_excluded(record, excluded)
                 else None
             )
-            yield apply_policy(record, policy, environment, salt=salt), reason
+            policed = apply_policy(record, policy, environment, salt=salt)
+            if record.kind == "member":  # for members.is_masked
+                fields = {**policed.fields, MASKED_FIELD: policed.fields != record.fields}
+                policed = replace(policed, fields=fields)
+            yield policed, reason
 
 
 def _run_pass(
