@@ -11,12 +11,10 @@ what the killed run committed is unchanged now, what it had not committed is sti
 from __future__ import annotations
 
 import json
-from collections import Counter
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from sqlalchemy import Engine, update
 from sqlalchemy.exc import DBAPIError
@@ -31,58 +29,16 @@ from transfer.loaders.decide import Decision, decide, gone
 from transfer.loaders.idmap import IdMapEntry
 from transfer.loaders.media import MediaStore
 from transfer.loaders.options import LoadOptions
+from transfer.loaders.results import LoadResult, LoadStats, Progress
 from transfer.loaders.rows import ORDER
-from transfer.loaders.source import MappedSource, SourceEntry
+from transfer.loaders.source import Key, MappedSource, SourceEntry
 from transfer.loaders.tables import Work
 from transfer.loaders.writer import BatchResult, BatchWriter
 from transfer.runs import Run
 from transfer.schema.versioning import check_current
 
-Migration = tuple[str, str]
+__all__ = ["LoadResult", "LoadStats", "Progress", "load", "load_target"]
 WRITE_ACTIONS = ("create", "update", "unpublish", "delete")
-
-
-@dataclass
-class LoadStats:
-    """Counts of a load (or plan) so far: per action, and per migration and action."""
-
-    seen: int = 0
-    actions: Counter[str] = field(default_factory=Counter)
-    by_migration: Counter[tuple[str, str, str]] = field(default_factory=Counter)
-    failures: list[tuple[str, str, str]] = field(default_factory=list)
-
-    def count(self, entry_system: str, kind: str, action: str) -> None:
-        self.actions[action] += 1
-        self.by_migration[(entry_system, kind, action)] += 1
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "actions": dict(sorted(self.actions.items())),
-            "migrations": [
-                {"source_system": s, "kind": k, "action": a, "records": n}
-                for (s, k, a), n in sorted(self.by_migration.items())
-            ],
-        }
-
-
-@dataclass(frozen=True)
-class LoadResult:
-    """What a load or plan did (or would do)."""
-
-    run_id: str
-    plan: bool
-    stats: LoadStats
-    live_before: int
-    removals: int
-    safety_stop: bool
-    plan_path: Path | None = None
-
-    @property
-    def removal_share(self) -> float:
-        return self.removals / self.live_before if self.live_before else 0.0
-
-
-Progress = Callable[[LoadStats], None]
 
 
 def load_target(
@@ -203,7 +159,7 @@ class _Load:
         return live, removals
 
     # the passes ------------------------------------------------------------------------
-    def _main_pass(self) -> list[SourceEntry]:
+    def _main_pass(self) -> list[Key]:
         # Kinds in waves, those writing only early tables (in dependency order) first, so
         # that references mostly find their rows already loaded; one scan of the store per
         # wave. What still points ahead is deferred.
@@ -211,26 +167,33 @@ class _Load:
         for migration, tables in self.source.tables_by_kind().items():
             level = max((ORDER.get(table, 0) for table in tables), default=0)
             waves.setdefault(level, []).append(migration)
-        deferred: list[SourceEntry] = []
+        deferred: list[Key] = []
         for level in sorted(waves):
             for page in self.source.pages(self.options.batch_size, kinds=waves[level]):
                 deferred.extend(self._handle(self._works(page), final=False))
         return deferred
 
-    def _deferred_rounds(self, deferred: list[SourceEntry]) -> None:
+    def _deferred_rounds(self, deferred: list[Key]) -> None:
         # References point at rows of records later in key order (or deferred themselves):
         # retry while a round makes progress; what is still unresolved then has failed.
         while deferred:
             before = len(deferred)
-            again: list[SourceEntry] = []
+            again: list[Key] = []
             size = self.options.batch_size
             for start in range(0, len(deferred), size):
-                again.extend(self._handle(self._works(deferred[start : start + size]), final=False))
+                page = self._entries(deferred[start : start + size])
+                again.extend(self._handle(self._works(page), final=False))
             if len(again) == before:
                 for start in range(0, len(again), size):
-                    self._handle(self._works(again[start : start + size]), final=True)
+                    page = self._entries(again[start : start + size])
+                    self._handle(self._works(page), final=True)
                 return
             deferred = again
+
+    def _entries(self, keys: list[Key]) -> list[SourceEntry]:
+        # Deferred records are kept as keys only (memory stays bounded) and read again.
+        found = self.source.get_many(keys)
+        return [found[key] for key in keys if key in found]
 
     def _works(self, page: list[SourceEntry]) -> list[Work]:
         with self.engine.connect() as connection:
@@ -247,15 +210,15 @@ class _Load:
             works = [Work(_gone_entry(known), known, gone(known)) for known in page]
             self._handle(works, final=True)
 
-    def _handle(self, works: list[Work], *, final: bool) -> list[SourceEntry]:
-        """Report or write one batch; returns the entries deferred to a later round."""
+    def _handle(self, works: list[Work], *, final: bool) -> list[Key]:
+        """Report or write one batch; returns the keys deferred to a later round."""
         if self.plan:
             for work in works:
                 self._report(work.entry, work.decision)
             return []
         writing = [w for w in works if w.action in WRITE_ACTIONS or w.decision.record_only]
         result = self.writer.write(writing) if writing else BatchResult()
-        deferred: list[SourceEntry] = []
+        deferred: list[Key] = []
         if final and result.deferred:
             self.writer.record_failures(result.deferred)
             result.failed.extend(result.deferred)
@@ -264,7 +227,7 @@ class _Load:
         later = {id(work) for work, _ in result.deferred}
         for work in works:
             if id(work) in later:
-                deferred.append(work.entry)
+                deferred.append(work.entry.key)
                 continue
             action = "failed" if id(work) in failed else work.action
             self._count(work.entry, action)
