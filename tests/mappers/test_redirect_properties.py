@@ -28,7 +28,10 @@ def test_every_old_address_leads_to_a_planned_path(pages, moved, data) -> None: 
         host = data.draw(st.sampled_from(HOSTS.all))
         alias = f"https://{host}/old-{slug}"
         target = (list(aliases) + keys)[pick % (len(aliases) + len(keys))]
-        if alias != target and follow(target, {a: t for a, (t, _) in aliases.items()}) != alias:
+        # Re-pointing an alias must not close a loop through its own old entry: a crawl
+        # records a redirect loop as a failure, never as aliases.
+        others = {a: t for a, (t, _) in aliases.items() if a != alias}
+        if alias != target and follow(target, others) != alias:
             aliases[alias] = (target, "redirect")
     kinds = dict.fromkeys(keys, "page")
     reserved = reserved_paths(keys, aliases, HOSTS, SPEC.site_host)
