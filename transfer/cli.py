@@ -525,15 +525,43 @@ def load_command(state: CliState, plan: bool, allow_removals: bool) -> None:
 
 
 @cli.command("rollback")
-@click.argument("run_id")
+@click.argument("run_id", required=False)
+@click.option(
+    "--cutover",
+    "cutover_mode",
+    type=click.Choice(["rehearsal", "production"]),
+    help="Instead of one run: undo every load made since the latest cutover run of this "
+    "mode opened, newest first (the target as it was before the cutover).",
+)
 @pass_state
-def rollback_command(state: CliState, run_id: str) -> None:
+def rollback_command(state: CliState, run_id: str | None, cutover_mode: str | None) -> None:
     """Undo load run RUN_ID exactly: rows it created are deleted, rows it updated or
     unpublished get their earlier values back, rows it deleted return. Only the newest
-    load that changed the target can be rolled back."""
+    load that changed the target can be rolled back. With --cutover, undo the loads of
+    the latest cutover run instead (what runbooks/rollback.yml runs)."""
     from transfer.loaders.rollback import rollback
 
+    if (run_id is None) == (cutover_mode is None):
+        raise click.UsageError("give a RUN_ID or --cutover MODE (one of them)")
     engine = _target_engine(state)
+    if cutover_mode is not None:
+        from transfer.cutover.undo import undo_cutover
+
+        with Run("rollback", state.settings().logs_dir) as run:
+            undone = undo_cutover(engine, state.settings().workspace, cutover_mode)
+            run.events.emit(
+                "load",
+                "cutover rolled back",
+                cutover_run=undone.cutover_run,
+                runs=[result.run_id for result in undone.undone],
+            )
+        shown = ", ".join(result.run_id for result in undone.undone) or "none"
+        ui.say(
+            f"cutover {undone.cutover_run} (opened {undone.opened:%Y-%m-%d %H:%M:%S} UTC): "
+            f"{len(undone.undone)} load run(s) rolled back: {shown}"
+        )
+        return
+    assert run_id is not None
     with Run("rollback", state.settings().logs_dir) as run:
         result = rollback(engine, run_id)
         run.events.emit("load", "rolled back", **vars(result))
