@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from transfer.mappers.context import Context
-from transfer.mappers.paths import path_problem, resolve
 from transfer.mappers.registry import Key, Processor, SkipRecord, StopChain, processor
+from transfer.mappers.values import Get
 
 
 def empty(value: object) -> bool:
@@ -84,7 +83,7 @@ class IsEmpty(Processor):
 
 
 @processor("when")
-class When(Processor):
+class When(Get):
     """Read ``path`` when the value is true (not empty and not ``false``); otherwise the
     column gets no value and the rest of its chain does not run.
 
@@ -100,17 +99,10 @@ class When(Processor):
       ``true`` (site ``30101``) → ``"30101"``; ``false`` → the column stays empty
     """
 
+    # The key, its check and the read are get's; only the condition is new.
     keys = (Key("path", (str,), required=True, help="where to read when the value is true"),)
-    shorthand = "path"
-    takes_none = True
-    takes_lists = True
-
-    @classmethod
-    def check(cls, config: Mapping[str, Any]) -> list[tuple[str | None, str]]:
-        problem = path_problem(str(config.get("path", "")))
-        return [("path", problem)] if problem else []
 
     def __call__(self, value: Any, context: Context) -> Any:
         if value is False or empty(value):
             raise StopChain
-        return resolve(self.config["path"], context)
+        return super().__call__(value, context)
