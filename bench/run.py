@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-BENCHES = ["sandbox_throughput.py", "crawl_throughput.py", "verify_memory.py"]
+BENCHES = ["sandbox_throughput.py", "crawl_throughput.py", "verify_memory.py", "load_throughput.py"]
 
 
 def main() -> None:
