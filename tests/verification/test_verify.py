@@ -151,3 +151,58 @@ def test_a_split_translation_group_is_named(loaded_sqlite: Loaded) -> None:
     report = loaded_sqlite.verify("20250101T000000Z-verify-0010")
     assert "https://kotoutuminen.fi/-/uutinen-3" in _keys(report, "translations", "group_split")
     assert report.verdict.decision == NO_GO
+
+
+def _load_again(loaded: Loaded, run_id: str) -> None:
+    """A second load run with the real loader: the target already holds every record."""
+    from transfer.loaders.options import LoadOptions
+    from transfer.loaders.run import load_target as run_load
+
+    world = loaded.world
+    options = LoadOptions(
+        mapped_store=world.mapped_store, blob_dir=world.root / "blobs", media_dir=world.media_dir
+    )
+    artefacts = world.root / f"load-{run_id}"
+    artefacts.mkdir()
+    result = run_load(loaded.engine, options, run_id, artefacts)
+    assert not result.stats.failures, result.stats.failures
+
+
+def test_records_the_latest_load_left_alone_are_unchanged(loaded: Loaded) -> None:
+    first = loaded.verify("20250101T000000Z-verify-0011")
+    assert first.check("completeness").counts["loaded"] == 23
+    assert "unchanged" not in first.check("completeness").counts
+    _load_again(loaded, "20250102T000000Z-load-again")
+    second = loaded.verify("20250102T000000Z-verify-0012")
+    assert second.verdict.decision == GO, second.verdict.reasons
+    completeness = second.check("completeness")
+    assert completeness.counts["unchanged"] == 23
+    assert "loaded" not in completeness.counts
+    # Still in the target: counted as such, and not a change since the previous run.
+    assert sum(counts.get("target", 0) for *_, counts in second.inventory) == 23
+    assert second.check("changes").counts["same"] == 24
+    assert "changed" not in second.check("changes").counts
+    with (loaded.logs / second.run_id / "inventory.csv").open(encoding="utf-8") as stream:
+        outcomes = {row["key"]: row["outcome"] for row in csv.DictReader(stream)}
+    assert outcomes[plant.ALTERED_KEY] == "unchanged"
+
+
+def test_a_record_the_loader_failed_is_failed_with_its_message(loaded: Loaded) -> None:
+    from sqlalchemy import text
+
+    # As a load leaves it when writing the record failed: the id map says failed, the
+    # target keeps the rows it had.
+    with loaded.engine.begin() as connection:
+        connection.execute(
+            text(
+                "UPDATE load_id_map SET status = 'failed', reason = :r"
+                " WHERE source_system = 'online_service' AND record_key = :k"
+            ),
+            {"r": "IntegrityError: duplicate new_path", "k": plant.ALTERED_KEY},
+        )
+    report = loaded.verify("20250101T000000Z-verify-0013")
+    assert report.verdict.decision == NO_GO
+    (failed,) = [p for p in report.check("completeness").problems if p.kind == "failed_record"]
+    assert failed.key == f"online_service:{plant.ALTERED_KEY}"
+    assert failed.detail == "load failed: IntegrityError: duplicate new_path"
+    assert report.check("completeness").counts["loaded"] == 22

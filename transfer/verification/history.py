@@ -38,10 +38,16 @@ def load_previous(path: Path | None) -> dict[str, Any]:
     return loaded if isinstance(loaded, dict) else {}
 
 
+#: Outcomes that are the same for the change check: a record loaded by one run and left
+#: alone by the next has not changed.
+_SAME_OUTCOME = {"unchanged": "loaded"}
+
+
 def _rows(path: Path) -> Iterator[tuple[str, str, str, str]]:
     with path.open(encoding="utf-8", newline="") as stream:
         for row in csv.DictReader(stream):
-            yield row["source_system"], row["key"], row["outcome"], row["hash"]
+            outcome = _SAME_OUTCOME.get(row["outcome"], row["outcome"])
+            yield row["source_system"], row["key"], outcome, row["hash"]
 
 
 def check_changes(check: CheckCollector, current: Path, previous: Path | None) -> None:

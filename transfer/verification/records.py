@@ -4,7 +4,9 @@ accounted for.
 Fidelity streams each KEHA table once, finds the mapped row by provenance in the scratch
 database and compares column by column; on the way it notes the target's paths, redirects
 and translation groups for the later checks. Completeness then walks every source record
-and names its outcome: loaded, skipped (rule), failed (message), missing or not mapped.
+and names its outcome: loaded (by the latest load run), unchanged (left alone by it, per
+the loader's id map), skipped (rule), failed (message, of the map stage or the load),
+missing or not mapped.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from transfer.extractors.partnership.privacy import MASK
+from transfer.loaders.bookkeeping import LIVE_STATUSES
 from transfer.verification.collect import CheckCollector
 from transfer.verification.data import shape_of_personal
 from transfer.verification.scratch import Scratch
@@ -123,14 +126,17 @@ def _outcomes(scratch: Scratch) -> Iterator[tuple[Any, ...]]:
     own_unseen = owned[:-1] + " AND w.seen = 0 AND w.own = 1)"
     sql = f"""
       SELECT s.system, s.key, s.kind, s.language, m.status, m.reason, m.source_hash,
-             {owned.format(a="s")}, {unseen.format(a="s")}, {own_unseen.format(a="s")}
+             {owned.format(a="s")}, {unseen.format(a="s")}, {own_unseen.format(a="s")},
+             i.status, i.reason, i.loaded_now
         FROM src s LEFT JOIN mrec m ON m.system = s.system AND m.key = s.key
+             LEFT JOIN idmap i ON i.system = s.system AND i.key = s.key
        WHERE s.state = 'live'
       UNION ALL
       SELECT m.system, m.key, m.kind, '', m.status, m.reason, m.source_hash,
-             {owned.format(a="m")}, {unseen.format(a="m")}, {own_unseen.format(a="m")}
-        FROM mrec m WHERE NOT EXISTS
-             (SELECT 1 FROM src s WHERE s.system = m.system AND s.key = m.key)
+             {owned.format(a="m")}, {unseen.format(a="m")}, {own_unseen.format(a="m")},
+             i.status, i.reason, i.loaded_now
+        FROM mrec m LEFT JOIN idmap i ON i.system = m.system AND i.key = m.key
+       WHERE NOT EXISTS (SELECT 1 FROM src s WHERE s.system = m.system AND s.key = m.key)
       ORDER BY 1, 2"""  # noqa: S608 (only the fixed fragments above, no input)
     yield from scratch.db.execute(sql)
 
@@ -145,13 +151,20 @@ def check_completeness(
         writer = csv.writer(out)
         writer.writerow(INVENTORY_COLUMNS)
         for row in _outcomes(scratch):
-            system, key, kind, language, status, reason, digest, owned, unseen, own = row
+            system, key, kind, language, status, reason, digest, owned, unseen, own = row[:10]
+            load_status, load_reason, loaded_now = row[10:]
             if status is None:
                 outcome, detail = "not_mapped", "the map stage has no outcome for this record"
             elif status in ("failed", "skipped"):
                 outcome, detail = status, reason or ""
+            elif load_status == "failed":
+                # The loader's id map: the map stage delivered it, the load failed.
+                outcome, detail = "failed", f"load failed: {load_reason or 'no message'}"
             elif unseen == 0:
-                outcome, detail = "loaded", ""
+                # Without an id map (a target not loaded by transfer) every found record
+                # counts as loaded; with one, a record the latest load left alone is unchanged.
+                unchanged = load_status in LIVE_STATUSES and not loaded_now
+                outcome, detail = ("unchanged", "") if unchanged else ("loaded", "")
             elif own:
                 outcome, detail = "missing", f"{unseen} of its {owned} row(s) not in the target"
             else:
@@ -159,7 +172,7 @@ def check_completeness(
             counts = groups.setdefault((system, kind, language or ""), Counter())
             counts["source"] += 1
             counts[outcome] += 1
-            if outcome == "loaded":
+            if outcome in ("loaded", "unchanged"):
                 counts["target"] += 1
             check.count(outcome)
             writer.writerow((system, key, kind, language, outcome, detail, digest or ""))

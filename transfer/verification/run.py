@@ -24,6 +24,7 @@ from transfer.verification.model import CHECK_NAMES, Check, Report, decide
 from transfer.verification.records import check_completeness, check_fidelity
 from transfer.verification.render import write_reports
 from transfer.verification.scratch import Scratch
+from transfer.verification.target import id_map_entries
 from transfer.verification.web import Hosts, check_links, check_redirects, check_translations
 
 DEFAULT_HOSTS = Hosts(
@@ -108,6 +109,8 @@ def verify(inputs: VerifyInputs) -> Report:
                 scratch.load_mapped(store)
             for system, staging in _staging_stores(inputs.staging_dir):
                 scratch.load_staging(system, staging)
+            with inputs.engine.connect() as connection:
+                scratch.load_id_map(id_map_entries(connection))
         production = inputs.environment == "production"
         steps: list[tuple[str, Callable[[Any], Any]]] = [
             (

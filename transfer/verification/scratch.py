@@ -37,6 +37,10 @@ CREATE TABLE failure (system TEXT, url TEXT PRIMARY KEY, reason TEXT, status INT
 CREATE TABLE path (path TEXT PRIMARY KEY, what TEXT, key TEXT);
 CREATE TABLE redirect (host TEXT, path TEXT, new_path TEXT, PRIMARY KEY (host, path));
 CREATE TABLE tr (key TEXT PRIMARY KEY, item TEXT, language TEXT);
+-- The loader's id map (load_id_map), when the target has one; loaded_now: the entry was
+-- written by the latest load run (else that run found the record unchanged).
+CREATE TABLE idmap (system TEXT, key TEXT, status TEXT, reason TEXT, loaded_now INTEGER,
+  PRIMARY KEY (system, key));
 """
 
 BATCH = 2000
@@ -51,8 +55,11 @@ class Scratch:
         self.db = sqlite3.connect(path, isolation_level=None)
         self.db.execute("PRAGMA journal_mode=OFF")
         self.db.execute("PRAGMA synchronous=OFF")
-        # A small page cache: the point is bounded memory, not speed at any price.
+        # A small page cache, sorts and temporary indexes in files, no memory mapping: the
+        # point is bounded memory, not speed at any price.
         self.db.execute("PRAGMA cache_size=-16000")
+        self.db.execute("PRAGMA temp_store=FILE")
+        self.db.execute("PRAGMA mmap_size=0")
         self.db.executescript(_SCHEMA)
 
     def close(self) -> None:
@@ -152,14 +159,26 @@ class Scratch:
                 )
 
         self.many("INSERT OR REPLACE INTO src VALUES (?,?,?,?,?,?,?,?)", records())
+        # Straight from the store's tables through a cursor: StagingStore.aliases() and
+        # failures() build the whole table in memory.
         self.many(
             "INSERT OR REPLACE INTO alias VALUES (?,?,?,?,?)",
             (
-                (system, alias, target, reason, status)
-                for alias, (target, reason, status) in store.aliases().items()
+                (system, *row)
+                for row in store.db.execute("SELECT alias, target, reason, status FROM aliases")
             ),
         )
         self.many(
             "INSERT OR REPLACE INTO failure VALUES (?,?,?,?)",
-            ((system, f["url"], f["reason"], f["status"]) for f in store.failures()),
+            (
+                (system, *row)
+                for row in store.db.execute("SELECT url, reason, status FROM failures")
+            ),
+        )
+
+    def load_id_map(self, rows: Iterable[tuple[str, str, str, str | None, bool]]) -> None:
+        """Copy the loader's id map: (system, key, status, reason, written by the latest run)."""
+        self.many(
+            "INSERT OR REPLACE INTO idmap VALUES (?,?,?,?,?)",
+            ((system, key, status, reason, int(now)) for system, key, status, reason, now in rows),
         )

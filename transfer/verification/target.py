@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, UniqueConstraint, select
+from sqlalchemy import Connection, Table, UniqueConstraint, inspect, select
 from sqlalchemy.sql.elements import ColumnElement
 
+from transfer.loaders.bookkeeping import id_map, runs
 from transfer.mappers.mapped_store import Ref
 from transfer.schema import metadata
 
@@ -114,3 +115,27 @@ def stream_rows(
             pair_key(table, values),
             values,
         )
+
+
+def id_map_entries(connection: Connection) -> Iterator[tuple[str, str, str, str | None, bool]]:
+    """The loader's id map (nothing when the target has none): per record its system, key,
+    status, reason, and whether the latest load run wrote the entry. A run that finds a
+    record unchanged leaves its entry as an earlier run wrote it."""
+    if not inspect(connection).has_table(id_map.name):
+        return
+    latest = connection.execute(
+        select(runs.c.run_id)
+        .where(runs.c.command == "load", runs.c.state != "rolled_back")
+        .order_by(runs.c.started_at.desc(), runs.c.run_id.desc())
+        .limit(1)
+    ).scalar()
+    query = select(
+        id_map.c.source_system,
+        id_map.c.record_key,
+        id_map.c.status,
+        id_map.c.reason,
+        id_map.c.run_id,
+    )
+    result = connection.execution_options(stream_results=True, yield_per=BATCH).execute(query)
+    for system, key, status, reason, run_id in result:
+        yield system, key, status, reason, latest is None or run_id == latest
