@@ -6,7 +6,9 @@ in a media store, 6,000 redirects and 2,500 members, loaded into a SQLite target
 test world builder (tests/verification/world.py). Each measurement runs in a fresh child
 process: peak RSS (ru_maxrss) of `verify`, the peak of Python allocations (tracemalloc, a
 separate run since it slows Python down), and the wall time of `verify` beside the time of
-simply streaming every KEHA table once.
+simply streaming every KEHA table once. The RSS before `verify` starts (interpreter and
+libraries imported, Linux's /proc) is shown too, and the seconds per check of the largest
+scale.
 
     .venv/bin/python bench/verify_memory.py [--scales 1 10]
 """
@@ -21,6 +23,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent.parent))
 
@@ -30,20 +33,30 @@ from transfer.database import create_target_engine
 GROUPS, MEMBERS = 1500, 2500
 
 
+def _rss_mb() -> float:
+    """The current resident set size (Linux), 0 where /proc is missing."""
+    try:
+        status = Path("/proc/self/status").read_text(encoding="ascii")
+    except OSError:
+        return 0.0
+    line = next((line for line in status.splitlines() if line.startswith("VmRSS:")), "")
+    return int(line.split()[1]) / 1024 if line else 0.0
+
+
 def child(mode: str, root: Path) -> None:
     """Run in a child: one measurement, printed as JSON."""
     from transfer.verification import VerifyInputs, verify
     from transfer.verification.target import keha_tables, stream_rows
 
     engine = create_target_engine(f"sqlite:///{root / 'target.db'}")
-    result: dict[str, float] = {}
+    result: dict[str, Any] = {"baseline_mb": _rss_mb()}
     if mode == "read":
         started, rows = time.perf_counter(), 0
         with engine.connect() as connection:
             for table in keha_tables():
                 for _row in stream_rows(connection, table):
                     rows += 1
-        result = {"seconds": time.perf_counter() - started, "rows": rows}
+        result |= {"seconds": time.perf_counter() - started, "rows": rows}
     else:
         if mode == "tracemalloc":
             import tracemalloc
@@ -61,14 +74,18 @@ def child(mode: str, root: Path) -> None:
                 run_id=mode,
             )
         )
-        result = {"seconds": time.perf_counter() - started, "go": report.verdict.go}
+        result |= {
+            "seconds": time.perf_counter() - started,
+            "go": report.verdict.go,
+            "timings": report.timings,
+        }
         if mode == "tracemalloc":
             result["python_peak_mb"] = tracemalloc.get_traced_memory()[1] / 2**20
     result["maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(result))
 
 
-def measure(mode: str, root: Path) -> dict[str, float]:
+def measure(mode: str, root: Path) -> dict[str, Any]:
     out = subprocess.run(
         [sys.executable, __file__, "--child", mode, str(root)],
         check=True,
@@ -89,9 +106,11 @@ def main() -> None:
     print("synthetic loaded target at the sandbox's shape (tests/verification/world.py), SQLite")
     print(
         f"{'scale':>5} {'records':>8} {'rows':>8} {'read s':>7} {'verify s':>8} "
-        f"{'ratio':>6} {'peak RSS MB':>11} {'py peak MB':>10}"
+        f"{'ratio':>6} {'peak RSS MB':>11} {'before MB':>9} {'py peak MB':>10}"
     )
     peaks: list[float] = []
+    seconds: list[tuple[float, float]] = []
+    timings: dict[str, float] = {}
     for scale in args.scales:
         with tempfile.TemporaryDirectory(prefix="verify-bench-") as tmp:
             root = Path(tmp)
@@ -104,15 +123,25 @@ def main() -> None:
             plain = measure("verify", root)
             traced = measure("tracemalloc", root)
             peaks.append(plain["maxrss_mb"])
+            seconds.append((read["seconds"], plain["seconds"]))
+            timings = plain["timings"]
             print(
                 f"{scale:>5g} {groups * 3 + members + 1:>8} {int(read['rows']):>8} "
                 f"{read['seconds']:>7.2f} {plain['seconds']:>8.2f} "
                 f"{plain['seconds'] / read['seconds']:>6.1f} {plain['maxrss_mb']:>11.1f} "
-                f"{traced['python_peak_mb']:>10.1f}",
+                f"{plain['baseline_mb']:>9.1f} {traced['python_peak_mb']:>10.1f}",
                 flush=True,
             )
+    print(
+        "seconds per step at the largest scale: "
+        + ", ".join(f"{k} {v:g}" for k, v in timings.items())
+    )
     if len(peaks) > 1:
         print(f"peak RSS, largest scale / smallest: {peaks[-1] / peaks[0]:.2f}x (limit 1.5x)")
+        print(
+            f"time, largest scale / smallest: verify {seconds[-1][1] / seconds[0][1]:.1f}x, "
+            f"plain read {seconds[-1][0] / seconds[0][0]:.1f}x"
+        )
 
 
 if __name__ == "__main__":
