@@ -115,6 +115,17 @@ def lookup(connection: Connection, keys: Iterable[Key]) -> dict[Key, IdMapEntry]
     return found
 
 
+def owners_of(connection: Connection, table: str, row_id: int) -> list[IdMapEntry]:
+    """The entries whose target ids hold row ``row_id`` of ``table`` (a scan of the id map:
+    for the rare rows that change hands, never per row of a load)."""
+    pair = encode_ids(((table, row_id),))[1:-1]  # '["table", id]', as stored
+    rows = connection.execute(
+        select(id_map).where(id_map.c.target_ids.contains(pair, autoescape=True))
+    )
+    found = [entry_from_row(row) for row in rows]
+    return [entry for entry in found if (table, row_id) in entry.target_ids]
+
+
 def live_pages(engine: Engine, size: int) -> Iterator[list[IdMapEntry]]:
     """Entries whose rows are live in the target, in key order, ``size`` at a time (each
     page read in its own short transaction)."""

@@ -121,6 +121,17 @@ def delete_row(connection: Connection, log: Journal, table_name: str, row_id: in
     connection.execute(table.delete().where(table.c.id == row_id))
 
 
+def referenced(connection: Connection, table_name: str, row_id: int) -> bool:
+    """Whether any row refers to row ``row_id`` of ``table_name``."""
+    for child, column, _ in REFERRERS.get(table_name, []):
+        query = select(child.c.id).where(column == row_id)
+        if child.name == table_name:
+            query = query.where(child.c.id != row_id)
+        if connection.execute(query.limit(1)).first() is not None:
+            return True
+    return False
+
+
 def unpublish_row(
     connection: Connection, log: Journal, table_name: str, row_id: int, now: datetime
 ) -> None:

@@ -37,6 +37,10 @@ UNIQUE_TABLES = frozenset(
 )
 #: Tables whose rows are unpublished, not deleted, when their record leaves the source.
 STATEFUL_TABLES = frozenset(name for name, table in metadata.tables.items() if "state" in table.c)
+#: Child tables served on their own, without a state: when their record is unpublished
+#: their rows are deleted (a redirect to a withdrawn page would answer 301 and then 404);
+#: a comeback writes them again with the record's other child rows.
+WITHDRAWN_CHILD_TABLES = frozenset({"redirects"})
 
 
 def table_of(name: str) -> Table:

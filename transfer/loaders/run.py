@@ -78,7 +78,7 @@ class _Load:
         self.now = datetime.now(UTC)
         self.stats = LoadStats()
         media = MediaStore(options.media_dir, BlobStore(options.blob_dir))
-        self.writer = BatchWriter(engine, run_id, self.now, media)
+        self.writer = BatchWriter(engine, run_id, self.now, media, source)
         self.plan_file: IO[str] | None = None
 
     def run(self) -> LoadResult:

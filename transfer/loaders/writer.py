@@ -5,6 +5,11 @@ rolled back and retried record by record, so one bad record fails alone with its
 and the others load. A record whose references point at rows not (yet) in the target is
 deferred: the load retries it after the rest. Connection failures stop the load (exit 7);
 the open transaction dies with the connection, so no batch is ever half written.
+
+A record that hits a constraint alone is written once more with its unique slots guarded
+(:mod:`transfer.loaders.slots`): rows of withdrawn records give their slots up to it, a
+live record holding one makes it fail with both records named (or wait for that record,
+when this load has still to write it).
 """
 
 from __future__ import annotations
@@ -21,16 +26,25 @@ from transfer.database import describe_failure
 from transfer.loaders import idmap
 from transfer.loaders.bookkeeping import messages
 from transfer.loaders.idmap import IdMapEntry, TargetIds
-from transfer.loaders.journal import Journal, RowInUse, delete_row, retire_row, unpublish_row
+from transfer.loaders.journal import (
+    Journal,
+    RowInUse,
+    delete_row,
+    referenced,
+    retire_row,
+    unpublish_row,
+)
 from transfer.loaders.media import MediaProblem, MediaStore
 from transfer.loaders.rows import (
     ORDER,
     STATEFUL_TABLES,
     UNIQUE_TABLES,
+    WITHDRAWN_CHILD_TABLES,
     provenance,
     row_problem,
     table_of,
 )
+from transfer.loaders.slots import Records, SlotGuard, SlotTaken
 from transfer.loaders.tables import RecordProblem, Work, insert_rows, resolve, upsert_rows
 from transfer.mappers.mapped_store import MappedRow, Ref
 
@@ -44,7 +58,7 @@ class BatchResult:
 
 def _record_error(exc: BaseException) -> str | None:
     """The message of an error that belongs to the records, or None for other errors."""
-    if isinstance(exc, RowInUse | RecordProblem):
+    if isinstance(exc, RowInUse | RecordProblem | SlotTaken):
         return str(exc)
     if isinstance(exc, IntegrityError | DataError):
         return str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
@@ -56,11 +70,14 @@ def _record_error(exc: BaseException) -> str | None:
 class BatchWriter:
     """Writes batches of records for one run."""
 
-    def __init__(self, engine: Engine, run_id: str, now: datetime, media: MediaStore) -> None:
+    def __init__(
+        self, engine: Engine, run_id: str, now: datetime, media: MediaStore, records: Records
+    ) -> None:
         self.engine = engine
         self.run_id = run_id
         self.now = now
         self.media = media
+        self.records = records
 
     def write(self, works: list[Work]) -> BatchResult:
         """Apply the works' decisions; returns what was written, failed and deferred."""
@@ -109,29 +126,40 @@ class BatchWriter:
         work.rows = tuple(prepared)
         return None
 
-    def _write_or_split(self, works: list[Work], result: BatchResult) -> None:
+    def _write_or_split(
+        self, works: list[Work], result: BatchResult, *, guarded: bool = False
+    ) -> None:
         if not works:
             return
         try:
             with self.engine.begin() as connection:
-                deferred = self._apply(connection, works)
-        except (DBAPIError, StatementError, RowInUse, RecordProblem) as exc:
+                deferred = self._apply(connection, works, guarded=guarded)
+        except (DBAPIError, StatementError, RowInUse, RecordProblem, SlotTaken) as exc:
             message = _record_error(exc)
             if message is None:
                 assert isinstance(exc, DBAPIError)
                 raise describe_failure(self.engine.url, exc) from None
-            if len(works) == 1:
-                result.failed.append((works[0], message))
-            else:
+            if len(works) > 1:
                 for work in works:
                     self._write_or_split([work], result)
+            elif isinstance(exc, IntegrityError) and not guarded:
+                # Perhaps a unique slot a withdrawn record's row still holds: look, and
+                # write again (only now: a batch without clashes needs no lookups).
+                self._write_or_split(works, result, guarded=True)
+            elif isinstance(exc, SlotTaken) and exc.retry:
+                result.deferred.append((works[0], message))
+            else:
+                result.failed.append((works[0], message))
             return
         result.deferred.extend(deferred.items())
         result.written.extend(work for work in works if work not in deferred)
 
     # the transaction -----------------------------------------------------------------
-    def _apply(self, connection: Connection, works: list[Work]) -> dict[Work, str]:
+    def _apply(
+        self, connection: Connection, works: list[Work], *, guarded: bool
+    ) -> dict[Work, str]:
         log = Journal(self.run_id)
+        guard = SlotGuard(connection, log, self.run_id, self.records) if guarded else None
         ids: dict[Ref, int] = {}
         writes = [work for work in works if work.action in ("create", "update")]
         deferred = resolve(connection, writes, ids)
@@ -147,18 +175,27 @@ class BatchWriter:
             for row in work.rows:
                 by_table[row.table].append((work, row))
         for name in sorted(by_table, key=ORDER.__getitem__):
+            if guard is not None:
+                guard.clear(table_of(name), by_table[name], ids)
             if name in UNIQUE_TABLES:
                 upsert_rows(connection, log, table_of(name), by_table[name], ids, targets)
             else:
                 insert_rows(connection, log, table_of(name), by_table[name], ids, targets)
         entries = []
         notes = []
+        claimed = {pair: work for work in active for pair in targets[work]}
         for work in active:
-            entry, note = self._finish(connection, log, work, tuple(targets[work]))
+            written = tuple(targets[work])
+            entry, note = self._finish(connection, log, work, written, claimed, guard)
             log.idmap(idmap.snapshot(work.known), work.entry.key)
             entries.append(entry.as_row(self.run_id, self.now))
             if note is not None:
                 notes.append(self._message(work, *note))
+        if guard is not None:
+            # Withdrawn records whose rows were taken over keep the rest of their rows.
+            for before in guard.released({work.entry.key for work in active}):
+                log.idmap(idmap.snapshot(before), before.key)
+                entries.append(guard.after(before).as_row(self.run_id, self.now))
         log.flush(connection)
         idmap.save(connection, entries)
         if notes:
@@ -166,29 +203,44 @@ class BatchWriter:
         return deferred
 
     def _finish(
-        self, connection: Connection, log: Journal, work: Work, written: TargetIds
+        self,
+        connection: Connection,
+        log: Journal,
+        work: Work,
+        written: TargetIds,
+        claimed: dict[tuple[str, int], Work],
+        guard: SlotGuard | None,
     ) -> tuple[IdMapEntry, tuple[str, str] | None]:
-        """Retire what the record no longer has; its new id-map entry and message."""
+        """Retire what the record no longer has (unless another record has it now); its new
+        id-map entry and message."""
         known, entry, action = work.known, work.entry, work.action
         previous = known.target_ids if known is not None else ()
+        if guard is not None:
+            previous = guard.kept(entry.key, previous)
         status, target_ids, note = "failed", previous, None
         reason: str | None = work.decision.reason or None
         if action in ("create", "update"):
             status = "imported" if action == "create" else "updated"
             target_ids, reason = written, None
-            for table, row_id in previous:
-                if table in UNIQUE_TABLES and (table, row_id) not in written:
+            for table, row_id in sorted(previous, key=lambda pair: -ORDER[pair[0]]):
+                if table not in UNIQUE_TABLES or (table, row_id) in written:
+                    continue
+                if not self._handed_on(connection, work, table, row_id, claimed, used=True):
                     retire_row(connection, log, table, row_id, self.now)
         elif action == "unpublish":
             status = "unpublished"
             for table, row_id in previous:
                 if table in STATEFUL_TABLES:
                     unpublish_row(connection, log, table, row_id, self.now)
+                elif table in WITHDRAWN_CHILD_TABLES:
+                    delete_row(connection, log, table, row_id)
+            target_ids = tuple(p for p in previous if p[0] not in WITHDRAWN_CHILD_TABLES)
             note = ("info", f"unpublished: {reason}")
         elif action == "delete":
             status, target_ids = "deleted", ()
             for table, row_id in sorted(previous, key=lambda pair: -ORDER[pair[0]]):
-                delete_row(connection, log, table, row_id)
+                if not self._handed_on(connection, work, table, row_id, claimed, used=False):
+                    delete_row(connection, log, table, row_id)
             note = ("info", f"deleted: {reason}")
         elif action == "skip":
             status, target_ids = "skipped", ()
@@ -207,6 +259,29 @@ class BatchWriter:
             source_hash=entry.source_hash,
         )
         return new, note
+
+    @staticmethod
+    def _handed_on(
+        connection: Connection,
+        work: Work,
+        table: str,
+        row_id: int,
+        claimed: dict[tuple[str, int], Work],
+        *,
+        used: bool,
+    ) -> bool:
+        """Whether a row the record gives up now belongs to another record (one written in
+        this batch, or a live one of the id map), or, with ``used``, is still referred to:
+        such a row stays (a contact person that another page now names, for one). A record
+        giving up a row shared with others must not delete it, nor cascade into their rows."""
+        if table not in UNIQUE_TABLES:
+            return False  # child rows belong to their record alone
+        if claimed.get((table, row_id), work) is not work:
+            return True
+        owners = idmap.owners_of(connection, table, row_id)
+        if any(owner.key != work.entry.key and owner.live for owner in owners):
+            return True
+        return used and table not in STATEFUL_TABLES and referenced(connection, table, row_id)
 
     def _message(self, work: Work, level: str, text: str) -> dict[str, Any]:
         return {
