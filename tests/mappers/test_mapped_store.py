@@ -98,3 +98,61 @@ def test_a_stopped_pass_is_resumed_and_a_failed_transaction_writes_nothing(
         again, resumed = store.begin_pass("run-2")
         assert (again, resumed) == (pass_id, True)
         assert store.written_in(pass_id) == {("online_service", PAGE)}
+
+
+def _naming(key: str, contact: str) -> MappedRecord:
+    own = MappedRow("content_items", {"source_system": "online_service", "source_key": key})
+    person = MappedRow("contact_people", {"source_system": "online_service", "source_key": contact})
+    return MappedRecord("online_service", key, "news", "mapped", (own, person))
+
+
+def _shared(record: MappedRecord) -> set[tuple[str, str, str]]:
+    return {
+        (row.table, str(row.values["source_system"]), str(row.values["source_key"]))
+        for row in record.rows
+        if row.values["source_key"] != record.record_key
+    }
+
+
+def _holders(store: MappedStore, contact: str) -> list[str]:
+    return [
+        record.record_key
+        for record in store.records()
+        if any(row.values["source_key"] == contact for row in record.rows)
+    ]
+
+
+def test_a_shared_row_stays_with_its_owner_when_a_record_is_added_before_it(
+    tmp_path: Path,
+) -> None:
+    with MappedStore(tmp_path / "mapped.sqlite") as store:
+        first, _ = store.begin_pass("run-1")
+        with store.transaction():
+            store.put(_naming("m-page", "contact:a"), first)
+            store.put(_naming("z-page", "contact:a"), first)
+        assert store.settle_shared(first, _shared) == 1
+        store.end_pass(first, complete=True)
+        assert _holders(store, "contact:a") == ["m-page"]
+        before = store.get("online_service", "m-page")
+
+        # The next pass: a page sorted before the owner names the same person.
+        second, _ = store.begin_pass("run-2")
+        with store.transaction():
+            for key in ("a-page", "m-page", "z-page"):
+                store.put(_naming(key, "contact:a"), second)
+        assert store.settle_shared(second, _shared) == 2
+        assert store.settle_shared(second, _shared) == 0  # settled: nothing more to give up
+        store.end_pass(second, complete=True)
+        assert _holders(store, "contact:a") == ["m-page"]
+        assert store.get("online_service", "m-page") == before
+
+        # The owner stops naming the person: the first producer in key order takes it.
+        third, _ = store.begin_pass("run-3")
+        with store.transaction():
+            store.put(_naming("a-page", "contact:a"), third)
+            store.put(_naming("z-page", "contact:a"), third)
+            store.put(_naming("m-page", "contact:b"), third)
+        store.settle_shared(third, _shared)
+        store.end_pass(third, complete=True)
+        assert _holders(store, "contact:a") == ["a-page"]
+        assert _holders(store, "contact:b") == ["m-page"]

@@ -14,6 +14,12 @@ Each map run is a *pass*; a record is written with its rows in one transaction, 
 run leaves every record either as the last pass wrote it or as this pass did. Records the
 current pass did not write are removed when it completes (the source no longer has them).
 
+A row that several records produce (a contact person named on many pages) is *shared*:
+before the pass completes it is settled on one owner, the record that owned it after the
+last pass if that record still produces it, else the first producer in key order; the
+others leave it out. Owners are kept in the store, so a record added beside the owner does
+not take the row over and nothing changes for the records already loaded.
+
 Beside each record the store keeps its *notes*: what mapping it found for people to look at
 (an unmapped value, an unknown link, a stub), in the order the pass met them. The run's
 reports are built from the notes of the whole pass, so a resumed pass reports the records
@@ -24,8 +30,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -48,7 +54,16 @@ CREATE TABLE IF NOT EXISTS notes (
   record_key TEXT NOT NULL, pass INTEGER NOT NULL, notes TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS notes_record ON notes (source_system, record_key);
 CREATE INDEX IF NOT EXISTS notes_pass ON notes (pass);
+CREATE TABLE IF NOT EXISTS shared_owners (
+  tbl TEXT NOT NULL, row_system TEXT NOT NULL, row_key TEXT NOT NULL,
+  source_system TEXT NOT NULL, record_key TEXT NOT NULL,
+  PRIMARY KEY (tbl, row_system, row_key));
 """
+
+#: A row shared by several records, by provenance: (table, source_system, source_key).
+SharedKey = tuple[str, str, str]
+#: A record: (source_system, record_key).
+RecordId = tuple[str, str]
 
 #: One note: its kind (``unmapped``, ``unknown_link``, ``stub``) followed by its strings.
 Note = tuple[str, ...]
@@ -220,6 +235,53 @@ class MappedStore(SqliteStore):
             ),
         )
 
+    def settle_shared(
+        self, pass_id: int, shared_keys: Callable[[MappedRecord], set[SharedKey]]
+    ) -> int:
+        """Give every shared row of pass ``pass_id`` one owner (see the module docstring)
+        and remove it from the other records that produced it; returns how many records
+        gave rows up. Idempotent, so a pass killed after settling settles again alike."""
+        previous = self.shared_owners()
+        producers: dict[SharedKey, list[RecordId]] = {}
+        for record in self.records(pass_id=pass_id):
+            for key in shared_keys(record):
+                producers.setdefault(key, []).append((record.source_system, record.record_key))
+        owners: dict[SharedKey, RecordId] = {}
+        gives_up: dict[RecordId, set[SharedKey]] = {}
+        for key, records in producers.items():
+            kept = previous.get(key)
+            owner = kept if kept in records else records[0]
+            owners[key] = owner
+            for other in records:
+                if other != owner:
+                    gives_up.setdefault(other, set()).add(key)
+        with self.transaction():
+            for (system, record_key), keys in gives_up.items():
+                held = self.get(system, record_key)
+                assert held is not None  # listed above, in this transaction's snapshot
+                rows = tuple(row for row in held.rows if _row_key(row) not in keys)
+                self.db.execute(
+                    "UPDATE records SET rows = ?, rows_hash = ?"
+                    " WHERE source_system = ? AND record_key = ?",
+                    (encode_rows(rows), replace(held, rows=rows).rows_hash, system, record_key),
+                )
+            self.db.execute("DELETE FROM shared_owners")
+            self.db.executemany(
+                "INSERT INTO shared_owners (tbl, row_system, row_key, source_system, record_key)"
+                " VALUES (?,?,?,?,?)",
+                [(*key, *owner) for key, owner in owners.items()],
+            )
+        return len(gives_up)
+
+    def shared_owners(self) -> dict[SharedKey, RecordId]:
+        """The record each shared row was settled on by the last settled pass."""
+        return {
+            (tbl, system, key): (owner_system, owner_key)
+            for tbl, system, key, owner_system, owner_key in self.db.execute(
+                "SELECT tbl, row_system, row_key, source_system, record_key FROM shared_owners"
+            )
+        }
+
     def written_in(self, pass_id: int) -> set[tuple[str, str]]:
         """(source_system, record_key) of the records pass ``pass_id`` wrote (for resuming)."""
         rows = self.db.execute(
@@ -246,15 +308,20 @@ class MappedStore(SqliteStore):
         return None if row is None else _record(row)
 
     def records(
-        self, *, source_system: str | None = None, status: str | None = None
+        self,
+        *,
+        source_system: str | None = None,
+        status: str | None = None,
+        pass_id: int | None = None,
     ) -> Iterator[MappedRecord]:
         """Stream records in (source_system, record_key) order, optionally filtered."""
         sql = (
             "SELECT source_system, record_key, kind, status, reason, mapping, source_hash, rows"
             " FROM records WHERE (? IS NULL OR source_system = ?) AND (? IS NULL OR status = ?)"
-            " ORDER BY source_system, record_key"
+            " AND (? IS NULL OR pass = ?) ORDER BY source_system, record_key"
         )
-        for row in self.db.execute(sql, (source_system, source_system, status, status)):
+        parameters = (source_system, source_system, status, status, pass_id, pass_id)
+        for row in self.db.execute(sql, parameters):
             yield _record(row)
 
     def counts(self) -> dict[tuple[str, str, str], int]:
@@ -264,6 +331,11 @@ class MappedStore(SqliteStore):
             " GROUP BY source_system, kind, status"
         )
         return {(system, kind, status): int(n) for system, kind, status, n in rows}
+
+
+def _row_key(row: MappedRow) -> SharedKey:
+    values = row.values
+    return (row.table, str(values.get("source_system")), str(values.get("source_key")))
 
 
 def _record(row: tuple[Any, ...]) -> MappedRecord:

@@ -31,7 +31,7 @@ from transfer.extractors.partnership.privacy import (
 from transfer.extractors.staging import StagingStore
 from transfer.mappers.context import MapContext, Report
 from transfer.mappers.lookups import load_lookups
-from transfer.mappers.mapped_store import MappedRecord, MappedStore, Note
+from transfer.mappers.mapped_store import MappedRecord, MappedStore, Note, SharedKey
 from transfer.mappers.mapping import Mapping, Problem, check_mappings, load_mappings, mappings_for
 from transfer.mappers.plan import SourcePlan, StagePlan, collect, plan_source, spec_path
 from transfer.mappers.redirects import Hosts
@@ -242,10 +242,6 @@ def _run_pass(
 ) -> MapResult:
     pass_id, resumed = out.begin_pass(run.run_id)
     done = out.written_in(pass_id) if resumed else set()
-    claimed: set[tuple[str, str, str]] = set()
-    for previous in out.records() if resumed else ():
-        if (previous.source_system, previous.record_key) in done:
-            claimed.update(_shared_keys(previous))
     state = MapProgress(total=sum(s.count() for s in stores.values()), resumed=len(done))
     batch: list[tuple[MappedRecord, list[Note]]] = []
     stopped = False
@@ -276,7 +272,6 @@ def _run_pass(
             mapped = map_one(
                 record, mappings_for(mappings, record.source, record.kind), context, plan
             )
-        mapped = _claim(mapped, claimed)
         setattr(state, mapped.status, getattr(state, mapped.status) + 1)
         state.done += 1
         batch.append((mapped, context.report.notes() if excluded is None else []))
@@ -287,34 +282,16 @@ def _run_pass(
                 break
     if batch:
         flush()
+    if not stopped:
+        out.settle_shared(pass_id, _shared_keys)
     removed = out.end_pass(pass_id, complete=not stopped)
     return MapResult(pass_id, resumed, stopped, out.counts(), removed, state)
 
 
-def _shared_keys(record: MappedRecord) -> set[tuple[str, str, str]]:
+def _shared_keys(record: MappedRecord) -> set[SharedKey]:
+    """Rows of ``record`` keyed apart from it (a contact person named on many pages)."""
     return {
         (row.table, str(row.values.get("source_system")), str(row.values.get("source_key")))
         for row in record.rows
         if row.values.get("source_key") != record.record_key and provenance_unique(row.table)
     }
-
-
-def _claim(record: MappedRecord, claimed: set[tuple[str, str, str]]) -> MappedRecord:
-    """A row keyed apart from its record (a contact person named on many pages) belongs to
-    the first record, in mapping order, that produced it; later records leave it out."""
-    keys = _shared_keys(record)
-    if not keys & claimed:
-        claimed.update(keys)
-        return record
-    rows = tuple(
-        row
-        for row in record.rows
-        if (row.table, str(row.values.get("source_system")), str(row.values.get("source_key")))
-        not in claimed
-        or row.values.get("source_key") == record.record_key
-    )
-    claimed.update(keys)
-    return MappedRecord(
-        record.source_system, record.record_key, record.kind, record.status, rows,
-        record.reason, record.mapping, record.source_hash,
-    )  # fmt: skip
