@@ -59,9 +59,9 @@ def _translation(key: str, *, title: str = "Sivu", path: str = "/fi/sivu") -> Ma
     return MappedRecord(OS, key, "page", "mapped", rows)
 
 
-def run_load(engine: Engine, options: LoadOptions) -> LoadResult:
+def run_load(engine: Engine, options: LoadOptions, *, plan: bool = False) -> LoadResult:
     # A store of three records: any removal is past the safety stop's share.
-    return _run_load(engine, replace(options, allow_removals=True))
+    return _run_load(engine, replace(options, allow_removals=True), plan=plan)
 
 
 def _store(options: LoadOptions, *records: MappedRecord) -> None:
@@ -112,8 +112,11 @@ def test_a_moved_page_takes_over_the_slots_of_its_old_record(
     before = canonical_dump(target)
     # The page moved: a new record, the same (item, language), path and old address.
     _store(options, _translation(NEW, title="Sivu muutti"))
+    planned = run_load(target, options, plan=True)
     result = run_load(target, options)
     assert result.stats.failures == []
+    # The old record retired by the takeover counts as the plan said.
+    assert result.stats.by_migration == planned.stats.by_migration
     assert _translations(target) == {NEW: ("fi", "published")}  # the old row is gone
     assert _redirect_owner(target) == [(NEW, "/fi/sivu")]
     status, targets = _entry(target, OLD)

@@ -231,6 +231,9 @@ class _Load:
                 continue
             action = "failed" if id(work) in failed else work.action
             self._count(work.entry, action)
+        for retired in result.retired:
+            action = "unpublish" if retired.status == "unpublished" else "delete"
+            self._count(_gone_entry(retired), action)
         for work, message in result.failed:
             self.stats.failures.append((work.entry.source_system, work.entry.record_key, message))
         return deferred

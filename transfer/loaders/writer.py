@@ -54,6 +54,9 @@ class BatchResult:
     written: list[Work] = field(default_factory=list)
     failed: list[tuple[Work, str]] = field(default_factory=list)
     deferred: list[tuple[Work, str]] = field(default_factory=list)
+    #: Withdrawn records this batch retired by taking over the last of their rows (the
+    #: removal pass no longer sees them, so the batch counts them).
+    retired: list[IdMapEntry] = field(default_factory=list)
 
 
 def _record_error(exc: BaseException) -> str | None:
@@ -133,7 +136,7 @@ class BatchWriter:
             return
         try:
             with self.engine.begin() as connection:
-                deferred = self._apply(connection, works, guarded=guarded)
+                deferred, retired = self._apply(connection, works, guarded=guarded)
         except (DBAPIError, StatementError, RowInUse, RecordProblem, SlotTaken) as exc:
             message = _record_error(exc)
             if message is None:
@@ -152,12 +155,13 @@ class BatchWriter:
                 result.failed.append((works[0], message))
             return
         result.deferred.extend(deferred.items())
+        result.retired.extend(retired)
         result.written.extend(work for work in works if work not in deferred)
 
     # the transaction -----------------------------------------------------------------
     def _apply(
         self, connection: Connection, works: list[Work], *, guarded: bool
-    ) -> dict[Work, str]:
+    ) -> tuple[dict[Work, str], list[IdMapEntry]]:
         log = Journal(self.run_id)
         guard = SlotGuard(connection, log, self.run_id, self.records) if guarded else None
         ids: dict[Ref, int] = {}
@@ -191,16 +195,20 @@ class BatchWriter:
             entries.append(entry.as_row(self.run_id, self.now))
             if note is not None:
                 notes.append(self._message(work, *note))
+        retired = []
         if guard is not None:
             # Withdrawn records whose rows were taken over keep the rest of their rows.
             for before in guard.released({work.entry.key for work in active}):
                 log.idmap(idmap.snapshot(before), before.key)
-                entries.append(guard.after(before).as_row(self.run_id, self.now))
+                after = guard.after(before)
+                entries.append(after.as_row(self.run_id, self.now))
+                if after.status != before.status:
+                    retired.append(after)
         log.flush(connection)
         idmap.save(connection, entries)
         if notes:
             connection.execute(messages.insert(), notes)
-        return deferred
+        return deferred, retired
 
     def _finish(
         self,
