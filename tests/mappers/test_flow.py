@@ -71,6 +71,7 @@ def test_in_a_mapping_process_leaves_the_column_empty_and_row_skips(tmp_path: Pa
 )  # fmt: skip
 def test_is_empty_says_whether_the_value_is_empty(value: object, expected: bool) -> None:
     assert run("is_empty", {}, value) is expected
+    assert run("is_present", {}, value) is (not expected)
 
 
 @pytest.mark.parametrize("value", [True, "x", 1, ["a"]])
@@ -86,7 +87,13 @@ def test_when_stops_the_chain_for_a_false_value(value: object) -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "config"), [("is_empty", {"x": 1}), ("when", {}), ("when", {"path": "nowhere.x"})]
+    ("name", "config"),
+    [
+        ("is_empty", {"x": 1}),
+        ("is_present", {"x": 1}),
+        ("when", {}),
+        ("when", {"path": "nowhere.x"}),
+    ],
 )
 def test_bad_configuration_of_is_empty_and_when_is_refused(name: str, config: object) -> None:
     with pytest.raises(MappingError):

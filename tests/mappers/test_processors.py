@@ -19,6 +19,11 @@ RECORD = record(
     handbook="Käsikirja",
     chapter_number="3",
     empty="",
+    customFields=[
+        {"name": "businessId", "customValue": {"data": "FI91234567"}},
+        {"name": "commitmentDate", "customValue": {"data": "2024-12-05T06:09:07Z"}},
+    ],
+    categories=[{"name": "Avoimuus"}, {"id": 3}, {"name": "Vaikuttavuus"}],
 )
 
 
@@ -39,6 +44,13 @@ def ctx(services: MapContext | None = None, **kw: Any) -> Context:
         ("links", ["https://kotoutuminen.fi/tietoa"]),
         ("fetch.content_type", "text/html; charset=utf-8"),
         ("row.title", "T"),
+        ("fields.customFields[name=businessId].customValue.data", "FI91234567"),
+        ("fields.customFields[name = commitmentDate].customValue.data", "2024-12-05T06:09:07Z"),
+        ("fields.customFields[name=missing].customValue.data", None),
+        ("fields.title[name=x]", None),
+        ("fields.categories[*].name", ["Avoimuus", "Vaikuttavuus"]),
+        ("fields.categories[*]", [{"name": "Avoimuus"}, {"id": 3}, {"name": "Vaikuttavuus"}]),
+        ("fields.title[*].name", None),
     ],
 )
 def test_get(config: object, expected: object) -> None:
@@ -72,6 +84,11 @@ def test_default(config: object, value: object, expected: object) -> None:
         ({"delimiter": ", "}, ["a", None, "", "b"], "a, b"),
         ({"paths": ["fields.empty"]}, "a", "a"),
         ({}, None, None),
+        (
+            {"paths": ["fields.categories[*].name"], "delimiter": "; "},
+            "a",
+            "a; Avoimuus; Vaikuttavuus",
+        ),
     ],
 )
 def test_concat(config: object, value: object, expected: object) -> None:

@@ -82,6 +82,26 @@ class IsEmpty(Processor):
         return empty(value)
 
 
+@processor("is_present")
+class IsPresent(IsEmpty):
+    """Whether the value is there (not None, blank or an empty list): ``true`` or
+    ``false``, the opposite of ``is_empty``. For flag columns that say something was found.
+
+    No keys.
+
+    Example:
+      ```yaml
+      is_partner:
+        - get: fields.customFields[name=commitmentDate].customValue.data
+        - is_present
+      ```
+      ``"2024-12-05T06:09:07Z"`` → ``true``; ``None`` → ``false``
+    """
+
+    def __call__(self, value: Any, context: Context) -> Any:
+        return not super().__call__(value, context)
+
+
 @processor("when")
 class When(Get):
     """Read ``path`` when the value is true (not empty and not ``false``); otherwise the

@@ -1,14 +1,18 @@
 """Dotted paths into a source record: ``fields.title``, ``fields.contacts[0].email``.
 
 A path starts at one of :data:`ROOTS`; list elements are addressed by index, either as
-``[0]`` or as a ``.0`` segment. Missing keys and indexes give None, never an error.
+``[0]`` or as a ``.0`` segment; by a field's value, as ``[name=businessId]`` (the first
+element whose ``name`` is ``businessId``, the way Liferay lists custom fields); or all at
+once, as ``[*]``, which gives the list of what the rest of the path finds in each element
+(``fields.taxonomyCategoryBriefs[*].taxonomyCategoryName``: every category's name). Missing
+keys, indexes and matches give None, never an error.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -31,14 +35,34 @@ ROOTS = (
     "position",
 )
 
-_SEGMENT = re.compile(r"[^.\[\]]+|\[\d+\]")
+_SEGMENT = re.compile(r"[^.\[\]]+|\[\d+\]|\[\*\]|\[[^\[\]=]+=[^\[\]]*\]")
 
 
-def split_path(path: str) -> list[str | int]:
-    """``fields.a[2].b`` → ``["fields", "a", 2, "b"]``; digit segments become indexes."""
-    parts: list[str | int] = []
+@dataclass(frozen=True)
+class Match:
+    """A ``[field=value]`` segment: the first list element whose ``field`` is ``value``."""
+
+    field: str
+    value: str
+
+
+#: The ``[*]`` segment: every element of a list.
+EACH = "[*]"
+
+Part = str | int | Match
+
+
+def split_path(path: str) -> list[Part]:
+    """``fields.a[2].b`` → ``["fields", "a", 2, "b"]``; digit segments become indexes,
+    ``[k=v]`` a :class:`Match`, ``[*]`` :data:`EACH`."""
+    parts: list[Part] = []
     for segment in _SEGMENT.findall(path):
-        if segment.startswith("["):
+        if segment == EACH:
+            parts.append(EACH)
+        elif segment.startswith("[") and "=" in segment:
+            field, value = segment[1:-1].split("=", 1)
+            parts.append(Match(field.strip(), value.strip()))
+        elif segment.startswith("["):
             parts.append(int(segment[1:-1]))
         elif segment.isdigit():
             parts.append(int(segment))
@@ -79,7 +103,16 @@ def resolve(path: str, context: Context) -> Any:
         current = getattr(record, head)
     else:
         return None
-    for part in rest:
+    return _walk(current, rest)
+
+
+def _walk(current: Any, parts: Sequence[Part]) -> Any:
+    for position, part in enumerate(parts):
+        if part == EACH:
+            if not _is_list(current):
+                return None
+            found = (_walk(element, parts[position + 1 :]) for element in current)
+            return [value for value in found if value is not None]
         current = _step(current, part)
         if current is None:
             return None
@@ -88,7 +121,18 @@ def resolve(path: str, context: Context) -> Any:
     return current
 
 
-def _step(current: Any, part: str | int) -> Any:
+def _is_list(value: Any) -> bool:
+    return isinstance(value, Sequence) and not isinstance(value, str)
+
+
+def _step(current: Any, part: Part) -> Any:
+    if isinstance(part, Match):
+        if not _is_list(current):
+            return None
+        for element in current:
+            if isinstance(element, Mapping) and str(element.get(part.field)) == part.value:
+                return element
+        return None
     if isinstance(part, int):
         if isinstance(current, Sequence) and not isinstance(current, str):
             return current[part] if -len(current) <= part < len(current) else None

@@ -22,7 +22,10 @@ class Get(Processor):
     Paths start at ``source``, ``kind``, ``key``, ``url``, ``language``, ``fetch``,
     ``fields``, ``links``, ``assets``, ``body_blob``, ``row`` (the row built so far),
     ``item`` or ``position`` (the element and 1-based position of an ``each:`` list).
-    A missing key or index gives None. The input value is ignored.
+    A list element is picked by index (``[0]``) or by a field's value (``[name=businessId]``,
+    the first element whose ``name`` is ``businessId``); ``[*]`` reads the rest of the path
+    in every element and gives the list of what it found. A missing key, index or match
+    gives None. The input value is ignored.
 
     Keys:
       path (string, required, shorthand): where to read.
@@ -91,7 +94,8 @@ class Default(Processor):
 
 @processor("concat")
 class Concat(Processor):
-    """Join the input (a value or a list) and the values of further paths into one string.
+    """Join the input (a value or a list) and the values of further paths (each a value or
+    a list) into one string.
 
     Empty parts are left out, so no doubled delimiters appear.
 
@@ -125,7 +129,9 @@ class Concat(Processor):
 
     def __call__(self, value: Any, context: Context) -> Any:
         parts = list(value) if isinstance(value, list) else [value]
-        parts += [resolve(path, context) for path in self.config["paths"]]
+        for path in self.config["paths"]:
+            found = resolve(path, context)
+            parts.extend(found if isinstance(found, list) else [found])
         texts = [str(part) for part in parts if not _empty(part)]
         return self.config["delimiter"].join(texts) if texts else None
 
