@@ -169,3 +169,30 @@ def test_memberships_of_missing_workspaces_are_kept_and_flagged(
         site = key.split(":")[1]
         assert values["missing_workspace_key"] == f"workspace:{site}"
         assert isinstance(values["member_id"], Ref)
+
+
+def test_organisations_carry_business_id_partnership_and_commitments(
+    tmp_path: Path, staged_sandbox: Staged
+) -> None:
+    result, records = run_map(tmp_path, staged_sandbox)
+    assert result.failed == 0
+    rows = {
+        key.split(":", 1)[1]: dict(row.values)
+        for key, record in records.items()
+        if record.kind == "organization"
+        for row in record.rows
+        if row.table == "organisations"
+    }
+    truth = {o["id"]: o for o in staged_sandbox.platform["organizations"]}
+    assert set(rows) == set(truth)
+    respelt = 0
+    for org_id, org in truth.items():
+        row = rows[org_id]
+        # Every spelling of a business id becomes the canonical NNNNNNN-N.
+        assert row.get("business_id") == org["business_id_normalised"], org["business_id"]
+        respelt += org["business_id"] not in (None, org["business_id_normalised"])
+        assert row["is_partner"] is bool(org["principles"])
+        parts = (row.get("commitments") or "").split("; ") if row.get("commitments") else []
+        assert len(parts) == len(org["principles"]) + len(org["keywords"])
+        assert set(org["keywords"]) <= set(parts)
+    assert respelt > 0, "the sandbox registers some business ids spelt differently"
