@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -305,21 +305,35 @@ def extract_online_service_command(
             [[str(value) for value in result.summary.as_dict().values()]],
         )
         ui.say(f"{result.stats.robots_blocked} URLs refused by robots.txt")
-        for failure in result.failures[:20]:
-            ui.say(f"failed: {failure['url']} ({failure['reason']})", style="red")
-        ui.say(f"run {run.run_id}: records and summary in {run.dir}")
-        if result.stopped:
-            raise Interrupted(
-                "crawl stopped; what was fetched is kept",
-                next_step="run the same command again to continue",
-            )
-        if result.failures:
-            shown = ", ".join(f"{f['url']} ({f['reason']})" for f in result.failures[:5])
-            raise ExtractionError(
-                f"{len(result.failures)} URL(s) failed permanently: {shown}",
-                where=str(run.dir / "crawl-summary.json"),
-                next_step="run the same command again to retry them",
-            )
+        _end_extraction(run, result.stopped, result.failures, "crawl", "fetched", "URL(s)")
+
+
+def _end_extraction(
+    run: Run,
+    stopped: bool,
+    failures: Sequence[Mapping[str, Any]],
+    stage: str,
+    kept: str,
+    failed: str,
+) -> None:
+    """The end every extraction shares: its failures listed, where its records went, and
+    the error (with its exit code) when it was stopped or something failed for good; the
+    run folder holds ``<stage>-summary.json``."""
+    for failure in failures[:20]:
+        ui.say(f"failed: {failure['url']} ({failure['reason']})", style="red")
+    ui.say(f"run {run.run_id}: records and summary in {run.dir}")
+    if stopped:
+        raise Interrupted(
+            f"{stage} stopped; what was {kept} is kept",
+            next_step="run the same command again to continue",
+        )
+    if failures:
+        shown = ", ".join(f"{f['url']} ({f['reason']})" for f in failures[:5])
+        raise ExtractionError(
+            f"{len(failures)} {failed} failed permanently: {shown}",
+            where=str(run.dir / f"{stage}-summary.json"),
+            next_step="run the same command again to retry them",
+        )
 
 
 def _export_line(stats: Any) -> str:
@@ -374,21 +388,9 @@ def extract_partnership_command(state: CliState, page_size: int, fetch_base: str
             f"{len(result.merge_candidates)} organisation merge candidates; personal data "
             f"for {settings.target.environment}: see personal-data.json"
         )
-        for failure in result.failures[:20]:
-            ui.say(f"failed: {failure['url']} ({failure['reason']})", style="red")
-        ui.say(f"run {run.run_id}: records and summary in {run.dir}")
-        if result.stopped:
-            raise Interrupted(
-                "export stopped; what was exported is kept",
-                next_step="run the same command again to continue",
-            )
-        if result.failures:
-            shown = ", ".join(f"{f['url']} ({f['reason']})" for f in result.failures[:5])
-            raise ExtractionError(
-                f"{len(result.failures)} file(s) or collection(s) failed permanently: {shown}",
-                where=str(run.dir / "export-summary.json"),
-                next_step="run the same command again to retry them",
-            )
+        _end_extraction(
+            run, result.stopped, result.failures, "export", "exported", "file(s) or collection(s)"
+        )
 
 
 def _map_line(progress: Any) -> str:
