@@ -13,6 +13,7 @@ from tests.loaders.helpers import prepare, run_load, workspace_of
 from transfer.errors import LoadError
 from transfer.loaders.bookkeeping import TABLES
 from transfer.loaders.dump import canonical_dump
+from transfer.loaders.lock import writer_lock
 from transfer.loaders.options import LoadOptions
 from transfer.loaders.rollback import rollback
 
@@ -101,3 +102,21 @@ def test_safety_stop_refuses_before_writing(target: Engine, options: LoadOptions
     assert plan.safety_stop and plan.removal_share > 0.5
     allowed = run_load(target, replace(options, allow_removals=True))
     assert allowed.stats.actions["unpublish"] > 0 and allowed.stats.actions["delete"] > 0
+
+
+def test_a_second_writer_is_refused_while_another_holds_the_target(
+    target: Engine, options: LoadOptions
+) -> None:
+    prepare(options, SCALE)
+    before = canonical_dump(target)
+    with writer_lock(target, "load"):  # another load, in the middle of its run
+        with pytest.raises(LoadError, match="another load or rollback is writing"):
+            run_load(target, options)
+        assert canonical_dump(target) == before
+        planned = run_load(target, options, plan=True)  # a plan writes nothing: no lock
+    loaded = run_load(target, options)
+    assert loaded.stats.actions == planned.stats.actions
+    with writer_lock(target, "load"), pytest.raises(LoadError, match="this rollback did not"):
+        rollback(target, loaded.run_id)
+    rollback(target, loaded.run_id)  # once the other writer is done
+    assert canonical_dump(target) == before

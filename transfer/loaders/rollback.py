@@ -20,6 +20,7 @@ from transfer.errors import LoadError
 from transfer.loaders import idmap
 from transfer.loaders.bookkeeping import journal, runs
 from transfer.loaders.journal import decode_row
+from transfer.loaders.lock import writer_lock
 from transfer.loaders.rows import table_of
 from transfer.schema.versioning import check_current
 
@@ -40,7 +41,7 @@ def rollback(engine: Engine, run_id: str) -> RollbackResult:
     or followed by a later load that changed the target."""
     try:
         check_current(engine)
-        with engine.begin() as connection:
+        with writer_lock(engine, "rollback"), engine.begin() as connection:
             _check(connection, run_id, display_url(engine.url))
             counts = _undo(connection, run_id)
             connection.execute(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
@@ -27,6 +28,7 @@ from transfer.loaders import idmap
 from transfer.loaders.bookkeeping import runs
 from transfer.loaders.decide import Decision, decide, gone
 from transfer.loaders.idmap import IdMapEntry
+from transfer.loaders.lock import writer_lock
 from transfer.loaders.media import MediaStore
 from transfer.loaders.options import LoadOptions
 from transfer.loaders.results import LoadResult, LoadStats, Progress
@@ -55,7 +57,10 @@ def load_target(
     and a broken schema, TargetDatabaseError when the database fails."""
     try:
         check_current(engine)
-        with MappedSource(options.mapped_store) as source:
+        with (
+            nullcontext() if plan else writer_lock(engine, "load"),
+            MappedSource(options.mapped_store) as source,
+        ):
             return _Load(engine, options, run_id, artefacts, plan, progress, source).run()
     except DBAPIError as exc:
         raise describe_failure(engine.url, exc) from None
