@@ -109,7 +109,12 @@ def _group(n: int, groups: int) -> Iterator[tuple[SourceRecord, MappedRecord]]:
             f"<a href='mailto:info@example.org'>posti</a>.</p>"
         )
         if n == 0 and language == "fi":
-            body += f"<p><a href='{BROKEN_IN_SOURCE}'>vanha</a></p>"
+            # The same gone page, once with a newsletter's tracking parameters.
+            body += (
+                f"<p><a href='{BROKEN_IN_SOURCE}'>vanha</a>, "
+                f"<a href='{BROKEN_IN_SOURCE}?utm_source=uutiskirje&amp;utm_medium=email'>"
+                "vanha uutiskirjeestä</a></p>"
+            )
         rows = []
         if language == "fi":
             rows.append(

@@ -41,9 +41,15 @@ def _split(url: str) -> tuple[str, str, str]:
     return (parts.hostname or "").lower(), parts.path or "/", parts.query
 
 
+def _candidates(path: str, query: str) -> tuple[str, ...]:
+    """The address with its query, then without (tracking and other parameters that the
+    sites ignore, like ``?utm_source=…``)."""
+    return (f"{path}?{query}", path) if query else (path,)
+
+
 def _resolves(scratch: Scratch, path: str, query: str) -> str | None:
     """What a target path is (translation, asset), or None."""
-    for candidate in (f"{path}?{query}", path) if query else (path,):
+    for candidate in _candidates(path, query):
         what = scratch.scalar("SELECT what FROM path WHERE path = ?", candidate)
         if what is not None:
             return str(what)
@@ -51,7 +57,7 @@ def _resolves(scratch: Scratch, path: str, query: str) -> str | None:
 
 
 def _redirect(scratch: Scratch, host: str, path: str, query: str) -> str | None:
-    for candidate in (f"{path}?{query}", path) if query else (path,):
+    for candidate in _candidates(path, query):
         new = scratch.scalar(
             "SELECT new_path FROM redirect WHERE host = ? AND path = ?", host, candidate
         )
@@ -61,14 +67,14 @@ def _redirect(scratch: Scratch, host: str, path: str, query: str) -> str | None:
 
 
 def _broken_in_source(scratch: Scratch, hosts: Hosts, path: str, query: str) -> bool:
-    tail = path + (f"?{query}" if query else "")
-    for host in sorted(hosts.old):
-        for scheme in ("https", "http"):
-            url = f"{scheme}://{host}{tail}"
-            if scratch.scalar("SELECT 1 FROM failure WHERE url = ?", url):
-                return True
-            if scratch.scalar("SELECT 1 FROM alias WHERE alias = ? AND status >= 400", url):
-                return True
+    for tail in _candidates(path, query):
+        for host in sorted(hosts.old):
+            for scheme in ("https", "http"):
+                url = f"{scheme}://{host}{tail}"
+                if scratch.scalar("SELECT 1 FROM failure WHERE url = ?", url):
+                    return True
+                if scratch.scalar("SELECT 1 FROM alias WHERE alias = ? AND status >= 400", url):
+                    return True
     return False
 
 
