@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -122,3 +123,36 @@ def test_a_second_run_ends_identical(mapped_default: Mapped) -> None:
     with MappedStore(mapped_path(mapped_default.settings)) as store:
         for record in store.records():
             assert record.rows_hash == mapped_default.records[record.record_key].rows_hash
+
+
+def test_contact_people_are_kept_once_with_titles_as_each_page_shows_them(
+    mapped_default: Mapped,
+) -> None:
+    from transfer.extractors.staging import StagingStore
+
+    holders: Counter[str] = Counter()
+    titles: dict[str, set[str]] = {}
+    store = StagingStore(mapped_default.settings.workspace / "staging" / "online_service.sqlite")
+    try:
+        for record in mapped_default.records.values():
+            for row in _rows(record, "contact_people"):
+                holders[row["source_key"]] += 1
+            shown = _rows(record, "translation_contacts")
+            if not shown:
+                continue
+            staged = store.get(record.record_key)
+            assert staged is not None
+            contacts = staged.record.fields["contacts"]
+            for row in shown:
+                on_page = contacts[row["position"] - 1]
+                assert (row["title"], row["organisation"]) == (
+                    on_page.get("title"),
+                    on_page.get("organisation"),
+                )
+                titles.setdefault(row["contact_id"].source_key, set()).add(row["title"])
+    finally:
+        store.close()
+    assert holders and max(holders.values()) == 1  # one row per person, in one record
+    assert set(titles) <= set(holders)
+    # People named on pages in several languages carry each page's own title.
+    assert any(len(shown) > 1 for shown in titles.values())

@@ -96,5 +96,11 @@ class TranslationContact(Provenance, Base):
         ForeignKey("contact_people.id", ondelete="CASCADE"), index=True
     )
     position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    title: Mapped[str | None] = mapped_column(
+        Text, comment="Job title as this translation shows it, in its language."
+    )
+    organisation: Mapped[str | None] = mapped_column(
+        Text, comment="Organisation as this translation shows it, in its language."
+    )
 
     contact: Mapped[ContactPerson] = relationship()
