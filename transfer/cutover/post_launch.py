@@ -130,12 +130,13 @@ def post_launch_check(
     expected and what came. Nothing is retried: after a launch, a flaky answer is a finding."""
     result = PostLaunchResult()
     local = threading.local()
+    followed: dict[str, str] = {}  # a redirect target → what is wrong with it ("" if nothing)
 
     def check(probe: Probe) -> Failure | None:
         session = getattr(local, "session", None)
         if session is None:
             session = local.session = requests.Session()
-        return _check(session, probe, timeout_s)
+        return _check(session, probe, timeout_s, followed)
 
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
         for batch in _batches(probes(engine, base_url, old_base), BATCH):
@@ -154,7 +155,9 @@ def _batches(items: Iterable[Probe], size: int) -> Iterator[list[Probe]]:
         yield batch
 
 
-def _check(session: requests.Session, probe: Probe, timeout_s: float) -> Failure | None:
+def _check(
+    session: requests.Session, probe: Probe, timeout_s: float, followed: dict[str, str]
+) -> Failure | None:
     headers = {"Host": probe.host} if probe.host else {}
 
     def fail(expected: str, got: str) -> Failure:
@@ -178,17 +181,25 @@ def _check(session: requests.Session, probe: Probe, timeout_s: float) -> Failure
         if not location or not same:
             return fail(f"Location {probe.location}", f"Location {location or '(none)'}")
         if probe.follow is not None:
-            try:
-                status = session.get(probe.follow, allow_redirects=False, timeout=timeout_s)
-            except requests.RequestException as exc:
-                return fail("target HTTP 200", f"target: no answer: {type(exc).__name__}")
-            if status.status_code != 200:
-                return fail("target HTTP 200", f"target HTTP {status.status_code}")
+            # Many old addresses lead to one page: each target is requested once.
+            if probe.follow not in followed:
+                followed[probe.follow] = _target_answer(session, probe.follow, timeout_s)
+            if followed[probe.follow]:
+                return fail("target HTTP 200", followed[probe.follow])
     if probe.sha256 is not None:
         digest = hashlib.sha256(response.content).hexdigest()
         if digest != probe.sha256:
             return fail(f"sha256 {probe.sha256[:12]}…", f"sha256 {digest[:12]}…")
     return None
+
+
+def _target_answer(session: requests.Session, url: str, timeout_s: float) -> str:
+    """What is wrong with a redirect's target ("" when it answers 200)."""
+    try:
+        status = session.get(url, allow_redirects=False, timeout=timeout_s).status_code
+    except requests.RequestException as exc:
+        return f"target: no answer: {type(exc).__name__}"
+    return "" if status == 200 else f"target HTTP {status}"
 
 
 def _path_of(url: str) -> str:
