@@ -451,9 +451,12 @@ def mappings() -> None:
 def mappings_check(state: CliState) -> None:
     """Check every mapping file and URL plan; print each problem as file:line (key): message.
 
-    Exits 5 when there is any problem.
+    When staging stores exist (after an extract), also check the mappings against the staged
+    records: every source field that carries values must be read by a mapping or declared
+    under drop: with the reason, and every path a mapping reads must exist in some record of
+    its kind (or be declared under optional:). Exits 5 when there is any problem.
     """
-    from transfer.mappers.stage import check_mapping_files
+    from transfer.mappers.stage import check_against_staging, check_mapping_files
 
     settings = state.settings()
     files, problems = check_mapping_files(settings.mappings_dir)
@@ -465,7 +468,25 @@ def mappings_check(state: CliState) -> None:
             where=str(settings.mappings_dir),
             next_step="fix the lines named above and run `transfer mappings check` again",
         )
-    ui.say(f"{files} mapping files checked: no problems")
+    staged = check_against_staging(settings)
+    for line in staged.problems:
+        ui.say(line, style="red")
+    for item in staged.unmatched:
+        if item.optional is not None:
+            ui.say(f"{item.where}: {item.path} is in no staged record (optional: {item.optional})")
+    if staged.problems:
+        raise MappingError(
+            f"{len(staged.problems)} problem(s) against the staged records",
+            where=str(settings.workspace / "staging"),
+            next_step="read or drop each field named above (with the reason), fix each path, "
+            "and run `transfer mappings check` again",
+        )
+    against = (
+        f"; against the staged {', '.join(staged.stores)} records: every field read or dropped"
+        if staged.stores
+        else " (no staging store yet: run it again after an extract to check the fields)"
+    )
+    ui.say(f"{files} mapping files checked: no problems{against}")
 
 
 def _load_line(stats: Any) -> str:

@@ -62,6 +62,19 @@ class PlanValues(Protocol):
         ...
 
 
+#: A node of a hierarchy (``tree_path``): its parent's id (None at the top) and its name.
+Node = tuple[str | None, str]
+
+
+class TreeIndex(Protocol):
+    """The nodes of the hierarchies that ``tree_path`` steps name."""
+
+    def nodes(self, kind: str, parent: str, name: str) -> Mapping[str, Node] | None:
+        """Nodes of ``kind`` by record key: the parent id read at ``parent`` and the name
+        at ``name``; None when the stage did not index that hierarchy."""
+        ...
+
+
 @dataclass
 class UnmappedValue:
     """A value a ``static_map`` did not know, with how often and where it was seen."""
@@ -82,6 +95,18 @@ class UnknownLink:
     href: str
 
 
+@dataclass(frozen=True)
+class LostValue:
+    """The source had a value at ``path`` and the column it feeds has none. ``cause`` is
+    empty, or what declared the loss upstream (the personal-data policy)."""
+
+    record_key: str
+    mapping: str
+    column: str
+    path: str
+    cause: str = ""
+
+
 @dataclass
 class Report:
     """What mapping found that people must look at; filled in by processors."""
@@ -89,6 +114,7 @@ class Report:
     unmapped: dict[tuple[str, str, str], UnmappedValue] = field(default_factory=dict)
     unknown_links: list[UnknownLink] = field(default_factory=list)
     stubs: list[tuple[str, str]] = field(default_factory=list)
+    lost: list[LostValue] = field(default_factory=list)
 
     def add_unmapped(self, mapping: str, column: str, value: object, record_key: str) -> None:
         """Count one occurrence of an unknown ``value`` and keep a few example keys."""
@@ -107,6 +133,7 @@ class Report:
             notes += [("unmapped", u.mapping, u.column, u.value)] * u.count
         notes += [("unknown_link", link.column, link.href) for link in self.unknown_links]
         notes += [("stub", migration, key) for migration, key in self.stubs]
+        notes += [("lost", v.mapping, v.column, v.path, v.cause) for v in self.lost]
         return notes
 
     def add_note(self, record_key: str, note: Note) -> None:
@@ -121,6 +148,9 @@ class Report:
         elif kind == "stub":
             migration, key = parts
             self.stubs.append((migration, key))
+        elif kind == "lost":
+            mapping, column, path, cause = parts
+            self.lost.append(LostValue(record_key, mapping, column, path, cause))
         else:
             raise ValueError(f"unknown note kind {kind!r}")
 
@@ -144,6 +174,7 @@ class MapContext:
     references: ReferenceResolver | None = None
     links: LinkMapper | None = None
     plan: PlanValues | None = None
+    trees: TreeIndex | None = None
     report: Report = field(default_factory=Report)
 
 

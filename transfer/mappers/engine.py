@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from transfer.errors import MappingError
-from transfer.mappers.context import Context, MapContext
+from transfer.mappers.context import Context, LostValue, MapContext
 from transfer.mappers.mapping import Chain, Mapping
 from transfer.mappers.paths import resolve
 from transfer.mappers.registry import ProcessorError, SkipRecord, StopChain
@@ -74,7 +74,36 @@ def map_rows(mapping: Mapping, record: Any, context: MapContext) -> list[Row] | 
     return rows
 
 
+def _source_read(chain: Chain) -> str | None:
+    """The source path a chain starts by reading (``get: fields.…`` or ``get: item…``)."""
+    first = chain.steps[0] if chain.steps else None
+    if first is None or first.name != "get":
+        return None
+    path = str(first.processor.config.get("path", ""))
+    return path if path.split(".", 1)[0].split("[", 1)[0] in ("fields", "item") else None
+
+
+def _is_empty(value: object) -> bool:
+    if isinstance(value, str):
+        return not value.strip()
+    return value is None or value == [] or value == {}
+
+
 def _run(mapping: Mapping, chain: Chain, context: Context) -> object:
+    value = _chain(mapping, chain, context)
+    source = _source_read(chain)
+    if source is not None and _is_empty(value):
+        found = resolve(source, context)
+        if not _is_empty(found):
+            # The source had a value here and the column has none: a loss the coverage
+            # check reports unless the mapping declares it (allow_empty:).
+            context.report.lost.append(
+                LostValue(context.record.key, mapping.id, chain.column, source)
+            )
+    return value
+
+
+def _chain(mapping: Mapping, chain: Chain, context: Context) -> object:
     context.column = chain.column
     value: Any = None
     for step in chain.steps:

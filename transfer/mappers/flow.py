@@ -126,3 +126,31 @@ class When(Get):
         if value is False or empty(value):
             raise StopChain
         return super().__call__(value, context)
+
+
+@processor("contains")
+class Contains(Processor):
+    """Whether the value (a list, or a single value) holds any of ``values``: ``true`` or
+    ``false``. For flag columns read from a list of flags.
+
+    Keys:
+      values (list, required, shorthand): what to look for.
+
+    Example:
+      ```yaml
+      author_deleted:
+        - get: fields._flags
+        - contains: [creator-deleted]
+      ```
+      ``["creator-deleted"]`` → ``true``; ``None`` → ``false``
+    """
+
+    keys = (Key("values", (list,), required=True, help="what to look for"),)
+    shorthand = "values"
+    takes_none = True
+    takes_lists = True
+
+    def __call__(self, value: Any, context: Context) -> Any:
+        found = value if isinstance(value, list | tuple) else [] if value is None else [value]
+        wanted = {str(item) for item in self.config["values"]}
+        return any(str(item) in wanted for item in found)

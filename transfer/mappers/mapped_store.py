@@ -54,6 +54,7 @@ CREATE TABLE IF NOT EXISTS notes (
   record_key TEXT NOT NULL, pass INTEGER NOT NULL, notes TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS notes_record ON notes (source_system, record_key);
 CREATE INDEX IF NOT EXISTS notes_pass ON notes (pass);
+CREATE TABLE IF NOT EXISTS coverage (pass INTEGER PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS shared_owners (
   tbl TEXT NOT NULL, row_system TEXT NOT NULL, row_key TEXT NOT NULL,
   source_system TEXT NOT NULL, record_key TEXT NOT NULL,
@@ -190,11 +191,27 @@ class MappedStore(SqliteStore):
                 cursor = self.db.execute("DELETE FROM records WHERE pass != ?", (pass_id,))
                 removed = cursor.rowcount
                 self.db.execute("DELETE FROM notes WHERE pass != ?", (pass_id,))
+                self.db.execute("DELETE FROM coverage WHERE pass != ?", (pass_id,))
             self.db.execute(
                 "UPDATE passes SET state = ?, finished_at = ? WHERE id = ?",
                 ("complete" if complete else "stopped", _now(), pass_id),
             )
         return removed
+
+    def save_coverage(self, pass_id: int, data: Mapping[str, Any]) -> None:
+        """Keep the pass's source-field inventory and coverage summary (JSON-ready)."""
+        with self.transaction():
+            self.db.execute(
+                "INSERT OR REPLACE INTO coverage (pass, data) VALUES (?, ?)",
+                (pass_id, json.dumps(data, ensure_ascii=False, sort_keys=True)),
+            )
+
+    def coverage(self, pass_id: int | None = None) -> dict[str, Any] | None:
+        """The inventory and coverage summary of ``pass_id`` (default: the last complete
+        pass), or None when that pass kept none."""
+        pass_id = self.last_complete_pass() if pass_id is None else pass_id
+        row = self.db.execute("SELECT data FROM coverage WHERE pass = ?", (pass_id,)).fetchone()
+        return None if row is None else dict(json.loads(row[0]))
 
     def last_complete_pass(self) -> int | None:
         row = self.db.execute("SELECT max(id) FROM passes WHERE state = 'complete'").fetchone()

@@ -47,8 +47,35 @@ class Chain:
 
 
 @dataclass(frozen=True)
+class Declared:
+    """A declaration of a mapping file with its reason: a source field it drops (a path or a
+    glob such as ``fields.actions.*``), a path it reads that records may all lack
+    (``optional:``), or a column that may stay empty although its source had a value
+    (``allow_empty:``)."""
+
+    path: str
+    reason: str
+    where: str
+
+
+@dataclass(frozen=True)
+class Exclude:
+    """A rule of a mapping file that leaves records out: those whose value at ``path`` is
+    one of ``values``. References to them (lookups) skip the referring record too."""
+
+    path: str
+    values: tuple[str, ...]
+    reason: str
+    where: str
+
+
+@dataclass(frozen=True)
 class Mapping:
-    """One target block of a mapping file, ready to run (or a skip rule)."""
+    """One target block of a mapping file, ready to run (or a skip rule).
+
+    ``drops``, ``optional``, ``allow_empty`` and ``excludes`` are the file's declarations;
+    ``declared_at`` is where an undeclared field is to be declared (``file:line``).
+    """
 
     id: str
     file: Path
@@ -60,6 +87,11 @@ class Mapping:
     each: str | None = None
     skip: str | None = None
     where: str = ""
+    drops: tuple[Declared, ...] = ()
+    optional: tuple[Declared, ...] = ()
+    allow_empty: tuple[Declared, ...] = ()
+    excludes: tuple[Exclude, ...] = ()
+    declared_at: str = ""
 
     def applies_to(self, source: str, kind: str) -> bool:
         """Whether this mapping handles records of ``source`` and ``kind``."""

@@ -19,6 +19,7 @@ from transfer.mappers.context import Context
 from transfer.mappers.mapped_store import Ref
 from transfer.mappers.mapping import Mapping as MappingDef
 from transfer.mappers.redirects import Hosts, RedirectMap, build_redirects, follow, reserved_paths
+from transfer.mappers.registry import SkipRecord
 from transfer.mappers.translations import Groups, Page, group_pages, page_claims
 from transfer.mappers.url_plan import PLAN_FILE, Item, UrlPlan, build_plan, load_spec
 from transfer.records import SourceRecord
@@ -142,10 +143,12 @@ class StagePlan:
         sources: Mapping[str, SourcePlan],
         migrations: Mapping[str, tuple[str, str]],
         live: Mapping[str, set[str]],
+        excluded: Mapping[tuple[str, str], str] | None = None,
     ) -> None:
         self.sources = dict(sources)
         self.migrations = dict(migrations)  # mapping id → (source, table)
         self.live = live
+        self.excluded = dict(excluded or {})  # (source, key) → why an exclude rule left it out
 
     # PlanValues -------------------------------------------------------------------
     def value(self, name: str, context: Context) -> object:
@@ -174,7 +177,12 @@ class StagePlan:
 
     # ReferenceResolver --------------------------------------------------------------
     def resolve(self, migration: str, source_key: str) -> Ref | None:
+        """The row of ``source_key``; a record referring to one that an ``exclude:`` rule
+        leaves out is skipped with that rule (a membership of a site that is no workspace)."""
         source, table = self.migrations[migration]
+        reason = self.excluded.get((source, source_key))
+        if reason is not None:
+            raise SkipRecord(f"it refers to {source_key}, excluded: {reason}")
         return Ref(table, source, source_key) if source_key in self.live.get(source, ()) else None
 
     def stub(self, migration: str, source_key: str) -> Ref:

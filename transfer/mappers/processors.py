@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from transfer.mappers import flow, markup, references, text, values
+from transfer.mappers import flow, markup, references, text, trees, values
 from transfer.mappers.registry import REGISTRY
 
-__all__ = ["REGISTRY", "flow", "markup", "references", "text", "values"]
+__all__ = ["REGISTRY", "flow", "markup", "references", "text", "trees", "values"]

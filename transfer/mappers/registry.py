@@ -91,6 +91,9 @@ class Processor:
     shorthand: ClassVar[str | None] = None
     takes_none: ClassVar[bool] = False
     takes_lists: ClassVar[bool] = False
+    #: Configuration keys whose values are paths into the record (a string or a list of
+    #: them): what the coverage check counts as read.
+    path_keys: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, config: Mapping[str, Any]) -> None:
         self.config: dict[str, Any] = {key.name: key.default for key in self.keys}
@@ -104,6 +107,18 @@ class Processor:
         """Problems beyond key names and types, as (key or None, message); none by default."""
         del config
         return []
+
+    @classmethod
+    def reads(cls, config: Mapping[str, Any]) -> list[tuple[str | None, str]]:
+        """The paths this step reads, as (kind, path): kind None for the records of its
+        own mapping, a kind's name for paths read on other records (see ``tree_path``)."""
+        found: list[tuple[str | None, str]] = []
+        for key in cls.path_keys:
+            value = config.get(key)
+            for path in value if isinstance(value, list) else [value]:
+                if isinstance(path, str):
+                    found.append((None, path))
+        return found
 
     def __call__(self, value: Any, context: Context) -> Any:
         raise NotImplementedError

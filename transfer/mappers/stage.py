@@ -29,14 +29,17 @@ from transfer.extractors.partnership.privacy import (
     salt_for,
 )
 from transfer.extractors.staging import StagingStore
-from transfer.mappers.context import MapContext, Report
+from transfer.mappers.context import Context, MapContext, Report
+from transfer.mappers.coverage import Undeclared, Unmatched, summary, undeclared, unmatched
 from transfer.mappers.lookups import load_lookups
 from transfer.mappers.mapped_store import MappedRecord, MappedStore, Note, SharedKey
 from transfer.mappers.mapping import Mapping, Problem, check_mappings, load_mappings, mappings_for
+from transfer.mappers.paths import resolve
 from transfer.mappers.plan import SourcePlan, StagePlan, collect, plan_source, spec_path
 from transfer.mappers.redirects import Hosts
 from transfer.mappers.reports import write_artefacts, write_failed
 from transfer.mappers.rows import map_one, provenance_unique
+from transfer.mappers.survey import Survey, survey
 from transfer.mappers.url_plan import check_spec
 from transfer.records import SourceRecord
 from transfer.runs import Run
@@ -111,6 +114,43 @@ def check_mapping_files(mappings_dir: Path) -> tuple[int, list[Problem]]:
     return files, sorted(problems, key=lambda p: (str(p.file), p.line))
 
 
+@dataclass(frozen=True)
+class StagedCheck:
+    """The mapping files against the staged records: undeclared fields, unmatched paths."""
+
+    stores: tuple[str, ...]
+    undeclared: tuple[Undeclared, ...] = ()
+    unmatched: tuple[Unmatched, ...] = ()
+
+    @property
+    def problems(self) -> list[str]:
+        """Each problem as ``file:line: message`` (optional unmatched paths are none)."""
+        found = [str(item) for item in self.undeclared]
+        return found + [str(item) for item in self.unmatched if item.optional is None]
+
+
+def check_against_staging(settings: Settings) -> StagedCheck:
+    """Every source field with values that the mappings neither read nor drop, and every
+    path they read that no staged record has; empty when no staging store exists (the
+    mapping files must be valid: see :func:`check_mapping_files`)."""
+    mappings = load_mappings(settings.mappings_dir)
+    stores = {
+        source: StagingStore(staging_file(settings, source))
+        for source in SOURCES
+        if staging_file(settings, source).is_file()
+    }
+    try:
+        found = survey(((raw, shown) for raw, shown, _ in _records(settings, stores)), mappings)
+    finally:
+        for store in stores.values():
+            store.close()
+    return StagedCheck(
+        tuple(stores),
+        tuple(undeclared(found.inventory, mappings)),
+        tuple(unmatched(found.inventory, mappings)),
+    )
+
+
 def _load_all(mappings_dir: Path) -> list[Mapping]:
     mappings = load_mappings(mappings_dir)
     _, problems = check_mapping_files(mappings_dir)
@@ -150,18 +190,23 @@ def map_sources(
             next_step="run `transfer extract online-service` or `transfer extract partnership`",
         )
     try:
-        plan = _plan(settings, stores, mappings)
+        found = survey(((raw, shown) for raw, shown, _ in _records(settings, stores)), mappings)
+        _refuse_unmatched(found, mappings)
+        plan = _plan(settings, stores, mappings, found.excluded)
         context = MapContext(
             lookups=load_lookups(settings.mappings_dir),
             references=plan,
             links=plan.links,
             plan=plan,
+            trees=found,
         )
         run.events.emit(
             "map", "planned", groups={s: len(p.groups.members()) for s, p in plan.sources.items()}
         )
         with MappedStore(mapped_path(settings)) as out:
-            result = _run_pass(settings, run, stores, mappings, context, plan, out, progress, stop)
+            result = _run_pass(
+                settings, run, stores, mappings, context, plan, out, progress, stop, found
+            )
             context.report = Report.from_notes(out.notes(result.pass_id))
             write_failed(run.artefact("failed-records.json"), out)
     finally:
@@ -172,8 +217,25 @@ def map_sources(
     return result
 
 
+def _refuse_unmatched(found: Survey, mappings: list[Mapping]) -> None:
+    """Stop before anything is written when a mapping reads a path that no staged record
+    of its kind has (a misspelt or absent field would empty its column everywhere)."""
+    problems = [item for item in unmatched(found.inventory, mappings) if item.optional is None]
+    if problems:
+        listed = "\n".join(f"  {item}" for item in problems)
+        raise MappingError(
+            f"{len(problems)} path(s) read by the mappings are in no staged record:\n{listed}",
+            where=str(problems[0].where),
+            next_step="fix each path (see `transfer mappings check`), or declare it under "
+            "optional: with the reason, then run `transfer map` again",
+        )
+
+
 def _plan(
-    settings: Settings, stores: dict[str, StagingStore], mappings: list[Mapping]
+    settings: Settings,
+    stores: dict[str, StagingStore],
+    mappings: list[Mapping],
+    excluded: dict[tuple[str, str], str],
 ) -> StagePlan:
     sources: dict[str, SourcePlan] = {}
     profile = settings.mappings_dir / "online_service" / "profile.yml"
@@ -196,21 +258,21 @@ def _plan(
         )
     migrations = {m.id: (m.source, m.target) for m in mappings if m.target is not None}
     live = {source: set(store.live_keys()) for source, store in stores.items()}
-    return StagePlan(sources, migrations, live)
+    return StagePlan(sources, migrations, live, excluded)
 
 
 def _records(
     settings: Settings, stores: dict[str, StagingStore]
-) -> Iterator[tuple[SourceRecord, str | None]]:
-    """Every live record, policy applied to partnership records; with a skip reason for
-    members the policy leaves out."""
+) -> Iterator[tuple[SourceRecord, SourceRecord, str | None]]:
+    """Every live record as staged and with the policy applied (partnership records); with
+    a skip reason for members the policy leaves out."""
     for source in SOURCES:
         store = stores.get(source)
         if store is None:
             continue
         if source != "partnership":
             for record in store.records():
-                yield record, None
+                yield record, record, None
             continue
         policy = load_policy(settings.mappings_dir / "partnership" / "personal_data.yml")
         environment = settings.target.environment
@@ -226,7 +288,7 @@ def _records(
             if record.kind == "member":  # for members.is_masked
                 fields = {**policed.fields, MASKED_FIELD: policed.fields != record.fields}
                 policed = replace(policed, fields=fields)
-            yield policed, reason
+            yield record, policed, reason
 
 
 def _run_pass(
@@ -239,8 +301,17 @@ def _run_pass(
     out: MappedStore,
     progress: Callable[[MapProgress], None] | None,
     stop: Callable[[], bool] | None,
+    found: Survey,
 ) -> MapResult:
     pass_id, resumed = out.begin_pass(run.run_id)
+    out.save_coverage(
+        pass_id,
+        {
+            "inventory": found.inventory.as_dict(),
+            "excluded": {f"{s}/{k}": c for (s, k), c in sorted(found.excluded_counts.items())},
+            **summary(found.inventory, mappings),
+        },
+    )
     done = out.written_in(pass_id) if resumed else set()
     state = MapProgress(total=sum(s.count() for s in stores.values()), resumed=len(done))
     batch: list[tuple[MappedRecord, list[Note]]] = []
@@ -254,10 +325,13 @@ def _run_pass(
         if progress is not None:
             progress(state)
 
-    for record, excluded in _records(settings, stores):
+    for staged, record, excluded in _records(settings, stores):
         if (record.source, record.key) in done:
             state.done += 1
             continue
+        rule = found.excluded.get((record.source, record.key))
+        if rule is not None and excluded is None:
+            excluded = f"excluded by rule: {rule}"
         if excluded is not None:
             mapped = MappedRecord(
                 record.source,
@@ -272,6 +346,8 @@ def _run_pass(
             mapped = map_one(
                 record, mappings_for(mappings, record.source, record.kind), context, plan
             )
+            if staged is not record:
+                _attribute_losses(context.report, staged, record)
         setattr(state, mapped.status, getattr(state, mapped.status) + 1)
         state.done += 1
         batch.append((mapped, context.report.notes() if excluded is None else []))
@@ -286,6 +362,16 @@ def _run_pass(
         out.settle_shared(pass_id, _shared_keys)
     removed = out.end_pass(pass_id, complete=not stopped)
     return MapResult(pass_id, resumed, stopped, out.counts(), removed, state)
+
+
+def _attribute_losses(report: Report, staged: SourceRecord, shown: SourceRecord) -> None:
+    """A value lost because the personal-data policy masked or dropped it is declared by
+    the policy: say so on the loss."""
+    for index, lost in enumerate(report.lost):
+        before = resolve(lost.path, Context(staged, {}, MapContext()))
+        after = resolve(lost.path, Context(shown, {}, MapContext()))
+        if before != after:
+            report.lost[index] = replace(lost, cause="personal-data policy")
 
 
 def _shared_keys(record: MappedRecord) -> set[SharedKey]:

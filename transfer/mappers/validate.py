@@ -18,7 +18,8 @@ from transfer import yamlfile
 from transfer.errors import ConfigError, MappingError
 from transfer.mappers import processors  # noqa: F401 - registers the processors
 from transfer.mappers.lookups import LOOKUP_DIR, lookup_files
-from transfer.mappers.mapping import Chain, Mapping, Problem, Step
+from transfer.mappers.mapping import Chain, Declared, Exclude, Mapping, Problem, Step
+from transfer.mappers.paths import path_problem
 from transfer.mappers.references import Lookup
 from transfer.mappers.registry import REGISTRY, Processor, normalise_config
 from transfer.mappers.values import StaticMap
@@ -28,7 +29,20 @@ from transfer.schema import metadata
 NOT_MAPPINGS = frozenset({"profile.yml", "personal_data.yml", "url_plan.yml"})
 #: Columns the engine fills itself: the surrogate key and the provenance.
 ENGINE_COLUMNS = frozenset({"id", "source_system", "source_key"})
-TOP_KEYS = frozenset({"source", "kinds", "targets", "skip", "description"})
+TOP_KEYS = frozenset(
+    {
+        "source",
+        "kinds",
+        "targets",
+        "skip",
+        "description",
+        "drop",
+        "optional",
+        "allow_empty",
+        "exclude",
+    }
+)
+EXCLUDE_KEYS = frozenset({"path", "values", "reason"})
 TARGET_KEYS = frozenset({"target", "name", "key", "each", "columns", "description"})
 
 KeyPath = yamlfile.KeyPath
@@ -103,7 +117,17 @@ class _FileCheck:
         if has_targets == ("skip" in data):
             self.problem((), "give either targets: (what to map to) or skip: (a reason)")
             return
-        common = {"file": self.path, "source": str(source), "kinds": tuple(kinds)}
+        allow_empty = self.declared("allow_empty")
+        common: dict[str, Any] = {
+            "file": self.path,
+            "source": str(source),
+            "kinds": tuple(kinds),
+            "drops": self.declared("drop", fields_only=True, globs=True),
+            "optional": self.declared("optional", fields_only=True),
+            "allow_empty": allow_empty,
+            "excludes": self.excludes(),
+            "declared_at": f"{self.path}:{self.located.line((self.declare_key(),))}",
+        }
         if not has_targets:
             if not isinstance(skip, str) or not skip.strip():
                 self.problem(("skip",), "skip: must be the reason, as text")
@@ -116,7 +140,7 @@ class _FileCheck:
                     columns=(),
                     skip=skip.strip(),
                     where=self.located.where(("skip",)),
-                    **common,  # type: ignore[arg-type]
+                    **common,
                 )
             )
             return
@@ -126,6 +150,79 @@ class _FileCheck:
             return
         for index, block in enumerate(targets):
             self.target(folder, ("targets", index), block, common)
+        columns = {chain.column for mapping in self.mappings for chain in mapping.columns}
+        for declared in allow_empty:
+            if declared.path not in columns:
+                self.problem(
+                    ("allow_empty", declared.path),
+                    f"allow_empty: {declared.path!r} is no column of this file"
+                    f"{suggest(declared.path, sorted(columns))}",
+                )
+
+    def declare_key(self) -> str:
+        """Where a field is to be declared: the ``drop:`` block, else ``kinds:``."""
+        return "drop" if isinstance(self.data, dict) and "drop" in self.data else "kinds"
+
+    def declared(
+        self, key: str, *, fields_only: bool = False, globs: bool = False
+    ) -> tuple[Declared, ...]:
+        """``key:`` as a mapping of a path (or column) to the reason, checked."""
+        raw = self.data.get(key)
+        if raw is None:
+            return ()
+        if not isinstance(raw, dict):
+            self.problem((key,), f"{key}: must map each path to the reason, as text")
+            return ()
+        found: list[Declared] = []
+        for path, reason in raw.items():
+            at = (key, path)
+            if not isinstance(reason, str) or not reason.strip():
+                self.problem(at, f"{key}: {path!r} needs the reason, as text")
+                continue
+            if fields_only:
+                problem = path_problem(path)
+                if problem is None and not (path == "fields" or path.startswith("fields.")):
+                    problem = "a source field: a path under fields."
+                if problem is None and not globs and "*" in path:
+                    problem = "a path, not a pattern"
+                if problem is not None:
+                    self.problem(at, f"{key}: {path!r} must be {problem}")
+                    continue
+            found.append(Declared(str(path), reason.strip(), self.located.where(at)))
+        return tuple(found)
+
+    def excludes(self) -> tuple[Exclude, ...]:
+        """``exclude:`` rules: a list of {path, values, reason}."""
+        raw = self.data.get("exclude")
+        if raw is None:
+            return ()
+        if not isinstance(raw, list):
+            self.problem(("exclude",), "exclude: must be a list of {path, values, reason}")
+            return ()
+        found: list[Exclude] = []
+        for index, rule in enumerate(raw):
+            at: KeyPath = ("exclude", index)
+            if not isinstance(rule, dict) or set(rule) != EXCLUDE_KEYS:
+                self.problem(at, "an exclude rule has exactly path:, values: and reason:")
+                continue
+            path, values, reason = rule["path"], rule["values"], rule["reason"]
+            problem = path_problem(path) if isinstance(path, str) else "not a string"
+            if problem is not None:
+                self.problem((*at, "path"), f"exclude: path {problem}")
+            elif not isinstance(values, list) or not values:
+                self.problem((*at, "values"), "exclude: values must be a non-empty list")
+            elif not isinstance(reason, str) or not reason.strip():
+                self.problem((*at, "reason"), "exclude: reason must be the reason, as text")
+            else:
+                found.append(
+                    Exclude(
+                        path,
+                        tuple(str(v) for v in values),
+                        reason.strip(),
+                        self.located.where(at),
+                    )
+                )
+        return tuple(found)
 
     def target(self, folder: str, at: KeyPath, block: Any, common: dict[str, Any]) -> None:
         if not isinstance(block, dict):

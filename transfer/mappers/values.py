@@ -41,6 +41,7 @@ class Get(Processor):
     shorthand = "path"
     takes_none = True
     takes_lists = True
+    path_keys = ("path",)
 
     @classmethod
     def check(cls, config: Mapping[str, Any]) -> list[tuple[str | None, str]]:
@@ -75,6 +76,7 @@ class Default(Processor):
     shorthand = "value"
     takes_none = True
     takes_lists = True
+    path_keys = ("path",)
 
     @classmethod
     def check(cls, config: Mapping[str, Any]) -> list[tuple[str | None, str]]:
@@ -117,6 +119,7 @@ class Concat(Processor):
     )
     takes_none = True
     takes_lists = True
+    path_keys = ("paths",)
 
     @classmethod
     def check(cls, config: Mapping[str, Any]) -> list[tuple[str | None, str]]:
