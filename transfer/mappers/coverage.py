@@ -273,12 +273,23 @@ def _kind_mappings(mappings: list[MappingSpec], kind: KindKey) -> list[MappingSp
     return [m for m in mappings if m.applies_to(*kind)]
 
 
+#: Fields the map stage itself reads from the records of a mapping by its target table:
+#: its plan groups translations (``translations``, the ``easy_language`` link) and plans the
+#: new paths of files (``file_name``); see ``plan.collect``.
+STAGE_READS = {
+    "content_translations": ("fields.translations", "fields.easy_language"),
+    "assets": ("fields.file_name",),
+}
+
+
 def _reads_on(mappings: list[MappingSpec], kind: KindKey) -> set[str]:
     source, name = kind
     found: set[str] = set()
     for mapping in mappings:
         if mapping.source != source:
             continue
+        if name in mapping.kinds and mapping.target in STAGE_READS:
+            found.update(STAGE_READS[mapping.target])
         for read in reads_of(mapping):
             if (read.kind is None and name in mapping.kinds) or read.kind == name:
                 found.add(read.path)

@@ -68,7 +68,8 @@ class Inputs:
 
 
 def collect(source: str, records: Iterable[SourceRecord], mappings: list[MappingDef]) -> Inputs:
-    """Read what planning needs from ``records`` (one streaming pass)."""
+    """Read what planning needs from ``records`` (one streaming pass). The fields read here
+    are listed in ``coverage.STAGE_READS``, so that the coverage check counts them as read."""
     content = {
         k
         for m in mappings

@@ -109,6 +109,13 @@ class FromPlan(Processor):
     takes_none = True
     takes_lists = True
 
+    @classmethod
+    def reads(cls, config: Mapping[str, Any]) -> list[tuple[str | None, str]]:
+        # asset_id finds the file by the each: element (its url, or the element itself);
+        # contact_id keys the person by the element's e-mail, else name.
+        found = {"asset_id": ["item"], "contact_id": ["item.email", "item.name"]}
+        return [(None, path) for path in found.get(str(config.get("name")), [])]
+
     def __call__(self, value: Any, context: Context) -> Any:
         plan = context.services.plan
         if plan is None:

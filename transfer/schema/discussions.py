@@ -13,7 +13,13 @@ from transfer.schema.platform import Member
 
 
 class DiscussionThread(Provenance, Base):
-    """A discussion (message-board thread) in a workspace."""
+    """A discussion (message-board thread) in a workspace.
+
+    Liferay's message-board sections only group a workspace's threads; KEHA has no section
+    entity and its taxonomy terms are a vocabulary shared across content, which a
+    workspace's own sections are not. So the section survives as the thread's
+    section_path (the chain of section names), which loses nothing and invents neither.
+    """
 
     __tablename__ = "discussion_threads"
     __table_args__ = (unique_source(),)
@@ -22,6 +28,9 @@ class DiscussionThread(Provenance, Base):
         ForeignKey("workspaces.id", ondelete="CASCADE"), index=True
     )
     title: Mapped[str] = mapped_column(Text)
+    section_path: Mapped[str | None] = mapped_column(
+        Text, comment="Message-board section chain at the source by name, / at the top."
+    )
     author_member_id: Mapped[int | None] = mapped_column(
         ForeignKey("members.id", ondelete="SET NULL"), index=True, comment="Who started it."
     )
