@@ -132,6 +132,7 @@ OPTIONS: tuple[Option, ...] = (
         )
         for check in (
             "completeness",
+            "coverage",
             "fidelity",
             "links",
             "attachments",

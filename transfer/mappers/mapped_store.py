@@ -299,6 +299,14 @@ class MappedStore(SqliteStore):
             )
         }
 
+    def skip_reasons(self) -> list[tuple[str, str, str, int]]:
+        """(source_system, kind, reason, records) of every skipped record, by rule."""
+        rows = self.db.execute(
+            "SELECT source_system, kind, coalesce(reason, ''), count(*) FROM records"
+            " WHERE status = 'skipped' GROUP BY 1, 2, 3 ORDER BY 1, 2, 4 DESC"
+        )
+        return [(system, kind, reason, int(n)) for system, kind, reason, n in rows]
+
     def written_in(self, pass_id: int) -> set[tuple[str, str]]:
         """(source_system, record_key) of the records pass ``pass_id`` wrote (for resuming)."""
         rows = self.db.execute(

@@ -16,6 +16,7 @@ GO, NO_GO = "GO", "NO-GO"
 #: The checks in report order.
 CHECK_NAMES = (
     "completeness",
+    "coverage",
     "fidelity",
     "links",
     "attachments",
@@ -117,6 +118,8 @@ class Report:
     trend: tuple[Mapping[str, Any], ...]
     timings: Mapping[str, float]
     previous_run: str | None = None
+    #: "What did not come across": dropped fields, skipped records, lost values (coverage).
+    coverage: Mapping[str, Any] = field(default_factory=dict)
 
     def check(self, name: str) -> Check:
         for check in self.checks:
@@ -137,6 +140,7 @@ class Report:
                 {"source_system": system, "kind": kind, "language": language, **dict(counts)}
                 for system, kind, language, counts in self.inventory
             ],
+            "coverage": dict(self.coverage),
             "previous_run": self.previous_run,
             "trend": [dict(point) for point in self.trend],
             "timings_s": dict(self.timings),

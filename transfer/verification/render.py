@@ -32,6 +32,8 @@ def _bars(rows: dict[str, Counter[str]]) -> list[dict[str, Any]]:
             "label": label,
             "source": counts["source"],
             "target": counts["target"],
+            # A kind its mapping skips by rule is not a loss: the chart says so.
+            "skipped_by_rule": counts["source"] > 0 and counts["skipped"] == counts["source"],
             "source_pct": round(100 * counts["source"] / largest, 1),
             "target_pct": round(100 * counts["target"] / largest, 1),
         }

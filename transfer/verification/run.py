@@ -18,6 +18,7 @@ from transfer.errors import VerificationError
 from transfer.extractors.staging import StagingStore
 from transfer.mappers.mapped_store import MappedStore
 from transfer.verification.collect import CheckCollector
+from transfer.verification.coverage import check_coverage
 from transfer.verification.data import check_attachments, check_personal_data
 from transfer.verification.history import check_changes, load_previous, previous_report, trend
 from transfer.verification.model import CHECK_NAMES, Check, Report, decide
@@ -107,6 +108,8 @@ def verify(inputs: VerifyInputs) -> Report:
         with _timed(timings, "load_inputs"):
             with MappedStore(inputs.mapped_store) as store:
                 scratch.load_mapped(store)
+                with _timed(timings, "coverage"):
+                    coverage = check_coverage(store, collectors["coverage"])
             for system, staging in _staging_stores(inputs.staging_dir):
                 scratch.load_staging(system, staging)
             with inputs.engine.connect() as connection:
@@ -149,7 +152,7 @@ def verify(inputs: VerifyInputs) -> Report:
     finally:
         checks: tuple[Check, ...] = tuple(c.finish() for c in collectors.values())
         scratch.close()
-    report = _report(inputs, checks, groups, previous, timings)
+    report = _report(inputs, checks, groups, previous, timings, coverage)
     write_reports(report, inputs.out_dir)
     return report
 
@@ -160,6 +163,7 @@ def _report(
     groups: dict[tuple[str, str, str], Counter[str]],
     previous: dict[str, Any],
     timings: dict[str, float],
+    coverage: dict[str, Any],
 ) -> Report:
     verdict = decide(checks)
     generated = datetime.now(UTC).isoformat(timespec="seconds")
@@ -188,4 +192,5 @@ def _report(
         trend=trend(previous, point),
         previous_run=str(previous.get("run_id") or "") or None,
         timings=timings,
+        coverage=coverage,
     )
