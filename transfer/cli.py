@@ -407,8 +407,10 @@ def map_command(state: CliState) -> None:
 
     Checks the mapping files first (nothing runs while one is wrong), groups translations,
     plans new paths and redirects, and writes the reports (unmapped values with a CSV
-    template, unknown links, translation issues) to the run folder. Resumes after a crash
-    or Ctrl-C. Exits 5 when records failed to map (listed in failed-records.json).
+    template, unknown links, translation issues, the source-field inventory) to the run
+    folder. Exits 5 before writing anything when a mapping reads a path that no staged
+    record of its kind has. Resumes after a crash or Ctrl-C. Exits 5 when records failed to
+    map (listed in failed-records.json).
     """
     from transfer.mappers.stage import map_sources
 
@@ -431,6 +433,13 @@ def map_command(state: CliState) -> None:
             f"{summary['redirects']}, translation issues {summary['translation_issues']}, "
             f"unmapped values {summary['unmapped_values']}, unknown links "
             f"{summary['unknown_links']}, removed {result.removed}"
+        )
+        coverage = summary["coverage"]
+        ui.say(
+            f"source fields: {coverage['undeclared_fields']} undeclared, values not carried: "
+            f"{coverage['lost_values']} undeclared, {coverage['declared_losses']} declared "
+            "(source-fields.json; `transfer verify` checks them)",
+            style="red" if coverage["undeclared_fields"] or coverage["lost_values"] else None,
         )
         ui.say(f"run {run.run_id}: reports in {run.dir}")
         if result.stopped:

@@ -117,3 +117,21 @@ def _totals(counts: dict[tuple[str, str, str], int]) -> dict[str, dict[str, int]
         per = totals.setdefault(system, {"mapped": 0, "skipped": 0, "failed": 0})
         per[status] += n
     return totals
+
+
+def write_coverage(path: Path, coverage: dict[str, Any], report: Report) -> Path:
+    """``source-fields.json``: the pass's source-field inventory (per kind: every field with
+    its value count and examples), undeclared fields, unmatched paths, declared drops, and
+    the values the pass left out (column, source path, records, cause)."""
+    lost: dict[tuple[str, str, str, str], int] = {}
+    for item in report.lost:
+        key = (item.mapping, item.column, item.path, item.cause)
+        lost[key] = lost.get(key, 0) + 1
+    data = {
+        **coverage,
+        "lost": [
+            {"mapping": m, "column": c, "path": p, "cause": cause or None, "records": n}
+            for (m, c, p, cause), n in sorted(lost.items())
+        ],
+    }
+    return _write(path, data)

@@ -37,7 +37,7 @@ from transfer.mappers.mapping import Mapping, Problem, check_mappings, load_mapp
 from transfer.mappers.paths import resolve
 from transfer.mappers.plan import SourcePlan, StagePlan, collect, plan_source, spec_path
 from transfer.mappers.redirects import Hosts
-from transfer.mappers.reports import write_artefacts, write_failed
+from transfer.mappers.reports import write_artefacts, write_coverage, write_failed
 from transfer.mappers.rows import map_one, provenance_unique
 from transfer.mappers.survey import Survey, survey
 from transfer.mappers.url_plan import check_spec
@@ -209,10 +209,24 @@ def map_sources(
             )
             context.report = Report.from_notes(out.notes(result.pass_id))
             write_failed(run.artefact("failed-records.json"), out)
+            coverage = out.coverage(result.pass_id) or {}
     finally:
         for store in stores.values():
             store.close()
     result.summary, result.artefacts = write_artefacts(run, result, context.report, plan)
+    result.artefacts["source_fields"] = write_coverage(
+        run.artefact("source-fields.json"), coverage, context.report
+    )
+    allowed = coverage.get("allow_empty", {})
+    declared = [
+        bool(lost.cause or allowed.get(lost.mapping, {}).get(lost.column))
+        for lost in context.report.lost
+    ]
+    result.summary["coverage"] = {
+        "undeclared_fields": len(coverage.get("undeclared", [])),
+        "lost_values": declared.count(False),
+        "declared_losses": declared.count(True),
+    }
     run.events.emit("map", "finished", **{k: v for k, v in result.summary.items() if k != "kinds"})
     return result
 
