@@ -69,9 +69,10 @@ class Inventory:
             stat.present += 1
             if path in valued:
                 stat.values += 1
-        if shown is not None and len(shown.fields) != len(record.fields):
+        if shown is not None and shown is not record:
             added = {f"fields.{name}" for name in shown.fields if name not in record.fields}
-            self.derived.setdefault(kind, set()).update(added)
+            if added:
+                self.derived.setdefault(kind, set()).update(added)
         wanting = {path for path in valued if len(stats[path].examples) < EXAMPLES}
         if wanting and shown is not None:
             for path, example in _examples(shown.fields, "fields", wanting):
