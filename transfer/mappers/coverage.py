@@ -1,12 +1,7 @@
 """Coverage: every source field that carries values is read by a mapping or dropped there.
 
-The **inventory** is the set of source fields (dotted paths under ``fields.``, list items
-folded: ``fields.contacts.email``) of each staged kind, with how many records carry a value
-there, how many have the field at all, and a few examples. The map stage builds it from the
-staging stores on every pass and keeps it, with the pass's coverage summary, in the mapped
-store; ``transfer mappings check`` builds it when a staging store exists.
-
-Against the mapping files it gives:
+The source-field inventory (:mod:`transfer.mappers.inventory`) held against the mapping
+files gives:
 
 - **undeclared** fields: carrying values, neither read by any mapping of the kind nor
   declared in a ``drop:`` (a new source field can no longer vanish silently);
@@ -19,128 +14,13 @@ Against the mapping files it gives:
 from __future__ import annotations
 
 import fnmatch
-from collections import Counter
-from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
 from typing import Any
 
+from transfer.mappers.inventory import Inventory, KindKey
 from transfer.mappers.mapping import Mapping as MappingSpec
 from transfer.mappers.paths import EACH, Match, split_path
-from transfer.records import SourceRecord
-
-#: Examples kept per field, and their length.
-EXAMPLES = 3
-EXAMPLE_CHARS = 60
-
-KindKey = tuple[str, str]  # (source, kind)
-
-
-@dataclass
-class FieldStat:
-    """One source field of one kind: records carrying a value, records having it at all."""
-
-    values: int = 0
-    present: int = 0
-    examples: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Inventory:
-    """The source fields of every staged kind (see the module docstring)."""
-
-    records: Counter[KindKey] = field(default_factory=Counter)
-    fields: dict[KindKey, dict[str, FieldStat]] = field(default_factory=dict)
-    #: Fields the map stage adds before mapping (``fields._masked``): read, never staged.
-    derived: dict[KindKey, set[str]] = field(default_factory=dict)
-
-    def add(self, record: SourceRecord, shown: SourceRecord | None = None) -> None:
-        """Count ``record``'s fields; examples come from ``shown`` (the record as the
-        personal-data policy leaves it), so that no personal value reaches a report."""
-        kind = (record.source, record.kind)
-        self.records[kind] += 1
-        valued: set[str] = set()
-        present: set[str] = set()
-        _walk(record.fields, "fields", valued, present)
-        stats = self.fields.setdefault(kind, {})
-        for path in present:
-            stat = stats.get(path)
-            if stat is None:
-                stat = stats[path] = FieldStat()
-            stat.present += 1
-            if path in valued:
-                stat.values += 1
-        if shown is not None and shown is not record:
-            added = {f"fields.{name}" for name in shown.fields if name not in record.fields}
-            if added:
-                self.derived.setdefault(kind, set()).update(added)
-        wanting = {path for path in valued if len(stats[path].examples) < EXAMPLES}
-        if wanting and shown is not None:
-            for path, example in _examples(shown.fields, "fields", wanting):
-                examples = stats[path].examples
-                if example not in examples and len(examples) < EXAMPLES:
-                    examples.append(example)
-
-    def kinds(self) -> list[KindKey]:
-        return sorted(self.records)
-
-    def has(self, kind: KindKey, path: str) -> bool:
-        """Whether any record of ``kind`` has ``path`` (or something below it) at all."""
-        below = path + "."
-        known = [*self.fields.get(kind, {}), *self.derived.get(kind, ())]
-        return any(p == path or p.startswith(below) for p in known)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            f"{source}/{kind}": {
-                "records": self.records[(source, kind)],
-                "fields": {
-                    path: asdict(stat)
-                    for path, stat in sorted(self.fields.get((source, kind), {}).items())
-                },
-            }
-            for source, kind in self.kinds()
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Inventory:
-        inventory = cls()
-        for name, entry in data.items():
-            source, kind = name.split("/", 1)
-            inventory.records[(source, kind)] = int(entry["records"])
-            inventory.fields[(source, kind)] = {
-                path: FieldStat(int(s["values"]), int(s["present"]), list(s["examples"]))
-                for path, s in entry["fields"].items()
-            }
-        return inventory
-
-
-def _is_value(value: Any) -> bool:
-    return value is not None and not (isinstance(value, str) and not value.strip())
-
-
-def _walk(value: Any, path: str, valued: set[str], present: set[str]) -> None:
-    present.add(path)
-    if isinstance(value, Mapping):
-        for key, inner in value.items():
-            _walk(inner, f"{path}.{key}", valued, present)
-    elif isinstance(value, list | tuple):
-        for inner in value:
-            _walk(inner, path, valued, present)
-    elif _is_value(value):
-        valued.add(path)
-
-
-def _examples(value: Any, path: str, wanting: set[str]) -> Iterable[tuple[str, str]]:
-    if isinstance(value, Mapping):
-        for key, inner in value.items():
-            yield from _examples(inner, f"{path}.{key}", wanting)
-    elif isinstance(value, list | tuple):
-        for inner in value[:EXAMPLES]:
-            yield from _examples(inner, path, wanting)
-    elif path in wanting and _is_value(value):
-        text = " ".join(str(value).split())
-        yield path, text if len(text) <= EXAMPLE_CHARS else text[: EXAMPLE_CHARS - 1] + "…"
-
 
 # -- what the mappings read and declare ------------------------------------------------
 

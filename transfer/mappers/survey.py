@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from transfer.mappers.context import Context, MapContext, Node
-from transfer.mappers.coverage import Inventory
+from transfer.mappers.inventory import Inventory
 from transfer.mappers.mapping import Exclude
 from transfer.mappers.mapping import Mapping as MappingSpec
 from transfer.mappers.paths import resolve

@@ -180,13 +180,15 @@ class _FileCheck:
                 self.problem(at, f"{key}: {path!r} needs the reason, as text")
                 continue
             if fields_only:
-                problem = path_problem(path)
-                if problem is None and not (path == "fields" or path.startswith("fields.")):
-                    problem = "a source field: a path under fields."
-                if problem is None and not globs and "*" in path:
-                    problem = "a path, not a pattern"
+                problem = None
+                if not (path == "fields" or path.startswith("fields.")):
+                    problem = f"must be a source field: a path under fields. (fields.{path}?)"
+                elif not globs and "*" in path:
+                    problem = "must be a path, not a pattern"
+                elif (why := path_problem(path)) is not None:
+                    problem = f"is not a path: {why}"
                 if problem is not None:
-                    self.problem(at, f"{key}: {path!r} must be {problem}")
+                    self.problem(at, f"{key}: {path!r} {problem}")
                     continue
             found.append(Declared(str(path), reason.strip(), self.located.where(at)))
         return tuple(found)
