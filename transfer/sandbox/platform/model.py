@@ -74,8 +74,9 @@ class Site:
     friendly_url: str  # "/tyotila-..."
     membership_type: str  # open | restricted | private
     creator_id: int
+    #: When the workspace was set up: the earliest date of anything in it. Never served:
+    #: Liferay's Site has no dates, so an edit of a workspace shows only in its content.
     created: datetime
-    modified: datetime
 
 
 @dataclass(slots=True)

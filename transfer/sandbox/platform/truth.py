@@ -13,8 +13,9 @@
   normalised_name, principles, keywords, date_modified);
   ``members`` (id, name, alternate_name, email_address or null, status, organization_ids,
   date_modified, export_account);
-  ``workspaces`` (id, name in the default language, names per W3C language,
-  friendly_url_path, default_language, membership_type, date_modified);
+  ``workspaces`` (id, name in the default language, names and descriptions per W3C
+  language, friendly_url_path, default_language, membership_type; no date: Liferay's Site
+  has none, so an edited workspace is told by its descriptions);
   ``memberships`` (site_id, member_id, roles: the explicit site roles; membership itself
   means the implicit "Site Member");
   ``sections`` (id, site_id, parent_id, title, date_modified);
@@ -100,7 +101,7 @@ def collections(world: World, files: FileStore) -> dict[str, list[Record]]:
             "friendly_url_path": s.friendly_url,
             "default_language": vocab.W3C[s.default_lang],
             "membership_type": s.membership_type,
-            "date_modified": iso(s.modified),
+            "descriptions": {vocab.W3C[lang]: text for lang, text in s.description.items()},
         }
         for s in sorted(w.sites.values(), key=lambda s: s.id)
     ]

@@ -82,8 +82,11 @@ def generate(
             membership_type=rng.choices(("open", "restricted", "private"), (40, 45, 15))[0],
             creator_id=creator.id,
             created=created,
-            modified=moment(rng, created, end) if rng.random() < 0.5 else created,
         )
+        # This draw once dated the workspace's last edit, which Liferay's Site does not
+        # carry; it stays so that every later draw, and so the whole world, is unchanged.
+        if rng.random() < 0.5:
+            moment(rng, created, end)
         world.sites[site.id] = site
         roles: dict[int, tuple[str, ...]] = {creator.id: (OWNER,)}
         for admin in rng.sample(members, rng.randint(0, 2)):
