@@ -45,7 +45,7 @@ def apply_round(world: World, k: int, scale: float, new_id: IdSequence) -> None:
     old_documents = [
         d for d in world.documents.values() if not d.missing and d.kind not in ("large", "empty")
     ]
-    sites = list(world.sites.values())
+    sites = world.workspaces()
     added: dict[str, list[int]] = {name: [] for name in ("members", "threads", "posts", "files")}
     memberships: list[str] = []
     modified: dict[str, list[int]] = {

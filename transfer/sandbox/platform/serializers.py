@@ -202,7 +202,7 @@ def site_brief(world: World, site: Site, roles: tuple[str, ...], view: View) -> 
 def user_account(world: World, member: Member, view: View) -> Json:
     lang_id = W3C[member.language].replace("-", "_")
     sites = [
-        site_brief(world, world.sites[site_id], world.site_roles[site_id][member.id], view)
+        site_brief(world, world.sites[site_id], world.roles_in(site_id, member.id), view)
         for site_id in world.index.member_sites.get(member.id, [])
     ]
     for site_id, old_name in member.missing_sites:
@@ -259,8 +259,6 @@ def user_account(world: World, member: Member, view: View) -> Json:
 def site(world: World, site_: Site, view: View) -> Json:
     out: Json = {
         "availableLanguages": [W3C[lang] for lang in site_.name],
-        "creator": creator(world, site_.creator_id),
-        "description": localised(site_.description, site_.default_lang, view),
         "descriptiveName": localised(site_.name, site_.default_lang, view),
         "friendlyUrlPath": site_.friendly_url,
         "id": site_.id,
@@ -269,7 +267,11 @@ def site(world: World, site_: Site, view: View) -> Json:
         "name": localised(site_.name, site_.default_lang, view),
         "sites": [],
     }
-    _i18n(out, "description", site_.description, view)
+    if site_.creator_id:  # 0: the portal's default user (default site), no account
+        out["creator"] = creator(world, site_.creator_id)
+    if site_.description:
+        out["description"] = localised(site_.description, site_.default_lang, view)
+        _i18n(out, "description", site_.description, view)
     _i18n(out, "descriptiveName", site_.name, view)
     _i18n(out, "name", site_.name, view)
     return out
