@@ -267,6 +267,24 @@ def test_every_route_of_the_replica_is_known_here() -> None:
     )
 
 
+def test_a_field_liferay_lacks_is_named_with_its_path_and_entity(platform: Platform) -> None:
+    envelope, entities = _liferay()
+    walk = Walk(LocalClient(platform), {}, "", envelope, entities)
+    item = {
+        "id": 1,
+        "dateModified": "x",
+        "siteBriefs": [{"id": 2, "roleBriefs": [{"id": 3, "x": 0}]}],
+    }
+    walk.check("GET /sites/1", "Site", item, "Site")
+    walk.check("GET /users/1", "UserAccount", item, "UserAccount")
+    assert walk.problems == [
+        "GET /sites/1: Site has 'dateModified', which Liferay's Site does not have",
+        "GET /sites/1: Site has 'siteBriefs', which Liferay's Site does not have",
+        "GET /users/1: UserAccount.siteBriefs[0] (SiteBrief).roleBriefs[0] (RoleBrief) has "
+        "'x', which Liferay's RoleBrief does not have",
+    ]
+
+
 @pytest.mark.parametrize("view", sorted(VIEWS))
 def test_every_item_of_every_path_has_only_liferay_fields(platform: Platform, view: str) -> None:
     envelope, entities = _liferay()
