@@ -26,7 +26,7 @@ def platform() -> Platform:
 
 def _responses(platform: Platform) -> list[bytes]:
     client = LocalClient(platform, export_basic(platform.settings))
-    site = min(platform.world.sites)
+    site = platform.world.workspaces()[0].id
     targets = [
         f"{ADMIN}/organizations?flatten=true&pageSize=50",
         f"{ADMIN}/user-accounts",
@@ -62,7 +62,7 @@ def test_scale_one_matches_the_real_platform_within_ten_percent() -> None:
     sizes = {
         "organizations": (len(world.organizations), 600),
         "members": (len(world.members), 2500),
-        "workspaces": (len(world.sites), 300),
+        "workspaces": (len(world.workspaces()), 300),
         "posts": (len(world.messages), 6000),
         "files": (len(world.documents), 1500),
     }

@@ -64,6 +64,12 @@ def test_walking_every_collection_yields_the_truth_once(
     found = _walk_all(client, truth, size)
     expected = {name: [e["id"] for e in truth[name]] for name in found if name != "memberships"}
     expected["memberships"] = [(m["site_id"], m["member_id"]) for m in truth["memberships"]]
+    # The export account's sites are the workspaces and the portal's default site, of which
+    # every account is a member.
+    (default,) = truth["non_workspace_sites"]
+    assert default["member_count"] == len(truth["members"])
+    expected["workspaces"].append(default["id"])
+    expected["memberships"] += [(default["id"], m["id"]) for m in truth["members"]]
     for name, ids in found.items():
         assert len(ids) == len(set(ids)), f"{name} repeated an item"
         assert sorted(ids) == sorted(expected[name]), name

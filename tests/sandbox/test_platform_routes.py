@@ -22,7 +22,7 @@ def _target(platform: Platform, route: Route) -> str:
     world = platform.world
     member = next(m for m in world.members.values() if m.email and m.id != world.export_id)
     org = next(o for o in world.organizations.values() if o.parent_id == 0)
-    site = world.sites[min(world.sites)]
+    site = world.workspaces()[0]
     values = {
         "site": str(site.id),
         "path": site.friendly_url.strip("/"),

@@ -41,7 +41,9 @@ class FrozenChange:
     key: str
     change: str  # new, changed, gone or moved
     modified: str | None  # the source's own stamp, ISO 8601 UTC, when it gives one
-    after_freeze: bool | None  # None: the source gives no stamp (deletions, some pages)
+    #: None: the source gives no stamp (deletions, some pages, and workspaces, since
+    #: Liferay's Site has no dates), so the change counts as one after the freeze.
+    after_freeze: bool | None
 
 
 @dataclass(frozen=True)
@@ -154,8 +156,9 @@ def _changes(
 
 
 def _stamp(record: SourceRecord) -> datetime | None:
-    """The source's own modification time: the platform's dateModified, else the page's
-    Last-Modified header, else the update or publication date the page shows."""
+    """The source's own modification time: the platform's dateModified (every entity but a
+    workspace, which has no date), else the page's Last-Modified header, else the update or
+    publication date the page shows."""
     fields = record.fields
     candidates: list[tuple[str, Any]] = [("iso", fields.get("dateModified"))]
     if record.fetch is not None:

@@ -142,7 +142,7 @@ def generate(world: World, scale: float, new_id: Callable[[], int], end: datetim
     """Add sections, about 1,500 × scale threads and 6,000 × scale posts in all."""
     rng = stream(world.seed, "boards")
     writer = Writer(world, rng, new_id)
-    sites = list(world.sites.values())
+    sites = world.workspaces()
     for n, site in enumerate(sites):
         titles = rng.sample(phrases.SECTION_TITLES, rng.choice((0, 1, 1, 2, 2, 3)))
         if n == 0:

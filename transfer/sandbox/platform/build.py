@@ -2,7 +2,8 @@
 
 Order matters and is fixed: roles and taxonomy first, then the export account,
 organisations, members, workspaces, discussions and files, each from its own random stream,
-then epoch rounds 1..epoch. All ids come from one sequence, as Liferay's counter does.
+then the portal's default site, then epoch rounds 1..epoch. All generated ids come from one
+sequence, as Liferay's counter does; the default site's id is fixed and below them.
 """
 
 from __future__ import annotations
@@ -65,6 +66,7 @@ def build_world(settings: SandboxSettings) -> World:
     workspaces.generate(world, scale, new_id, LAUNCH, end)
     boards.generate(world, scale, new_id, end)
     library.generate(world, scale, new_id, end)
+    workspaces.add_default_site(world, LAUNCH)
     world.reindex()
     for k in range(1, settings.epoch + 1):
         epochs.apply_round(world, k, scale, new_id)

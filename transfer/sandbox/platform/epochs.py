@@ -3,12 +3,14 @@
 Round ``k`` happens between ``EPOCH_ZERO + (k-1)·EPOCH_LENGTH`` and ``EPOCH_ZERO +
 k·EPOCH_LENGTH``; the sandbox at epoch ``e`` has applied rounds 1..e, so everything it
 serves is dated before ``settings.now``. A round adds members (who join workspaces), threads,
-replies and files; edits posts, organisations, workspaces and file metadata (dateModified
-moves); deactivates members; and replaces a few files' bytes (new version, new ``t``).
+replies and files; edits posts, organisations and file metadata (dateModified moves) and
+workspace descriptions; deactivates members; and replaces a few files' bytes (new version,
+new ``t``).
 
 What a round does not do is as telling for a delta export: a new reply changes neither its
-thread's nor its parent's ``dateModified`` (only counts and ``lastPostDate``), and a metadata
-edit of a file keeps its version and ``t``.
+thread's nor its parent's ``dateModified`` (only counts and ``lastPostDate``), a metadata
+edit of a file keeps its version and ``t``, and an edited workspace carries no date at all
+(Liferay's Site has none): only its content tells.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ def apply_round(world: World, k: int, scale: float, new_id: IdSequence) -> None:
     old_documents = [
         d for d in world.documents.values() if not d.missing and d.kind not in ("large", "empty")
     ]
-    sites = list(world.sites.values())
+    sites = world.workspaces()
     added: dict[str, list[int]] = {name: [] for name in ("members", "threads", "posts", "files")}
     memberships: list[str] = []
     modified: dict[str, list[int]] = {
@@ -102,7 +104,7 @@ def apply_round(world: World, k: int, scale: float, new_id: IdSequence) -> None:
             **site.description,
             lang: f"{site.description[lang]} {sentence(rng, lang)}",
         }
-        site.modified = moment(rng, start, end)
+        moment(rng, start, end)  # once the edit's date: kept so later draws stay as they were
         modified["workspaces"].append(site.id)
     edited = pick(rng, old_documents, count(10, scale, 1))
     for document in edited:

@@ -72,7 +72,6 @@ KINDS: dict[str, Kind] = {
         "site",
         lambda w: w.sites,
         {
-            **_DATES,
             "id": lambda w, e: e.id,
             "name": lambda w, e: e.key,
             "friendlyUrlPath": lambda w, e: e.friendly_url,

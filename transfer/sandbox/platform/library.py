@@ -142,7 +142,7 @@ def generate(world: World, scale: float, new_id: Callable[[], int], end: datetim
     """Add about 450 × scale folders and 1,500 × scale documents."""
     rng = stream(world.seed, "library")
     librarian = Librarian(world, rng, new_id)
-    sites = list(world.sites.values())
+    sites = world.workspaces()
     tops: list[Folder] = []
     for n in range(count(450, scale, 9)):
         # One folder in each site first; the next one is nested in the first site's folder,

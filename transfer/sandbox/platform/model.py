@@ -74,8 +74,9 @@ class Site:
     friendly_url: str  # "/tyotila-..."
     membership_type: str  # open | restricted | private
     creator_id: int
+    #: When the workspace was set up: the earliest date of anything in it. Never served:
+    #: Liferay's Site has no dates, so an edit of a workspace shows only in its content.
     created: datetime
-    modified: datetime
 
 
 @dataclass(slots=True)
@@ -211,8 +212,12 @@ class World:
     principle_ids: dict[str, int] = field(default_factory=dict)
     organizations: dict[int, Organization] = field(default_factory=dict)
     members: dict[int, Member] = field(default_factory=dict)
+    #: Every site the API serves: the workspaces and the portal's default site.
     sites: dict[int, Site] = field(default_factory=dict)
-    #: site id → member id → explicit site roles (keys); membership itself is implicit.
+    #: The portal's default site ("/guest"), 0 when there is none. Not a workspace: every
+    #: account belongs to it, so its memberships are derived (``reindex``), not stored.
+    default_site_id: int = 0
+    #: workspace id → member id → explicit site roles (keys); membership itself is implicit.
     site_roles: dict[int, dict[int, tuple[str, ...]]] = field(default_factory=dict)
     sections: dict[int, Section] = field(default_factory=dict)
     threads: dict[int, Thread] = field(default_factory=dict)
@@ -241,6 +246,10 @@ class World:
             for member_id in roles:
                 ix.member_sites[member_id].append(site_id)
                 ix.site_members[site_id].append(member_id)
+        if self.default_site_id:
+            for member_id in self.members:
+                ix.member_sites[member_id].append(self.default_site_id)
+                ix.site_members[self.default_site_id].append(member_id)
         for site in self.sites.values():
             ix.site_by_url[site.friendly_url] = site.id
         for section in self.sections.values():
@@ -284,6 +293,14 @@ class World:
 
     def members_of(self, site_id: int) -> list[int]:
         return self.index.site_members.get(site_id, [])
+
+    def workspaces(self) -> list[Site]:
+        """The sites that are workspaces (every site but the default one), by id."""
+        return [s for i, s in sorted(self.sites.items()) if i != self.default_site_id]
+
+    def roles_in(self, site_id: int, member_id: int) -> tuple[str, ...]:
+        """A member's explicit roles in a site (none in the default site)."""
+        return self.site_roles.get(site_id, {}).get(member_id, ())
 
     def descendants(self, children: dict[int, list[int]], root: int) -> Iterator[int]:
         """Every id below ``root`` in a parent → children map, depth first."""

@@ -163,7 +163,8 @@ def my_account(world: World, a: dict[str, str], r: Request) -> Selection:
 
 
 def my_sites(world: World, a: dict[str, str], r: Request) -> Selection:
-    """The export account belongs to every workspace: the only way to list them all."""
+    """The export account belongs to every workspace: the only way to list them all. Like
+    every account, it belongs to the portal's default site too, which is listed as well."""
     return Listing("site", world.index.member_sites.get(world.export_id, []), paging_only=True)
 
 

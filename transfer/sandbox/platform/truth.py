@@ -13,10 +13,12 @@
   normalised_name, principles, keywords, date_modified);
   ``members`` (id, name, alternate_name, email_address or null, status, organization_ids,
   date_modified, export_account);
-  ``workspaces`` (id, name in the default language, names per W3C language,
-  friendly_url_path, default_language, membership_type, date_modified);
-  ``memberships`` (site_id, member_id, roles: the explicit site roles; membership itself
-  means the implicit "Site Member");
+  ``workspaces``: the sites that are workspaces, i.e. every site the API serves but those
+  in ``non_workspace_sites`` (id, name in the default language, names and descriptions per
+  W3C language, friendly_url_path, default_language, membership_type; no date: Liferay's
+  Site has none, so an edited workspace is told by its descriptions);
+  ``memberships``: of workspaces only (site_id, member_id, roles: the explicit site roles;
+  membership itself means the implicit "Site Member");
   ``sections`` (id, site_id, parent_id, title, date_modified);
   ``threads`` (id, site_id, section_id, root_message_id, headline, date_modified);
   ``posts``: every message, thread roots included (id, thread_id, site_id, parent_id or null
@@ -32,10 +34,17 @@
   deleted id and a generic name, or ``absent``: no creator); ``memberships_of_missing_workspaces``
   (member_id, site_id, name); ``inactive_members``; ``members_without_email``;
   ``missing_files``, ``large_files``, ``empty_files`` (ids).
-- ``changes``: per applied epoch round: round, from, until, added (members, memberships as
-  ``"site:member"``, threads, posts, files), modified (organizations, workspaces, threads,
-  posts, files), deactivated (members), replaced (files with new bytes and version).
-- ``counts``: entities per collection; ``public_pages``: key, language and path of each.
+- ``non_workspace_sites``: the sites the API serves that are not workspaces: the portal's
+  default site (id, name, friendly_url_path ``/guest``, kind ``default``, member_count).
+  Every account, the export account and inactive ones included, is a member of it; those
+  memberships are in neither ``memberships`` nor ``changes``, and it holds no sections,
+  threads, posts, folders or files.
+- ``changes``: per applied epoch round: round, from, until, added (members, memberships of
+  workspaces as ``"site:member"``, threads, posts, files), modified (organizations,
+  workspaces, threads, posts, files), deactivated (members), replaced (files with new bytes
+  and version).
+- ``counts``: entities per collection above (so ``workspaces`` and ``memberships`` leave
+  the default site out); ``public_pages``: key, language and path of each.
 """
 
 from __future__ import annotations
@@ -100,9 +109,9 @@ def collections(world: World, files: FileStore) -> dict[str, list[Record]]:
             "friendly_url_path": s.friendly_url,
             "default_language": vocab.W3C[s.default_lang],
             "membership_type": s.membership_type,
-            "date_modified": iso(s.modified),
+            "descriptions": {vocab.W3C[lang]: text for lang, text in s.description.items()},
         }
-        for s in sorted(w.sites.values(), key=lambda s: s.id)
+        for s in w.workspaces()
     ]
     out["memberships"] = [
         {"site_id": site_id, "member_id": member_id, "roles": list(roles)}
@@ -199,6 +208,17 @@ def truth(settings: SandboxSettings, world: World, files: FileStore) -> dict[str
         },
         "export_account": {"id": w.export_id, "username_setting": "platform_username"},
         **data,
+        "non_workspace_sites": [
+            {
+                "id": s.id,
+                "name": s.name[s.default_lang],
+                "friendly_url_path": s.friendly_url,
+                "kind": "default",
+                "member_count": len(w.members_of(s.id)),
+            }
+            for s in sorted(w.sites.values(), key=_id)
+            if s.id == w.default_site_id
+        ],
         "duplicate_organizations": [
             {"rule": d.rule, "key": d.key, "ids": [str(i) for i in d.ids]} for d in w.duplicates
         ],

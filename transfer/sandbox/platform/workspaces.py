@@ -1,9 +1,15 @@
-"""Workspaces (Liferay sites), their memberships, and memberships of deleted workspaces.
+"""Workspaces (Liferay sites), their memberships, memberships of deleted workspaces, and the
+portal's default site.
 
 Each workspace has an owner (its creator, explicit role "Site Owner"), zero to two
 administrators ("Site Administrator") and plain members. Plain membership has no explicit
 role: Liferay's "Site Member" role is implicit and never appears in ``siteBriefs[].roleBriefs``.
 The export account is a plain member of every workspace.
+
+Not every site is a workspace: like every Liferay portal, the platform has its default site
+(``/guest``, named "Liferay DXP"), to which every account belongs. It is served like any
+site (in ``/my-user-account/sites``, in every account's ``siteBriefs``, with every account
+in ``/sites/{id}/user-accounts``) but holds no discussions and no files.
 """
 
 from __future__ import annotations
@@ -19,6 +25,12 @@ from transfer.sandbox.platform.text import ascii_slug, paragraph
 
 OWNER = "Site Owner"
 ADMINISTRATOR = "Site Administrator"
+
+#: The default site's group id: fixed, as in a portal installed from one bundle, and below
+#: every generated id (the id sequence starts at 30100), so adding it moves no other id.
+DEFAULT_SITE_ID = 20121
+DEFAULT_SITE_NAME = "Liferay DXP"
+DEFAULT_SITE_URL = "/guest"
 
 
 def workspace_names(rng: random.Random, taken: set[str]) -> dict[str, str]:
@@ -82,8 +94,11 @@ def generate(
             membership_type=rng.choices(("open", "restricted", "private"), (40, 45, 15))[0],
             creator_id=creator.id,
             created=created,
-            modified=moment(rng, created, end) if rng.random() < 0.5 else created,
         )
+        # This draw once dated the workspace's last edit, which Liferay's Site does not
+        # carry; it stays so that every later draw, and so the whole world, is unchanged.
+        if rng.random() < 0.5:
+            moment(rng, created, end)
         world.sites[site.id] = site
         roles: dict[int, tuple[str, ...]] = {creator.id: (OWNER,)}
         for admin in rng.sample(members, rng.randint(0, 2)):
@@ -95,3 +110,25 @@ def generate(
     for member in pick(rng, members, count(25, scale, 1)):
         gone = workspace_names(rng, taken)
         member.missing_sites.append((new_id(), gone["fi"]))
+
+
+def add_default_site(world: World, created: datetime) -> Site:
+    """The portal's default site: every account a plain member of it (see ``World.reindex``).
+
+    Its creator is the portal's own default user, which is no account of the platform, so
+    it prints no ``creator``; it has no description.
+    """
+    site = Site(
+        id=DEFAULT_SITE_ID,
+        key="Guest",
+        name=dict.fromkeys(vocab.LANGUAGES, DEFAULT_SITE_NAME),
+        description={},
+        default_lang="fi",
+        friendly_url=DEFAULT_SITE_URL,
+        membership_type="open",
+        creator_id=0,
+        created=created,
+    )
+    world.sites[site.id] = site
+    world.default_site_id = site.id
+    return site
