@@ -57,6 +57,12 @@ def test_the_freeze_check_lists_exactly_what_the_next_epoch_changed(tmp_path: Pa
     }
     expected_new |= {f"file:{i}" for i in added["files"]}
     expected_new |= {f"membership:{pair}" for pair in added["memberships"]}
+    # A new account is a member of the portal's default site as well.
+    expected_new |= {
+        f"membership:{site['id']}:{member}"
+        for site in truth["platform"]["non_workspace_sites"]
+        for member in added["members"]
+    }
     expected_changed = {
         f"{kind}:{i}"
         for kind, collection in (

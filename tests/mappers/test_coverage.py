@@ -222,10 +222,18 @@ def test_a_dry_run_keeps_what_the_platform_gives_and_says_what_it_left_out(
     }
     assert deleted_posts and flagged == deleted_posts
     paths = {path for (path,) in _rows(settings, "SELECT old_path FROM workspaces")}
+    assert "/guest" in {s["friendlyUrlPath"] for s in sites}
     assert "/guest" not in paths
     assert paths == {s["friendlyUrlPath"] for s in sites} - {"/guest"}
     section = report.coverage
     assert any(d["pattern"] == "fields.creator.*" and d["values"] for d in section["dropped"])
-    skipped = {(s["kind"], s["reason"]) for s in section["skipped"]}
+    skipped = {(s["kind"], s["reason"]): s["records"] for s in section["skipped"]}
     assert any(kind == "folder" for kind, _ in skipped)
+    rule = "the portal's default site (every user is its member), not a workspace"
+    assert skipped[("workspace", f"excluded by rule: {rule}")] == 1
+    (guest,) = staged_sandbox.platform["non_workspace_sites"]
+    members = sum(
+        n for (kind, reason), n in skipped.items() if kind == "membership" and rule in reason
+    )
+    assert members == guest["member_count"] > 50
     assert all(entry["declared"] for entry in section["lost"])
