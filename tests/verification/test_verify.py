@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import sqlite3
 
 import pytest
 
@@ -207,3 +208,42 @@ def test_a_record_the_loader_failed_is_failed_with_its_message(loaded: Loaded) -
     assert failed.key == f"online_service:{plant.ALTERED_KEY}"
     assert failed.detail == "load failed: IntegrityError: duplicate new_path"
     assert report.check("completeness").counts["loaded"] == 22
+
+
+def test_a_mapped_store_without_its_inventory_cannot_prove_coverage(
+    loaded_sqlite: Loaded,
+) -> None:
+    with sqlite3.connect(loaded_sqlite.world.mapped_store) as db:
+        db.execute("DELETE FROM coverage")
+    report = loaded_sqlite.verify("20250101T000000Z-verify-0009")
+    coverage = report.check("coverage")
+    assert report.verdict.decision == "NO-GO"
+    assert [p.kind for p in coverage.problems] == ["no_inventory"]
+    assert "run `transfer map` again" in coverage.problems[0].detail
+
+
+def test_an_undeclared_field_and_a_lost_value_fail_coverage(loaded_sqlite: Loaded) -> None:
+    with sqlite3.connect(loaded_sqlite.world.mapped_store) as db:
+        (data,) = db.execute("SELECT data FROM coverage").fetchone()
+        coverage = json.loads(data)
+        coverage["undeclared"] = [
+            {"source": "online_service", "kind": "news", "path": "fields.subtitle",
+             "values": 3, "where": "mappings/online_service/news.yml:60", "examples": ["x"]}
+        ]  # fmt: skip
+        db.execute("UPDATE coverage SET data = ?", (json.dumps(coverage),))
+        db.execute(
+            "INSERT INTO notes (source_system, record_key, pass, notes) "
+            "SELECT 'online_service', 'k', max(pass), ? FROM coverage",
+            (json.dumps([["lost", "online_service/news.content_translations", "lead",
+                          "fields.lead", ""]]),),
+        )  # fmt: skip
+    report = loaded_sqlite.verify("20250101T000000Z-verify-0010")
+    check = report.check("coverage")
+    assert check.status == "fail" and check.errors == 2
+    assert sorted(p.kind for p in check.problems if p.severity == "error") == [
+        "lost_value",
+        "undeclared_field",
+    ]
+    assert report.coverage["lost"][0]["declared"] is None
+    html = (loaded_sqlite.logs / report.run_id / "report.html").read_text("utf-8")
+    assert "What did not come across" in html and "fields.subtitle" in html

@@ -23,6 +23,7 @@ from transfer.extractors.staging import StagingStore
 from transfer.loaders.options import LoadOptions
 from transfer.loaders.run import LoadResult
 from transfer.loaders.run import load_target as run_load
+from transfer.mappers.inventory import Inventory
 from transfer.mappers.mapped_store import MappedRecord, MappedRow, MappedStore, Ref
 from transfer.records import FetchInfo, SourceRecord
 from transfer.schema.versioning import upgrade
@@ -224,10 +225,12 @@ def build_world(root: Path, groups: int = 6, members: int = 5) -> World:
     mapped = MappedStore(root / "mapped" / "mapped.sqlite")
     pass_id, _ = staging.begin_pass("build")
     map_pass, _ = mapped.begin_pass("build")
+    inventory = Inventory()  # as the map stage keeps it: every staged field read
     with staging.transaction(), mapped.transaction():
         for n in range(groups):
             for record, outcome in _group(n, groups):
                 staging.save(record, pass_id)
+                inventory.add(record, record)
                 mapped.put(outcome, map_pass)
                 if record.kind == "attachment":
                     # Into the extractors' blob store; the loader copies it to the media store.
@@ -243,6 +246,10 @@ def build_world(root: Path, groups: int = 6, members: int = 5) -> World:
         )
         for n in range(members):
             mapped.put(_member(n), map_pass)
+    mapped.save_coverage(
+        map_pass,
+        {"inventory": inventory.as_dict(), "undeclared": [], "unmatched": [], "dropped": []},
+    )
     staging.end_pass(pass_id, "complete")
     mapped.end_pass(map_pass, complete=True)
     staging.close()

@@ -89,10 +89,15 @@ def check_coverage(store: MappedStore, check: CheckCollector) -> dict[str, Any]:
         "skipped": skipped,
         "lost": lost,
         "undeclared": data.get("undeclared", []),
-        "kinds": {
-            name: {"records": entry["records"], "fields": len(entry["fields"])}
-            for name, entry in inventory.items()
-        },
+        "kinds": [
+            {
+                "source": name.split("/", 1)[0],
+                "kind": name.split("/", 1)[1],
+                "records": entry["records"],
+                "fields": len(entry["fields"]),
+            }
+            for name, entry in sorted(inventory.items())
+        ],
     }
 
 
