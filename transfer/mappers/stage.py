@@ -1,7 +1,10 @@
 """The map stage: staging stores → KEHA rows in ``<workspace>/mapped/mapped.sqlite``.
 
 :func:`map_sources` checks the mapping files and URL plans first (a problem stops it before
-anything is read or written), plans across records (translation groups, new paths,
+anything is read or written), surveys the staging stores (the source-field inventory kept
+with the pass for the coverage check; a read path that no staged record of its kind has
+stops it, still before anything is written; the nodes ``tree_path`` reads; the records
+``exclude:`` rules leave out), plans across records (translation groups, new paths,
 redirects), then maps every live record of every staging store that exists, in batches of
 records per transaction. A killed run resumes its pass and ends exactly as an uninterrupted
 one; records gone from staging are removed when a pass completes. Partnership records pass
