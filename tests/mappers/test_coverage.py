@@ -177,7 +177,7 @@ def test_a_dry_run_keeps_what_the_platform_gives_and_says_what_it_left_out(
         deleted_posts = {
             r.key
             for r in store.records(kinds=["post"])
-            if "creator-deleted" in r.fields.get("_flags", [])
+            if {"creator-deleted", "creator-absent"} & set(r.fields.get("_flags", []))
         }
         sites = [dict(r.fields) for r in store.records(kinds=["workspace"])]
     finally:
@@ -221,6 +221,14 @@ def test_a_dry_run_keeps_what_the_platform_gives_and_says_what_it_left_out(
         if deleted
     }
     assert deleted_posts and flagged == deleted_posts
+    by_deleted = {
+        f"post:{p['post_id']}" for p in staged_sandbox.platform["posts_by_deleted_members"]
+    }
+    assert {p["variant"] for p in staged_sandbox.platform["posts_by_deleted_members"]} == {
+        "label",
+        "absent",
+    }
+    assert flagged == by_deleted
     paths = {path for (path,) in _rows(settings, "SELECT old_path FROM workspaces")}
     assert "/guest" in {s["friendlyUrlPath"] for s in sites}
     assert "/guest" not in paths
