@@ -22,6 +22,8 @@ from transfer.database import create_target_engine, target_url
 from transfer.errors import MappingError
 from transfer.extractors.staging import StagingStore
 from transfer.loaders.run import load
+from transfer.mappers.coverage import covered, dropped_by, drops_on, reads_on
+from transfer.mappers.mapping import load_mappings
 from transfer.mappers.stage import check_against_staging, map_sources
 from transfer.runs import Run
 from transfer.schema.versioning import upgrade
@@ -245,3 +247,54 @@ def test_a_dry_run_keeps_what_the_platform_gives_and_says_what_it_left_out(
     )
     assert members == guest["member_count"] > 50
     assert all(entry["declared"] for entry in section["lost"])
+
+
+LIFERAY_FIELDS = Path(__file__).resolve().parents[2].parent / "shared" / "liferay-fields.json"
+#: The entity of each kind the export stages, and of the briefs nested in them.
+ENTITIES = {
+    "organization": "Organization",
+    "member": "UserAccount",
+    "workspace": "Site",
+    "section": "MessageBoardSection",
+    "thread": "MessageBoardThread",
+    "post": "MessageBoardMessage",
+    "folder": "DocumentFolder",
+    "file": "Document",
+}
+BRIEFS = {
+    "creator": "Creator",
+    "organizationBriefs": "OrganizationBrief",
+    "siteBriefs": "SiteBrief",
+    "roleBriefs": "RoleBrief",
+    "userAccountBriefs": "UserAccountBrief",
+    "parentOrganization": "Organization",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(ENTITIES))
+def test_every_field_liferay_serves_is_read_or_dropped(kind: str) -> None:
+    """Against an API the sandbox does not show: each field Liferay's headless API serves
+    for the entity (and for the briefs nested in it) is accounted for in the mappings, so a
+    real platform cannot bring an undeclared field of a known entity."""
+    assert LIFERAY_FIELDS.is_file(), f"{LIFERAY_FIELDS} is missing (shared/ beside the clone)"
+    entities = json.loads(LIFERAY_FIELDS.read_text("utf-8"))["entities"]
+    mappings = load_mappings(MAPPINGS)
+    reads = reads_on(mappings, ("partnership", kind))
+    drops = drops_on(mappings, ("partnership", kind))
+
+    def accounted(path: str) -> bool:
+        below = path + "."
+        return (
+            covered(path, reads)
+            or dropped_by(path, drops) is not None
+            or any(read.startswith(below) for read in reads)
+            or any(drop.startswith(below) for drop in drops)
+        )
+
+    missing = []
+    for field in entities[ENTITIES[kind]]:
+        paths = [f"fields.{field}"]
+        if field in BRIEFS:
+            paths = [f"fields.{field}.{sub}" for sub in entities[BRIEFS[field]]]
+        missing += [path for path in paths if not accounted(path)]
+    assert missing == [], f"partnership/{kind}: read or drop these in its mapping file"

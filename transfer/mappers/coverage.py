@@ -163,7 +163,9 @@ STAGE_READS = {
 }
 
 
-def _reads_on(mappings: list[MappingSpec], kind: KindKey) -> set[str]:
+def reads_on(mappings: list[MappingSpec], kind: KindKey) -> set[str]:
+    """Every source path the mappings read on records of ``kind`` (their own, and the
+    nodes other mappings' ``tree_path`` steps read), and what the stage reads for them."""
     source, name = kind
     found: set[str] = set()
     for mapping in mappings:
@@ -177,7 +179,8 @@ def _reads_on(mappings: list[MappingSpec], kind: KindKey) -> set[str]:
     return found
 
 
-def _drops_on(mappings: list[MappingSpec], kind: KindKey) -> dict[str, tuple[str, str]]:
+def drops_on(mappings: list[MappingSpec], kind: KindKey) -> dict[str, tuple[str, str]]:
+    """The ``drop:`` declarations of the files mapping ``kind``: pattern → (reason, where)."""
     drops: dict[str, tuple[str, str]] = {}
     for mapping in _kind_mappings(mappings, kind):
         for declared in mapping.drops:
@@ -189,8 +192,8 @@ def undeclared(inventory: Inventory, mappings: list[MappingSpec]) -> list[Undecl
     """Every source field with values that is neither read nor dropped."""
     found: list[Undeclared] = []
     for kind in inventory.kinds():
-        reads = _reads_on(mappings, kind)
-        drops = _drops_on(mappings, kind)
+        reads = reads_on(mappings, kind)
+        drops = drops_on(mappings, kind)
         own = _kind_mappings(mappings, kind)
         where = own[0].declared_at if own else f"(no mapping file names kind {kind[1]!r})"
         for path, stat in sorted(inventory.fields.get(kind, {}).items()):
@@ -223,8 +226,8 @@ def drops(inventory: Inventory, mappings: list[MappingSpec]) -> list[Dropped]:
     """Each declared drop with the fields and values it leaves out (value-carrying only)."""
     found: list[Dropped] = []
     for kind in inventory.kinds():
-        reads = _reads_on(mappings, kind)
-        declared = _drops_on(mappings, kind)
+        reads = reads_on(mappings, kind)
+        declared = drops_on(mappings, kind)
         totals: dict[str, list[int]] = {pattern: [0, 0] for pattern in declared}
         for path, stat in inventory.fields.get(kind, {}).items():
             if not stat.values or covered(path, reads):
