@@ -86,7 +86,8 @@ def test_the_inventory_folds_lists_counts_values_and_keeps_shown_examples() -> N
         "member:1",
         fields={**staged.fields, "name": "[masked]", "_masked": True},
     )
-    inventory.add(staged, shown)
+    inventory.add(staged, lambda: shown)
+    inventory.derive(("partnership", "member"), "fields._masked")
     inventory.add(SourceRecord("partnership", "member", "member:2", fields={"name": "B"}))
     stats = inventory.fields[("partnership", "member")]
     assert inventory.records[("partnership", "member")] == 2

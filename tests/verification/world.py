@@ -230,7 +230,7 @@ def build_world(root: Path, groups: int = 6, members: int = 5) -> World:
         for n in range(groups):
             for record, outcome in _group(n, groups):
                 staging.save(record, pass_id)
-                inventory.add(record, record)
+                inventory.add(record)
                 mapped.put(outcome, map_pass)
                 if record.kind == "attachment":
                     # Into the extractors' blob store; the loader copies it to the media store.

@@ -8,15 +8,16 @@ mapping files."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from transfer.records import SourceRecord
 
-#: Examples kept per field, and their length.
+#: Examples kept per field, their length, and how many records are looked at for them.
 EXAMPLES = 3
 EXAMPLE_CHARS = 60
+EXAMPLE_TRIES = 30
 
 KindKey = tuple[str, str]  # (source, kind)
 
@@ -39,9 +40,10 @@ class Inventory:
     #: Fields the map stage adds before mapping (``fields._masked``): read, never staged.
     derived: dict[KindKey, set[str]] = field(default_factory=dict)
 
-    def add(self, record: SourceRecord, shown: SourceRecord | None = None) -> None:
-        """Count ``record``'s fields; examples come from ``shown`` (the record as the
-        personal-data policy leaves it), so that no personal value reaches a report."""
+    def add(self, record: SourceRecord, shown: Callable[[], SourceRecord] | None = None) -> None:
+        """Count ``record``'s fields; examples come from ``shown()`` (the record as the
+        personal-data policy leaves it), so that no personal value reaches a report. It is
+        called only while a field of the record still wants examples."""
         kind = (record.source, record.kind)
         self.records[kind] += 1
         valued: set[str] = set()
@@ -55,16 +57,21 @@ class Inventory:
             stat.present += 1
             if path in valued:
                 stat.values += 1
-        if shown is not None and shown is not record:
-            added = {f"fields.{name}" for name in shown.fields if name not in record.fields}
-            if added:
-                self.derived.setdefault(kind, set()).update(added)
-        wanting = {path for path in valued if len(stats[path].examples) < EXAMPLES}
+        wanting = {
+            path
+            for path in valued
+            if len(stats[path].examples) < EXAMPLES and stats[path].values <= EXAMPLE_TRIES
+        }
         if wanting and shown is not None:
-            for path, example in _examples(shown.fields, "fields", wanting):
+            for path, example in _examples(shown().fields, "fields", wanting):
                 examples = stats[path].examples
                 if example not in examples and len(examples) < EXAMPLES:
                     examples.append(example)
+
+    def derive(self, kind: KindKey, path: str) -> None:
+        """Note a field the map stage adds to records of ``kind`` before mapping (read by
+        the mappings, never staged)."""
+        self.derived.setdefault(kind, set()).add(path)
 
     def kinds(self) -> list[KindKey]:
         return sorted(self.records)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -143,7 +144,7 @@ def check_against_staging(settings: Settings) -> StagedCheck:
         if staging_file(settings, source).is_file()
     }
     try:
-        found = survey(((raw, shown) for raw, shown, _ in _records(settings, stores)), mappings)
+        found = _survey(settings, stores, mappings)
     finally:
         for store in stores.values():
             store.close()
@@ -193,7 +194,7 @@ def map_sources(
             next_step="run `transfer extract online-service` or `transfer extract partnership`",
         )
     try:
-        found = survey(((raw, shown) for raw, shown, _ in _records(settings, stores)), mappings)
+        found = _survey(settings, stores, mappings)
         _refuse_unmatched(found, mappings)
         plan = _plan(settings, stores, mappings, found.excluded)
         context = MapContext(
@@ -278,6 +279,50 @@ def _plan(
     return StagePlan(sources, migrations, live, excluded)
 
 
+Police = Callable[[SourceRecord], SourceRecord]
+
+
+def _police(settings: Settings) -> Police:
+    """The personal-data policy of the target environment, as a function of a partnership
+    record (members also get ``fields._masked``, for ``members.is_masked``)."""
+    policy = load_policy(settings.mappings_dir / "partnership" / "personal_data.yml")
+    environment = settings.target.environment
+    salt = salt_for(policy, environment)
+
+    def police(record: SourceRecord) -> SourceRecord:
+        policed = apply_policy(record, policy, environment, salt=salt)
+        if record.kind == "member":
+            fields = {**policed.fields, MASKED_FIELD: policed.fields != record.fields}
+            policed = replace(policed, fields=fields)
+        return policed
+
+    return police
+
+
+def _survey(settings: Settings, stores: dict[str, StagingStore], mappings: list[Mapping]) -> Survey:
+    """The survey of every live staged record; the policy is applied only where the
+    inventory still wants examples."""
+    police = _police(settings) if "partnership" in stores else None
+
+    def records() -> Iterator[tuple[SourceRecord, Callable[[], SourceRecord]]]:
+        for source in SOURCES:
+            store = stores.get(source)
+            for record in store.records() if store is not None else ():
+                if source == "partnership" and police is not None:
+                    yield record, partial(police, record)
+                else:
+                    yield record, partial(_same, record)
+
+    found = survey(records(), mappings)
+    if police is not None:  # the stage adds it before mapping: read, never staged
+        found.inventory.derive(("partnership", "member"), f"fields.{MASKED_FIELD}")
+    return found
+
+
+def _same(record: SourceRecord) -> SourceRecord:
+    return record
+
+
 def _records(
     settings: Settings, stores: dict[str, StagingStore]
 ) -> Iterator[tuple[SourceRecord, SourceRecord, str | None]]:
@@ -291,9 +336,8 @@ def _records(
             for record in store.records():
                 yield record, record, None
             continue
+        police = _police(settings)
         policy = load_policy(settings.mappings_dir / "partnership" / "personal_data.yml")
-        environment = settings.target.environment
-        salt = salt_for(policy, environment)
         excluded = excluded_members(store.records(kinds=["member"]), policy)
         for record in store.records():
             reason = (
@@ -301,11 +345,7 @@ def _records(
                 if is_excluded(record, excluded)
                 else None
             )
-            policed = apply_policy(record, policy, environment, salt=salt)
-            if record.kind == "member":  # for members.is_masked
-                fields = {**policed.fields, MASKED_FIELD: policed.fields != record.fields}
-                policed = replace(policed, fields=fields)
-            yield record, policed, reason
+            yield record, police(record), reason
 
 
 def _run_pass(

@@ -4,7 +4,7 @@ source-field inventory (for the coverage check), the nodes of the hierarchies th
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from transfer.mappers.context import Context, MapContext, Node
@@ -57,11 +57,12 @@ def _value(record: SourceRecord, path: str) -> str | None:
 
 
 def survey(
-    records: Iterable[tuple[SourceRecord, SourceRecord]],
+    records: Iterable[tuple[SourceRecord, Callable[[], SourceRecord]]],
     mappings: list[MappingSpec],
 ) -> Survey:
-    """One pass over ``(staged, shown)`` records: ``shown`` is the record as the
-    personal-data policy leaves it (examples come from it, never from ``staged``)."""
+    """One pass over ``(staged, shown)`` records: ``shown`` gives the record as the
+    personal-data policy leaves it (examples come from it, never from ``staged``), called
+    only while examples are still wanted."""
     out = Survey()
     trees = tree_keys(mappings)
     for key_set in trees.values():
