@@ -131,8 +131,8 @@ GOOD = (ROOT / "mappings" / "online_service" / "profile.yml").read_text(encoding
             "fields.common.published.date",
         ),
         (
-            "  glossary:\n    terms:",
-            "  glossery:\n    terms:",
+            "  glossary:\n    # The term list",
+            "  glossery:\n    # The term list",
             "fields for unknown kind",
             "fields.glossery",
         ),
