@@ -12,6 +12,7 @@ from sqlalchemy import text
 from tests.verification import plant
 from tests.verification.browser import browser, console_errors
 from tests.verification.conftest import Loaded
+from transfer.verification.model import CHECK_NAMES
 
 __all__ = ["browser"]
 
@@ -35,8 +36,11 @@ def test_a_go_report_renders_without_console_errors(
     browser.get(path.as_uri())
     assert browser.find_element(By.ID, "verdict-decision").text == "GO"
     checks = browser.find_elements(By.CSS_SELECTOR, "#checks tbody tr")
-    assert len(checks) == 8
+    assert len(checks) == len(CHECK_NAMES) == 9
     assert browser.find_elements(By.CSS_SELECTOR, "svg rect")
+    # What did not come across: the world's listing page skipped by its rule.
+    skipped = browser.find_element(By.CSS_SELECTOR, "#skipped-by-rule tbody").text
+    assert "online_service/listing" in skipped and "rule: listings" in skipped
     assert console_errors(browser) == []
     # Self-contained: the page fetched nothing besides itself.
     assert browser.execute_script("return performance.getEntriesByType('resource').length") == 0
