@@ -10,9 +10,10 @@ import hashlib
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from email.message import Message
 from io import BytesIO
 from typing import Any, BinaryIO
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote_plus, urlsplit
 
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
@@ -76,6 +77,17 @@ def safe_file_name(name: str, fallback: str = "file") -> str:
             else name[:200]
         )
     return name or fallback
+
+
+def disposition_name(header: str) -> str | None:
+    """The file name a ``Content-Disposition`` header gives (``filename*`` of RFC 6266
+    first, then ``filename``), or None."""
+    if not header:
+        return None
+    message = Message()
+    message["Content-Disposition"] = header
+    name = message.get_filename()
+    return name.strip() or None if name else None
 
 
 def sniff(head: bytes, file_name: str, declared: str) -> str:
@@ -199,7 +211,12 @@ class Worker:
                 body.seek(0)
                 self.archive.write(task.key, result, body)
         parts = urlsplit(task.key).path.split("/")
-        file_name = safe_file_name(unquote(parts[-2] if len(parts) > 2 else parts[-1]))
+        file_name = safe_file_name(
+            disposition_name(result.headers.get("Content-Disposition", ""))
+            # Liferay writes the name segment form-encoded: "+" is a space. (A real "+",
+            # written %2B, is a "+" again after URL normalisation: the header is preferred.)
+            or unquote_plus(parts[-2] if len(parts) > 2 else parts[-1])
+        )
         found = self.profile.attachment_id.search(urlsplit(task.key).path)
         fields: dict[str, Any] = {
             "file_name": file_name,
