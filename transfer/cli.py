@@ -655,8 +655,8 @@ def sandbox() -> None:
     """The rehearsal sandbox: both source systems replayed on loopback."""
 
 
-def _sandbox_settings(seed: int, scale: float, epoch: int, faults: str) -> Any:
-    from transfer.sandbox import Faults, SandboxSettings
+def _sandbox_settings(seed: int, scale: float, epoch: int, faults: str, variant: str = "") -> Any:
+    from transfer.sandbox import Faults, SandboxSettings, parse_variants
 
     try:
         parsed = Faults.parse(faults)
@@ -664,7 +664,13 @@ def _sandbox_settings(seed: int, scale: float, epoch: int, faults: str) -> Any:
         raise ConfigError(
             str(exc), where="--faults", next_step="see `transfer sandbox serve --help`"
         ) from None
-    return SandboxSettings(seed=seed, scale=scale, epoch=epoch, faults=parsed)
+    try:
+        variants = parse_variants(variant)
+    except ValueError as exc:
+        raise ConfigError(
+            str(exc), where="--variant", next_step="see `transfer sandbox serve --help`"
+        ) from None
+    return SandboxSettings(seed=seed, scale=scale, epoch=epoch, faults=parsed, variants=variants)
 
 
 _sandbox_options = [
@@ -684,6 +690,13 @@ _sandbox_options = [
         default=0,
         show_default=True,
         help="Rounds of editorial change since the first snapshot.",
+    ),
+    click.option(
+        "--variant",
+        default="",
+        metavar="NAME,…",
+        help="Other forms of the real sites: mirror-legacy, month-dates, time-ranges, "
+        "form-names, body-emails, stale-token-downloads (default: none).",
     ),
 ]
 
@@ -720,12 +733,19 @@ def sandbox_options(function: Any) -> Any:
     help="Port of the Partnership platform (0: any free port).",
 )
 def sandbox_serve(
-    seed: int, scale: float, epoch: int, faults: str, host: str, port: int, platform_port: int
+    seed: int,
+    scale: float,
+    epoch: int,
+    variant: str,
+    faults: str,
+    host: str,
+    port: int,
+    platform_port: int,
 ) -> None:
     """Serve the sandbox until Ctrl-C."""
     from transfer.sandbox import serve_sandbox
 
-    settings = _sandbox_settings(seed, scale, epoch, faults)
+    settings = _sandbox_settings(seed, scale, epoch, faults, variant)
     with serve_sandbox(settings, host, port, platform_port) as running:
         ui.say(f"online service:       {running.online_url}  (as https://kotoutuminen.fi)")
         ui.say(
@@ -748,11 +768,11 @@ def sandbox_serve(
     required=True,
     help="Where to write the ground truth JSON.",
 )
-def sandbox_truth(seed: int, scale: float, epoch: int, out: Path) -> None:
+def sandbox_truth(seed: int, scale: float, epoch: int, variant: str, out: Path) -> None:
     """Write the sandbox's ground truth (everything it serves) as JSON."""
     from transfer.sandbox import write_truth
 
-    counts = write_truth(_sandbox_settings(seed, scale, epoch, ""), out)
+    counts = write_truth(_sandbox_settings(seed, scale, epoch, "", variant), out)
     ui.say(
         f"ground truth written to {out}: "
         + ", ".join(f"{key} ({count} keys)" for key, count in counts.items())
@@ -806,7 +826,9 @@ def verify_command(state: CliState, media_dir: Path | None) -> None:
     help="Stop after the dry run's verification; skip the rehearsed cutover.",
 )
 @pass_state
-def rehearse(state: CliState, seed: int, scale: float, epoch: int, no_cutover: bool) -> None:
+def rehearse(
+    state: CliState, seed: int, scale: float, epoch: int, variant: str, no_cutover: bool
+) -> None:
     """The whole rehearsal against the built-in sandbox (what `make demo` runs).
 
     A dry run: serve the sandbox, extract both sources, map, load into the (non-production)
@@ -819,7 +841,7 @@ def rehearse(state: CliState, seed: int, scale: float, epoch: int, no_cutover: b
     from transfer.pipeline import rehearse_cutover
 
     settings = state.settings()
-    sandbox = _sandbox_settings(seed, scale, epoch, "")
+    sandbox = _sandbox_settings(seed, scale, epoch, "", variant)
     with Run("rehearse", settings.logs_dir) as run:
         outcome = run_rehearsal(
             settings, sandbox, run, report=ui.status_line, progress=_stage_progress

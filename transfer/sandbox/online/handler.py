@@ -138,7 +138,8 @@ class SiteHandler:
             content_type=item.media_type,
             etag=body_etag(body),
             last_modified=item.modified,
-            headers=[("Content-Disposition", disposition)],
+            # the form-encoded variant gives the name only in the URL
+            headers=[] if item.form_encoded else [("Content-Disposition", disposition)],
         )
 
     def _service(self, request: Request) -> Response:

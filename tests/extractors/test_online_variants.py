@@ -1,0 +1,104 @@
+"""The crawler against the sandbox's variants (issue 16): the other forms real Liferay sites
+take, read with the example profile `mappings/online_service/examples/liferay-variants/`.
+Every date, event end, file name and protected address must match the ground truth."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.extractors.crawl_helpers import store_of
+from tests.extractors.test_online_crawl import same_time
+from transfer.extractors.online_service import load_profile
+from transfer.records import SourceRecord
+from transfer.sandbox import SandboxSettings, serve_sandbox
+from transfer.sandbox.online import OnlineService
+
+EXAMPLE = Path("mappings/online_service/examples/liferay-variants/profile.yml")
+FORMS = frozenset({"month-dates", "time-ranges", "form-names", "body-emails"})
+
+
+def _crawl(tmp: Path, settings: SandboxSettings) -> dict[str, Any]:
+    from tests.extractors.crawl_helpers import settings_for
+    from transfer.extractors.online_service import extract_online_service
+    from transfer.runs import Run
+
+    truth = OnlineService(settings).truth()
+    with serve_sandbox(settings) as running:
+        config = settings_for(tmp, running.online_url)
+        with Run("extract online-service", config.logs_dir) as run:
+            result = extract_online_service(config, run, profile=load_profile(EXAMPLE))
+    store = store_of(tmp)
+    records = {record.key: record for record in store.records()}
+    store.close()
+    return {"truth": truth, "records": records, "result": result}
+
+
+@pytest.fixture(scope="module")
+def variant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    yield _crawl(tmp_path_factory.mktemp("variant"), SandboxSettings(scale=0.02, variants=FORMS))
+
+
+def test_month_name_dates_are_read_in_three_languages(variant: dict[str, Any]) -> None:
+    records: dict[str, SourceRecord] = variant["records"]
+    seen = set()
+    for page in variant["truth"]["pages"]:
+        if page["kind"] not in ("news", "blog") or page["published"] is None:
+            continue
+        fields = records[page["url"]].fields
+        assert fields["published"] is not None, page["url"]
+        assert same_time(page["published"], fields["published"]), page["url"]
+        seen.add(page["language"])
+    assert {"fi", "sv", "en"} <= seen
+    updated = [p for p in variant["truth"]["pages"] if p["updated"]]
+    assert updated
+    for page in updated:
+        assert same_time(page["updated"], records[page["url"]].fields["updated"]), page["url"]
+
+
+def test_event_time_lines_give_start_and_end(variant: dict[str, Any]) -> None:
+    records: dict[str, SourceRecord] = variant["records"]
+    events = [p for p in variant["truth"]["pages"] if p["kind"] == "event"]
+    assert events
+    for page in events:
+        fields = records[page["url"]].fields
+        assert same_time(page["event"]["start"], fields["starts_at"]), page["url"]
+        assert same_time(page["event"]["end"], fields["ends_at"]), page["url"]
+
+
+def test_form_encoded_file_names_are_decoded(variant: dict[str, Any]) -> None:
+    records: dict[str, SourceRecord] = variant["records"]
+    spaced = [a for a in variant["truth"]["attachments"] if " " in a["file_name"]]
+    assert spaced and all("+" in a["url"] for a in spaced)
+    for attachment in variant["truth"]["attachments"]:
+        assert records[attachment["url"]].fields["file_name"] == attachment["file_name"]
+
+
+def test_protected_emails_in_bodies_become_mailto_links(variant: dict[str, Any]) -> None:
+    records: dict[str, SourceRecord] = variant["records"]
+    with_emails = [p for p in variant["truth"]["pages"] if p["body_emails"]]
+    assert len(with_emails) > 10
+    for page in with_emails:
+        record = records[page["url"]]
+        body = record.fields["body"]
+        for address in page["body_emails"]:
+            assert f'<a href="mailto:{address}">{address}</a>' in body, page["url"]
+        assert "cdn-cgi" not in body and "[email" not in body
+    assert not [k for r in records.values() for k in r.links if "cdn-cgi" in k]
+
+
+def test_default_forms_are_unchanged_by_the_new_readers(tmp_path: Path) -> None:
+    """The shipped profile on the default sandbox: no protected address and no '+' name."""
+    found = _crawl(tmp_path, SandboxSettings(scale=0.02))
+    records: dict[str, SourceRecord] = found["records"]
+    for attachment in found["truth"]["attachments"]:
+        assert records[attachment["url"]].fields["file_name"] == attachment["file_name"]
+    events = [p for p in found["truth"]["pages"] if p["kind"] == "event"]
+    for page in events:
+        fields = records[page["url"]].fields
+        assert same_time(page["event"]["end"], fields["ends_at"]), page["url"]
+    assert all(not re.search(r"data-cfemail", r.fields.get("body") or "") for r in records.values())
