@@ -190,3 +190,31 @@ def test_exclude_must_be_selectors(tmp_path: Path) -> None:
 )
 def test_file_name_from_content_disposition(header: str, expected: str | None) -> None:
     assert disposition_name(header) == expected
+
+
+K = "https://kotoutuminen.fi"
+AP = "_com_liferay_asset_publisher_web_portlet_AssetPublisherPortlet_INSTANCE_ab12"
+
+
+@pytest.mark.parametrize(
+    ("key", "declared", "expected"),
+    [
+        # a mirror: its declared canonical on the site wins
+        ("https://integration.fi/sv/a", f"{K}/sv/a", f"{K}/sv/a"),
+        ("https://kotouttaminen.fi/a", f"{K}/b", f"{K}/b"),
+        # a mirror without a canonical, or one naming itself: the profile's canonical host
+        ("https://kotouttaminen.fi/a", None, f"{K}/a"),
+        ("https://kotouttaminen.fi/a", "https://kotouttaminen.fi/a", f"{K}/a"),
+        ("https://kotouttaminen.fi/a", "https://elsewhere.example/a", f"{K}/a"),
+        # a paged listing whose canonical is the bare listing
+        (f"{K}/uutiset?p_p_id=x&{AP}_cur=2", f"{K}/uutiset", f"{K}/uutiset"),
+        (f"{K}/uutiset?{AP}_cur=2", "/uutiset", f"{K}/uutiset"),
+        # a page naming itself, another path or another site: its own record
+        (f"{K}/a", f"{K}/a", None),
+        (f"{K}/a", None, None),
+        (f"{K}/a", f"{K}/b", None),
+        (f"{K}/a", "https://elsewhere.example/a", None),
+    ],
+)
+def test_fold_target(key: str, declared: str | None, expected: str | None) -> None:
+    assert PROFILE.urls.fold_target(key, declared) == expected

@@ -20,9 +20,10 @@ from transfer.sandbox.online import OnlineService
 
 EXAMPLE = Path("mappings/online_service/examples/liferay-variants/profile.yml")
 FORMS = frozenset({"month-dates", "time-ranges", "form-names", "body-emails"})
+MIRROR = frozenset({"mirror-legacy"})
 
 
-def _crawl(tmp: Path, settings: SandboxSettings) -> dict[str, Any]:
+def _crawl(tmp: Path, settings: SandboxSettings, profile: Path = EXAMPLE) -> dict[str, Any]:
     from tests.extractors.crawl_helpers import settings_for
     from transfer.extractors.online_service import extract_online_service
     from transfer.runs import Run
@@ -31,11 +32,12 @@ def _crawl(tmp: Path, settings: SandboxSettings) -> dict[str, Any]:
     with serve_sandbox(settings) as running:
         config = settings_for(tmp, running.online_url)
         with Run("extract online-service", config.logs_dir) as run:
-            result = extract_online_service(config, run, profile=load_profile(EXAMPLE))
+            result = extract_online_service(config, run, profile=load_profile(profile))
     store = store_of(tmp)
     records = {record.key: record for record in store.records()}
+    aliases = store.aliases()
     store.close()
-    return {"truth": truth, "records": records, "result": result}
+    return {"truth": truth, "records": records, "result": result, "aliases": aliases}
 
 
 @pytest.fixture(scope="module")
@@ -102,3 +104,40 @@ def test_default_forms_are_unchanged_by_the_new_readers(tmp_path: Path) -> None:
         fields = records[page["url"]].fields
         assert same_time(page["event"]["end"], fields["ends_at"]), page["url"]
     assert all(not re.search(r"data-cfemail", r.fields.get("body") or "") for r in records.values())
+
+
+SHIPPED = Path("mappings/online_service/profile.yml")
+
+
+@pytest.mark.parametrize("profile", [SHIPPED, EXAMPLE], ids=["legacy_hosts", "aliases"])
+def test_mirroring_old_domains_leave_the_canonical_keys(tmp_path: Path, profile: Path) -> None:
+    """Old domains answering 200 with the same pages: every record is keyed on the
+    canonical host, whether the profile calls them legacy hosts (the crawler finds out and
+    records them as mirrors) or aliases (never asked at all); the crawl does not grow."""
+    plain = _crawl(tmp_path / "plain", SandboxSettings(scale=0.02), profile)
+    found = _crawl(tmp_path / "mirror", SandboxSettings(scale=0.02, variants=MIRROR), profile)
+    records: dict[str, SourceRecord] = found["records"]
+    assert {key.split("/")[2] for key in records} == {"kotoutuminen.fi"}
+    assert set(records) == set(plain["records"])
+    pages = {page["url"] for page in found["truth"]["pages"]}
+    assert pages <= set(records)
+    result, before = found["result"], plain["result"]
+    requests = result.stats.fetched + result.stats.redirects + result.stats.folded
+    plain_requests = before.stats.fetched + before.stats.redirects + before.stats.folded
+    assert requests <= plain_requests + 10
+    if profile == SHIPPED:
+        assert result.mirror_hosts == ["integration.fi", "kotouttaminen.fi"]
+        mirrors = [a for a, (_, reason, _s) in found["aliases"].items() if reason == "mirror"]
+        assert mirrors and all(found["aliases"][a][0] in records for a in mirrors)
+    else:
+        assert result.mirror_hosts == []
+
+
+def test_paged_listings_fold_into_their_canonical(tmp_path: Path) -> None:
+    found = _crawl(tmp_path, SandboxSettings(scale=0.02), SHIPPED)
+    assert not [key for key in found["records"] if "_cur=" in key]
+    paged = {a: t for a, (t, reason, _s) in found["aliases"].items() if reason == "canonical"}
+    assert paged
+    for alias, target in paged.items():
+        assert "_cur=" in alias and "?" not in target
+        assert found["records"][target].kind == "listing"

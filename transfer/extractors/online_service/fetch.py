@@ -20,7 +20,12 @@ from warcio.warcwriter import WARCWriter
 
 from transfer.blobstore import BlobStore
 from transfer.extractors.http import FetchFailed, FetchResult, HttpClient, Verdict
-from transfer.extractors.online_service.extract import extract_fields, first_match, parse_page
+from transfer.extractors.online_service.extract import (
+    extract_fields,
+    first_match,
+    parse_page,
+    select,
+)
 from transfer.extractors.online_service.profile import Profile
 from transfer.records import FetchInfo, SourceRecord
 
@@ -61,6 +66,9 @@ class Outcome:
     attempts: int = 1
     body_bytes: int = 0
     headers: dict[str, str] = field(default_factory=dict)
+    #: for a page: the record it belongs to when not its own key (a mirror's page, a paged
+    #: listing whose canonical is the bare listing); see UrlRules.fold_target
+    fold_into: str | None = None
 
 
 def safe_file_name(name: str, fallback: str = "file") -> str:
@@ -275,6 +283,10 @@ class Worker:
             assets=assets,
             body_blob=blob.sha256,
         )
+        declared = next(
+            (node.get("href") for node in select(page.doc, "link[rel=canonical][href]")), None
+        )
+        fold_into = rules.fold_target(task.key, declared)
         discovered = []
         for href in page.hrefs:
             key = rules.normalise(href)
@@ -288,4 +300,5 @@ class Worker:
             status=result.status,
             attempts=result.attempts,
             body_bytes=len(result.body),
+            fold_into=fold_into,
         )

@@ -122,7 +122,7 @@ def extract_partnership(
     def emit(event: str, level: str = "info", **fields: Any) -> None:
         run.events.emit("extract", event, level=level, source=SOURCE, **fields)
 
-    client = HttpClient(settings.http, pacer=Pacer())
+    client = HttpClient(settings.http, pacer=Pacer(min_pause_s=settings.http.min_delay_s))
     auth = Authenticator(
         credentials,
         client,
