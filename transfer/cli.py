@@ -364,7 +364,9 @@ def extract_partnership_command(state: CliState, page_size: int, fetch_base: str
     Credentials come from TRANSFER_SOURCES_PARTNERSHIP_* only. Runs again where it stopped
     after a crash or Ctrl-C; a later run is incremental (new, changed, unchanged, gone).
     Personal data follows mappings/partnership/personal_data.yml for target.environment.
-    Exits 4 when files or collections failed permanently (listed with their reasons).
+    Exits 4 when files or collections failed to be fetched (listed with their reasons;
+    running again may help). Files the platform itself cannot give (empty, no permission,
+    missing) are source defects: listed and in export-summary.json, exit 0.
     """
     from transfer.extractors.partnership import extract_partnership
 
@@ -388,6 +390,14 @@ def extract_partnership_command(state: CliState, page_size: int, fetch_base: str
             f"{len(result.merge_candidates)} organisation merge candidates; personal data "
             f"for {settings.target.environment}: see personal-data.json"
         )
+        for defect in result.source_defects[:20]:
+            ui.say(f"source defect: {defect['url']} ({defect['reason']})", style="yellow")
+        if result.source_defects:
+            ui.say(
+                f"{len(result.source_defects)} file(s) the platform itself cannot give "
+                "(source defects, not failures: running again cannot help); listed in "
+                "export-summary.json"
+            )
         _end_extraction(
             run, result.stopped, result.failures, "export", "exported", "file(s) or collection(s)"
         )

@@ -10,7 +10,9 @@ Flags (in a record's ``_flags``):
 - ``no-email`` (member): the account has no e-mail address;
 - ``export-account`` (member): the account the export signs in as (its e-mail, a credential,
   is removed from the record);
-- ``download-failed``, ``empty-file``, ``size-mismatch`` (file): see ``files.py``.
+- ``download-failed`` (we failed to fetch the file: a failure), ``empty-file`` and
+  ``file-unavailable`` (the platform cannot give it: source defects), ``size-mismatch``
+  (file): see ``files.py``.
 
 Duplicate organisations are reported as merge candidates, never merged or dropped: the same
 business id in any spelling (rule ``business-id``) or the same normalised name (rule
