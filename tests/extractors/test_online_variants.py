@@ -141,3 +141,42 @@ def test_paged_listings_fold_into_their_canonical(tmp_path: Path) -> None:
     for alias, target in paged.items():
         assert "_cur=" in alias and "?" not in target
         assert found["records"][target].kind == "listing"
+
+
+def test_exclude_scopes_a_journal_article_to_its_body(tmp_path: Path) -> None:
+    """The sandbox's journal-content-article holds the title, banners, lead, attachment
+    list, contact box and update stamp around the body; ``exclude`` leaves the body."""
+    import urllib.request
+
+    from transfer.extractors.online_service.extract import extract_fields, parse_page
+
+    text = SHIPPED.read_text(encoding="utf-8") + (
+        "  page:\n"
+        "    journal_body:\n"
+        "      select: '#main-content .journal-content-article'\n"
+        "      exclude: [h1, .kt-law-notice, .kt-frozen-notice, .kt-selko-link, .kt-lead,\n"
+        "                .kt-attachments, .kt-more-info, .kt-updated]\n"
+    )
+    (tmp_path / "profile.yml").write_text(text, encoding="utf-8")
+    profile = load_profile(tmp_path / "profile.yml")
+    settings = SandboxSettings(scale=0.02)
+    truth = OnlineService(settings).truth()
+    topics = [p for p in truth["pages"] if p["kind"] == "topic"][:40]
+    checked = 0
+    with serve_sandbox(settings) as running:
+        for page in topics:
+            with urllib.request.urlopen(running.online_url + page["path"]) as answer:
+                html = answer.read().decode("utf-8")
+            parsed = parse_page(html, page["url"], profile.content_scope)
+            fields = extract_fields(profile, "page", parsed)
+            if fields["body"] is None:
+                continue
+            body_text = " ".join(
+                parse_page(f"<div id=x>{fields['body']}</div>", page["url"], "#x")
+                .doc.text_content()
+                .split()
+            )
+            assert " ".join(fields["journal_body"].split()) == body_text, page["url"]
+            assert page["title"] not in fields["journal_body"] or page["title"] in body_text
+            checked += 1
+    assert checked > 10
