@@ -102,3 +102,35 @@ def test_stale_token_downloads_are_renewed_not_recorded_missing(tmp_path: Path) 
         f"file:{i}" for i in truth["missing_files"]
     }
     assert "not found instead of a file" in result.token_renewals, result.token_renewals
+
+
+def test_the_verification_report_lists_source_defects_as_warnings(tmp_path: Path) -> None:
+    from transfer.extractors.staging import StagingStore
+    from transfer.records import SourceRecord
+    from transfer.verification.collect import CheckCollector
+    from transfer.verification.data import list_source_defects
+    from transfer.verification.model import WARN
+
+    store = StagingStore(tmp_path / "partnership.sqlite")
+    pass_id, _ = store.begin_pass("test")
+    downloads = {
+        "file:1": {"status": "ok", "sha256": "ab", "size": 2},
+        "file:2": {"status": "unavailable", "reason": "HTTP 404: missing", "httpStatus": 404},
+        "file:3": {"status": "empty", "reason": "the file is empty"},
+        "file:4": {"status": "failed", "reason": "HTTP 503"},
+    }
+    with store.transaction():
+        for key, download in downloads.items():
+            store.save(
+                SourceRecord("partnership", "file", key, None, None, None, {"_download": download}),
+                pass_id,
+            )
+    check = CheckCollector("attachments", tmp_path, cap=100, max_errors=0)
+    list_source_defects("partnership", store, check)
+    store.close()
+    result = check.finish()
+    assert result.status == WARN and result.errors == 0
+    assert [(p.kind, p.key) for p in result.problems] == [
+        ("source_defect", "partnership:file:2"),
+        ("source_defect", "partnership:file:3"),
+    ]
