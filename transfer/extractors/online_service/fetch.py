@@ -255,10 +255,29 @@ class Worker:
         digest = hashlib.sha256(result.body).hexdigest()
         if self.archive is not None:
             self.archive.write(task.key, result, BytesIO(result.body))
-        blob = self.blobs.put(result.body)
         content_type = result.headers.get("Content-Type", "")
         rules = self.profile.urls
         page = parse_page(result.text(), task.key, self.profile.content_scope)
+        discovered = []
+        for href in page.hrefs:
+            key = rules.normalise(href)
+            if key and key not in discovered:
+                discovered.append(key)
+        declared = next(
+            (node.get("href") for node in select(page.doc, "link[rel=canonical][href]")), None
+        )
+        fold_into = rules.fold_target(task.key, declared)
+        if fold_into is not None:  # another record's page: its links matter, not its body
+            return Outcome(
+                task,
+                "ok",
+                discovered=tuple(discovered),
+                status=result.status,
+                attempts=result.attempts,
+                body_bytes=len(result.body),
+                fold_into=fold_into,
+            )
+        blob = self.blobs.put(result.body)
         kind = first_match(self.profile.kinds, task.key, page, content_type)
         language = first_match(self.profile.languages, task.key, page, content_type)
         fields = extract_fields(self.profile, kind, page)
@@ -283,15 +302,6 @@ class Worker:
             assets=assets,
             body_blob=blob.sha256,
         )
-        declared = next(
-            (node.get("href") for node in select(page.doc, "link[rel=canonical][href]")), None
-        )
-        fold_into = rules.fold_target(task.key, declared)
-        discovered = []
-        for href in page.hrefs:
-            key = rules.normalise(href)
-            if key and key not in discovered:
-                discovered.append(key)
         return Outcome(
             task,
             "ok",
@@ -300,5 +310,4 @@ class Worker:
             status=result.status,
             attempts=result.attempts,
             body_bytes=len(result.body),
-            fold_into=fold_into,
         )
