@@ -103,7 +103,7 @@ def test_killed_exports_resume_to_the_uninterrupted_result(tmp_path: Path) -> No
         out, err = final.communicate(timeout=120)
         whole = environment(tmp_path / "whole", box, **credentials)
         uninterrupted = start(whole, "--page-size", "10")
-        whole_out, whole_err = uninterrupted.communicate(timeout=120)
+        whole_out, _whole_err = uninterrupted.communicate(timeout=120)
         truth = box.truth()["platform"]
     total = sum(truth["counts"].values()) + len(truth["memberships_of_missing_workspaces"])
     assert at_kill == sorted(at_kill) and at_kill[-1] < total, at_kill
