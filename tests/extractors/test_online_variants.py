@@ -180,3 +180,21 @@ def test_exclude_scopes_a_journal_article_to_its_body(tmp_path: Path) -> None:
             assert page["title"] not in fields["journal_body"] or page["title"] in body_text
             checked += 1
     assert checked > 10
+
+
+def test_the_example_profile_differs_from_the_shipped_one_only_where_marked() -> None:
+    """The example is the shipped profile with a profile edit for the variants' hosts and
+    event times: anything else added to the shipped profile must be added there too."""
+    import yaml
+
+    shipped = yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))
+    example = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    assert example["site"]["legacy_hosts"] == []
+    assert set(example["site"]["aliases"]) == set(shipped["site"]["aliases"]) | set(
+        shipped["site"]["legacy_hosts"]
+    )
+    assert example["fields"]["event"]["ends_at"]["date"] == "local_end"
+    for profile in (shipped, example):
+        del profile["site"]["aliases"], profile["site"]["legacy_hosts"]
+        del profile["fields"]["event"]["starts_at"], profile["fields"]["event"]["ends_at"]
+    assert example == shipped
