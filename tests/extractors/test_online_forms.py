@@ -4,6 +4,7 @@ field ``exclude`` lists. Table-driven, no network."""
 
 from __future__ import annotations
 
+import tempfile
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from transfer.dates import parse_local, parse_local_range
 from transfer.errors import ConfigError
 from transfer.extractors.online_service.extract import extract_fields, parse_page
 from transfer.extractors.online_service.fetch import disposition_name
-from transfer.extractors.online_service.profile import load_profile
+from transfer.extractors.online_service.profile import Profile, load_profile
 
 ADDRESS = "maija.meikalainen@example.fi"
 HEX = encode_cfemail(ADDRESS, 0x42)
@@ -79,7 +80,22 @@ def test_body_field_decodes_protected_emails_and_drops_their_links() -> None:
     assert "cdn-cgi" not in fields["body"]
     # the contact box still reads the hex (the page's own tree was not changed)
     assert fields["contacts"][0]["email"] == ADDRESS
+    # an href read as an attribute is decoded too
+    link = extract_fields(
+        load_profile_with("  page:\n    contact_link: {select: '.kt-contact a', attr: href}\n"),
+        "page",
+        page,
+    )["contact_link"]
+    assert link == f"mailto:{ADDRESS}"
     assert not [href for href in page.hrefs if "cdn-cgi" in href]
+
+
+def load_profile_with(extra: str) -> Profile:
+    """The shipped profile with ``extra`` appended (under ``fields:``)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "profile.yml"
+        path.write_text(PROFILE.path.read_text(encoding="utf-8") + extra, encoding="utf-8")
+        return load_profile(path)
 
 
 def _utc(*parts: int) -> datetime:

@@ -22,6 +22,7 @@ from transfer.cfemail import (
     PROTECTION_PATH,
     decode_cfemail,
     decode_protected_emails,
+    href_address,
     is_protection_link,
 )
 from transfer.dates import iso, parse_iso, parse_local, parse_local_range
@@ -141,7 +142,8 @@ def _value(spec: FieldSpec, node: _Element, base: str) -> Any:
     elif spec.mode == "attr":
         raw = node.get(spec.attr or "")
         if raw is not None and spec.attr in ("href", "src"):
-            raw = urljoin(base, raw.strip())
+            hidden = href_address(raw)
+            raw = f"mailto:{hidden}" if hidden else urljoin(base, raw.strip())
     else:
         raw = text_of(node)
     if raw is None:
