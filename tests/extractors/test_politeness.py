@@ -102,3 +102,22 @@ def test_min_delay_setting_from_the_environment() -> None:
     settings = load_settings(env={"TRANSFER_HTTP_MIN_DELAY_S": "1.5"}, overrides={})
     assert settings.http.min_delay_s == 1.5
     assert load_settings(env={}, overrides={}).http.min_delay_s == 0.0
+
+
+def test_a_crawl_of_the_sandbox_honours_its_crawl_delay(tmp_path: Path) -> None:
+    import json
+
+    from tests.extractors.crawl_helpers import crawl
+    from transfer.sandbox import SandboxSettings, serve_sandbox
+
+    settings = SandboxSettings(scale=0.02, variants=frozenset({"crawl-delay"}))
+    with serve_sandbox(settings) as running:
+        result = crawl(tmp_path, running.online_url, min_delay_s=0.005)
+    assert result.failures == []
+    (events,) = sorted((tmp_path / "logs").glob("*/events.jsonl"))
+    found = [
+        json.loads(line)["fields"]
+        for line in events.read_text(encoding="utf-8").splitlines()
+        if json.loads(line)["event"] == "crawl_delay"
+    ]
+    assert [(f["delay_s"], f["min_pause_s"]) for f in found] == [(0.01, 0.01)]

@@ -90,6 +90,13 @@ def test_stale_token_downloads() -> None:
         assert isinstance(answer, Response) and answer.status == status
 
 
+def test_crawl_delay() -> None:
+    for service, delayed in ((_site(), False), (_site("crawl-delay"), True)):
+        robots = get(service, f"{HOST}/robots.txt").body.decode()
+        assert ("Crawl-delay: 0.01" in robots) is delayed
+        assert "Disallow: /haku" in robots
+
+
 def test_every_variant_is_tested() -> None:
     names = {name.removeprefix("test_").replace("_", "-") for name in globals()}
     assert set(VARIANTS) <= names
