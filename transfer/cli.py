@@ -706,7 +706,8 @@ _sandbox_options = [
         default="",
         metavar="NAME,…",
         help="Other forms of the real sites: mirror-legacy, month-dates, time-ranges, "
-        "form-names, body-emails, stale-token-downloads, crawl-delay (default: none).",
+        "form-names, body-emails, stale-token-downloads, crawl-delay, creator-names "
+        "(default: none).",
     ),
 ]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -64,3 +65,23 @@ def test_deleted_creator_with_a_name_and_absent_creator_are_told_apart(
     item: dict[str, Any], flags: list[str]
 ) -> None:
     assert creator_flags(item, {"7"}) == flags
+
+
+def test_an_export_tells_deleted_named_authors_from_absent_ones(tmp_path: Path) -> None:
+    """Against the sandbox's ``creator-names`` form: a deleted account's post keeps its
+    author's name without an id."""
+    from tests.extractors.test_partnership_export import export, flagged, settings_for, staged
+    from transfer.sandbox import SandboxSettings, serve_sandbox
+
+    sandbox = SandboxSettings(scale=0.02, variants=frozenset({"creator-names"}))
+    with serve_sandbox(sandbox) as box:
+        settings = settings_for(tmp_path, box)
+        export(settings, public_pages=False)
+        truth = box.truth()["platform"]
+    records = staged(settings)
+    deleted = {f"post:{p['post_id']}": p["variant"] for p in truth["posts_by_deleted_members"]}
+    assert set(deleted.values()) == {"label", "absent"}
+    for key, variant in deleted.items():
+        want = "creator-absent" if variant == "absent" else "creator-deleted"
+        assert records[key].fields["_flags"].count(want) == 1, key
+    assert not flagged(records, "creator-deleted") & flagged(records, "creator-absent")

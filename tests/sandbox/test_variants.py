@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -95,6 +96,22 @@ def test_crawl_delay() -> None:
         robots = get(service, f"{HOST}/robots.txt").body.decode()
         assert ("Crawl-delay: 0.01" in robots) is delayed
         assert "Disallow: /haku" in robots
+
+
+def test_creator_names() -> None:
+    from transfer.sandbox.platform.local import LocalClient, export_basic
+
+    for variants, has_id in ((frozenset(), True), (frozenset({"creator-names"}), False)):
+        platform = Platform(SandboxSettings(scale=0.02, variants=variants))
+        truth = platform.truth()
+        names = {m["id"]: m["name"] for m in truth["deleted_members"]}
+        post = next(p for p in truth["posts_by_deleted_members"] if p["variant"] == "label")
+        client = LocalClient(platform, export_basic(platform.settings))
+        found = client.get(f"/o/headless-delivery/v1.0/message-board-messages/{post['post_id']}")
+        creator = json.loads(found.body)["creator"]
+        assert ("id" in creator) is has_id
+        if not has_id:
+            assert creator["name"] == names[post["creator_id"]]
 
 
 def test_every_variant_is_tested() -> None:

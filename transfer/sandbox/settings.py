@@ -68,6 +68,7 @@ VARIANTS: dict[str, str] = {
     "body-emails": "protected e-mail addresses (data-cfemail) inside page bodies",
     "stale-token-downloads": "the platform answers 404 to downloads with an expired token",
     "crawl-delay": "robots.txt asks for a Crawl-delay (0.01 s, to keep test crawls quick)",
+    "creator-names": "a post by a deleted account names its author without an id",
 }
 
 
