@@ -19,28 +19,26 @@ HELSINKI = ZoneInfo("Europe/Helsinki")
 
 #: Month names of the three languages (Finnish in the nominative; its partitive ``-ta``
 #: form, ``syyskuuta``, is read too), and the usual English and Swedish abbreviations.
-MONTHS: dict[str, int] = {}
-for _number, _names in enumerate(
-    (
-        ("tammikuu", "januari", "january", "jan"),
-        ("helmikuu", "februari", "february", "feb"),
-        ("maaliskuu", "mars", "march", "mar"),
-        ("huhtikuu", "april", "apr"),
-        ("toukokuu", "maj", "may"),
-        ("kesäkuu", "juni", "june", "jun"),
-        ("heinäkuu", "juli", "july", "jul"),
-        ("elokuu", "augusti", "august", "aug"),
-        ("syyskuu", "september", "sep", "sept"),
-        ("lokakuu", "oktober", "october", "oct", "okt"),
-        ("marraskuu", "november", "nov"),
-        ("joulukuu", "december", "dec"),
-    ),
-    start=1,
-):
-    for _name in _names:
-        MONTHS[_name] = _number
-        if _name.endswith("kuu"):
-            MONTHS[_name + "ta"] = _number
+_MONTH_NAMES = (
+    ("tammikuu", "januari", "january", "jan"),
+    ("helmikuu", "februari", "february", "feb"),
+    ("maaliskuu", "mars", "march", "mar"),
+    ("huhtikuu", "april", "apr"),
+    ("toukokuu", "maj", "may"),
+    ("kesäkuu", "juni", "june", "jun"),
+    ("heinäkuu", "juli", "july", "jul"),
+    ("elokuu", "augusti", "august", "aug"),
+    ("syyskuu", "september", "sep", "sept"),
+    ("lokakuu", "oktober", "october", "oct", "okt"),
+    ("marraskuu", "november", "nov"),
+    ("joulukuu", "december", "dec"),
+)
+MONTHS: dict[str, int] = {
+    form: number
+    for number, names in enumerate(_MONTH_NAMES, start=1)
+    for name in names
+    for form in ((name, name + "ta") if name.endswith("kuu") else (name,))
+}
 
 _MONTH_NAME = "|".join(sorted(MONTHS, key=len, reverse=True))
 _DAY_MONTH_YEAR = (
