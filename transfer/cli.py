@@ -364,7 +364,9 @@ def extract_partnership_command(state: CliState, page_size: int, fetch_base: str
     Credentials come from TRANSFER_SOURCES_PARTNERSHIP_* only. Runs again where it stopped
     after a crash or Ctrl-C; a later run is incremental (new, changed, unchanged, gone).
     Personal data follows mappings/partnership/personal_data.yml for target.environment.
-    Exits 4 when files or collections failed permanently (listed with their reasons).
+    Exits 4 when files or collections failed to be fetched (listed with their reasons;
+    running again may help). Files the platform itself cannot give (empty, no permission,
+    missing) are source defects: listed and in export-summary.json, exit 0.
     """
     from transfer.extractors.partnership import extract_partnership
 
@@ -388,6 +390,14 @@ def extract_partnership_command(state: CliState, page_size: int, fetch_base: str
             f"{len(result.merge_candidates)} organisation merge candidates; personal data "
             f"for {settings.target.environment}: see personal-data.json"
         )
+        for defect in result.source_defects[:20]:
+            ui.say(f"source defect: {defect['url']} ({defect['reason']})", style="yellow")
+        if result.source_defects:
+            ui.say(
+                f"{len(result.source_defects)} file(s) the platform itself cannot give "
+                "(source defects, not failures: running again cannot help); listed in "
+                "export-summary.json"
+            )
         _end_extraction(
             run, result.stopped, result.failures, "export", "exported", "file(s) or collection(s)"
         )
@@ -685,8 +695,8 @@ def sandbox() -> None:
     """The rehearsal sandbox: both source systems replayed on loopback."""
 
 
-def _sandbox_settings(seed: int, scale: float, epoch: int, faults: str) -> Any:
-    from transfer.sandbox import Faults, SandboxSettings
+def _sandbox_settings(seed: int, scale: float, epoch: int, faults: str, variant: str = "") -> Any:
+    from transfer.sandbox import Faults, SandboxSettings, parse_variants
 
     try:
         parsed = Faults.parse(faults)
@@ -694,7 +704,13 @@ def _sandbox_settings(seed: int, scale: float, epoch: int, faults: str) -> Any:
         raise ConfigError(
             str(exc), where="--faults", next_step="see `transfer sandbox serve --help`"
         ) from None
-    return SandboxSettings(seed=seed, scale=scale, epoch=epoch, faults=parsed)
+    try:
+        variants = parse_variants(variant)
+    except ValueError as exc:
+        raise ConfigError(
+            str(exc), where="--variant", next_step="see `transfer sandbox serve --help`"
+        ) from None
+    return SandboxSettings(seed=seed, scale=scale, epoch=epoch, faults=parsed, variants=variants)
 
 
 _sandbox_options = [
@@ -714,6 +730,14 @@ _sandbox_options = [
         default=0,
         show_default=True,
         help="Rounds of editorial change since the first snapshot.",
+    ),
+    click.option(
+        "--variant",
+        default="",
+        metavar="NAME,…",
+        help="Other forms of the real sites: mirror-legacy, month-dates, time-ranges, "
+        "form-names, body-emails, stale-token-downloads, crawl-delay, creator-names "
+        "(default: none).",
     ),
 ]
 
@@ -750,12 +774,19 @@ def sandbox_options(function: Any) -> Any:
     help="Port of the Partnership platform (0: any free port).",
 )
 def sandbox_serve(
-    seed: int, scale: float, epoch: int, faults: str, host: str, port: int, platform_port: int
+    seed: int,
+    scale: float,
+    epoch: int,
+    variant: str,
+    faults: str,
+    host: str,
+    port: int,
+    platform_port: int,
 ) -> None:
     """Serve the sandbox until Ctrl-C."""
     from transfer.sandbox import serve_sandbox
 
-    settings = _sandbox_settings(seed, scale, epoch, faults)
+    settings = _sandbox_settings(seed, scale, epoch, faults, variant)
     with serve_sandbox(settings, host, port, platform_port) as running:
         ui.say(f"online service:       {running.online_url}  (as https://kotoutuminen.fi)")
         ui.say(
@@ -778,11 +809,11 @@ def sandbox_serve(
     required=True,
     help="Where to write the ground truth JSON.",
 )
-def sandbox_truth(seed: int, scale: float, epoch: int, out: Path) -> None:
+def sandbox_truth(seed: int, scale: float, epoch: int, variant: str, out: Path) -> None:
     """Write the sandbox's ground truth (everything it serves) as JSON."""
     from transfer.sandbox import write_truth
 
-    counts = write_truth(_sandbox_settings(seed, scale, epoch, ""), out)
+    counts = write_truth(_sandbox_settings(seed, scale, epoch, "", variant), out)
     ui.say(
         f"ground truth written to {out}: "
         + ", ".join(f"{key} ({count} keys)" for key, count in counts.items())
@@ -836,7 +867,9 @@ def verify_command(state: CliState, media_dir: Path | None) -> None:
     help="Stop after the dry run's verification; skip the rehearsed cutover.",
 )
 @pass_state
-def rehearse(state: CliState, seed: int, scale: float, epoch: int, no_cutover: bool) -> None:
+def rehearse(
+    state: CliState, seed: int, scale: float, epoch: int, variant: str, no_cutover: bool
+) -> None:
     """The whole rehearsal against the built-in sandbox (what `make demo` runs).
 
     A dry run: serve the sandbox, extract both sources, map, load into the (non-production)
@@ -849,7 +882,7 @@ def rehearse(state: CliState, seed: int, scale: float, epoch: int, no_cutover: b
     from transfer.pipeline import rehearse_cutover
 
     settings = state.settings()
-    sandbox = _sandbox_settings(seed, scale, epoch, "")
+    sandbox = _sandbox_settings(seed, scale, epoch, "", variant)
     with Run("rehearse", settings.logs_dir) as run:
         outcome = run_rehearsal(
             settings, sandbox, run, report=ui.status_line, progress=_stage_progress

@@ -117,6 +117,13 @@ OPTIONS: tuple[Option, ...] = (
     Option("http.concurrency", int, 4, "Parallel requests per source."),
     Option("http.max_attempts", int, 5, "Attempts per request for retriable failures."),
     Option(
+        "http.min_delay_s",
+        float,
+        0.0,
+        "Least pause between two requests to one host, in seconds (robots.txt Crawl-delay "
+        "raises it).",
+    ),
+    Option(
         "http.user_agent",
         str,
         f"transfer/{__version__} (KEHA migration)",
@@ -197,6 +204,7 @@ class HttpSettings:
     concurrency: int
     max_attempts: int
     user_agent: str
+    min_delay_s: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -415,6 +423,7 @@ def load_settings(
             values["http.concurrency"],
             values["http.max_attempts"],
             values["http.user_agent"],
+            values["http.min_delay_s"],
         ),
         config_file=config_file,
         values=values,

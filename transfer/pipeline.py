@@ -74,10 +74,15 @@ class Outcome:
                 f"{kind} {counts['exported']}" for kind, counts in self.export.collections.items()
             )
             lines.append(f"partnership export: {shown}")
+            if self.export.source_defects:
+                lines.append(
+                    f"partnership export: {len(self.export.source_defects)} file(s) the "
+                    "platform cannot give (source defects), listed in export-summary.json"
+                )
             if self.export.failed_files:
                 lines.append(
-                    f"partnership export: {len(self.export.failed_files)} file(s) missing at "
-                    "the source, reported in export-summary.json"
+                    f"partnership export: {len(self.export.failed_files)} file(s) failed to "
+                    "download, listed in export-summary.json"
                 )
         if self.mapped is not None:
             by_status: dict[str, int] = {"mapped": 0, "skipped": 0, "failed": 0}
@@ -108,13 +113,14 @@ class Outcome:
                 f"rehearsal crawl: {len(self.crawl.failures)} URL(s) failed permanently",
                 next_step="see crawl-summary.json in the run folder",
             )
-        # Files missing at the source are the source's state, reported, not a failed run;
-        # a collection that could not be exported is.
-        if self.export is not None and self.export.failed_collections:
-            names = ", ".join(str(f["url"]) for f in self.export.failed_collections)
+        # Files the source cannot give are its state, reported, not a failed run; what
+        # `transfer extract partnership` exits 4 on (a collection or a file we failed to
+        # fetch) fails the rehearsal too.
+        if self.export is not None and self.export.failures:
+            names = ", ".join(str(f["url"]) for f in self.export.failures[:5])
             raise ExtractionError(
-                f"rehearsal export: collections failed: {names}",
-                next_step="see export-summary.json in the run folder",
+                f"rehearsal export: {len(self.export.failures)} failed: {names}",
+                next_step="see export-summary.json in the run folder; run again to retry them",
             )
         if self.mapped is not None:
             self.mapped.raise_for_failures()

@@ -127,7 +127,7 @@ GOOD = (ROOT / "mappings" / "online_service" / "profile.yml").read_text(encoding
         (
             "    published: {select: '.kt-published, .entry-date', date: local}",
             "    published: {select: '.kt-published, .entry-date', date: finnish}",
-            "must be one of local, iso",
+            "must be one of local, local_end, iso",
             "fields.common.published.date",
         ),
         (

@@ -102,15 +102,15 @@ def test_redirects_and_html_pages_are_failures_with_reasons(tmp_path: Path) -> N
     assert "HTML page came instead of a application/pdf" in loader.one(document()).reason
     responses.replace(responses.GET, f"{BASE}{CONTENT_URL}", status=404)
     gone = loader.one(document())
-    assert gone.http_status == 404 and "missing" in gone.reason
+    assert gone.http_status == 404 and "missing" in gone.reason and gone.status == "unavailable"
 
 
 @pytest.mark.parametrize(
     ("content_url", "size", "status", "reason"),
     [
         ("", 0, "empty", "the file is empty"),
-        ("", 120, "failed", "no download permission"),
-        (f"https://elsewhere.example{CONTENT_URL}", 5, "failed", "another host"),
+        ("", 120, "unavailable", "no download permission"),
+        (f"https://elsewhere.example{CONTENT_URL}", 5, "unavailable", "another host"),
     ],
 )
 @responses.activate
@@ -119,7 +119,52 @@ def test_no_request_when_there_is_nothing_to_fetch_here(
 ) -> None:
     outcome = downloader(tmp_path).one(document(content_url, size))
     assert outcome.status == status and reason in outcome.reason
+    assert outcome.source_defect  # the platform cannot give it: running again cannot help
     assert not responses.calls  # credentials never go to another host
+
+
+@responses.activate
+def test_a_404_with_a_stale_token_is_asked_again_with_a_fresh_one(tmp_path: Path) -> None:
+    responses.add(token("old-token"))
+    responses.add(token("new-token"))
+    responses.get(f"{BASE}{CONTENT_URL}", status=404)
+    responses.get(f"{BASE}{CONTENT_URL}", body=PDF, content_type="application/pdf")
+    loader = downloader(tmp_path, oauth())
+    outcome = loader.one(document())
+    assert outcome.status == "ok" and outcome.size == len(PDF)
+    downloads = [c for c in responses.calls if c.request.method == "GET"]
+    assert [c.request.headers["Authorization"] for c in downloads] == [
+        "Bearer old-token",
+        "Bearer new-token",
+    ]
+    assert loader.auth.renewals == {"first": 1, "not found instead of a file": 1}
+
+
+@pytest.mark.parametrize(
+    ("answers", "mode", "status", "defect", "gets"),
+    [
+        # still 404 with a fresh token: missing on the platform, a source defect
+        ([404, 404], "oauth2", "unavailable", True, 2),
+        ([410, 410], "oauth2", "unavailable", True, 2),
+        # Basic credentials never go stale: one request
+        ([404], "basic", "unavailable", True, 1),
+        # we failed to fetch it: a failure, running again may help
+        ([503, 503], "basic", "failed", False, 2),
+        ([500, 500], "oauth2", "failed", False, 2),
+    ],
+)
+@responses.activate
+def test_source_defects_and_failures_are_told_apart(
+    tmp_path: Path, answers: list[int], mode: str, status: str, defect: bool, gets: int
+) -> None:
+    responses.add(token("old-token"))
+    responses.add(token("new-token"))
+    for answer in answers:
+        responses.get(f"{BASE}{CONTENT_URL}", status=answer)
+    auth = oauth() if mode == "oauth2" else None
+    outcome = downloader(tmp_path, auth).one(document())
+    assert (outcome.status, outcome.source_defect) == (status, defect)
+    assert len([c for c in responses.calls if c.request.method == "GET"]) == gets
 
 
 def test_sign_in_page_detection() -> None:

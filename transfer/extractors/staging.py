@@ -11,7 +11,7 @@ reports as new, changed, unchanged and deleted.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -194,10 +194,12 @@ class StagingStore(SqliteStore):
         )
         return outcome
 
-    def deduplicate(self, key: str, pass_id: int) -> str:
-        """If another live key has the same identity, keep the smallest key and make the
-        other an alias of it (order-independent, so resumed passes agree). Returns the key
-        that stays live."""
+    def deduplicate(
+        self, key: str, pass_id: int, prefer: Callable[[str], Any] | None = None
+    ) -> str:
+        """If another live key has the same identity, keep the first key in ``prefer``
+        order (default: the smallest key) and make the others aliases of it
+        (order-independent, so resumed passes agree). Returns the key that stays live."""
         row = self.db.execute("SELECT identity FROM records WHERE key = ?", (key,)).fetchone()
         if row is None or row[0] is None:
             return key
@@ -209,6 +211,7 @@ class StagingStore(SqliteStore):
                 (row[0],),
             )
         ]
+        keys.sort(key=prefer)
         canonical = str(keys[0])
         for other in keys[1:]:
             self.db.execute(

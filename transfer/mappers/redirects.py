@@ -151,7 +151,8 @@ def build_redirects(
             result.unresolved.append({"alias": alias, "final": final})
             continue
         host = (urlsplit(alias).hostname or "").lower()
-        reason = "alias" if crawl_reason == "duplicate" else "moved"
+        # the same page under another address (a duplicate, a mirror, a paged listing)
+        reason = "alias" if crawl_reason in ("duplicate", "mirror", "canonical") else "moved"
         if host in hosts.legacy:
             reason = "legacy_host"
         if kinds.get(found) == "attachment":

@@ -145,8 +145,9 @@ class DecodeEmail(Processor):
 class ParseDate(Processor):
     """Parse a stamp into an aware UTC datetime.
 
-    ``local`` reads the site's ``d.m.yyyy [H.MM]`` forms in Finnish, Swedish and English
-    (``klo``, ``kl.``, ``at``); ``iso`` reads ISO 8601; ``auto`` tries ISO, then local.
+    ``local`` reads the site's day-month-year forms in Finnish, Swedish and English,
+    numeric or with month names (``4.9.2023 9.00``, ``4. syyskuuta 2023 klo 9.00``,
+    ``Published 4 September 2023``); ``iso`` reads ISO 8601; ``auto`` tries ISO, then local.
     Times without an offset are in ``timezone``; a bare date is midnight there.
 
     Keys:

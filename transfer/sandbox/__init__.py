@@ -17,9 +17,17 @@ from typing import Any
 
 from transfer.sandbox.faults import FaultPlan
 from transfer.sandbox.server import ReplicaServer, start_server
-from transfer.sandbox.settings import Faults, SandboxSettings
+from transfer.sandbox.settings import VARIANTS, Faults, SandboxSettings, parse_variants
 
-__all__ = ["Faults", "RunningSandbox", "SandboxSettings", "serve_sandbox", "write_truth"]
+__all__ = [
+    "VARIANTS",
+    "Faults",
+    "RunningSandbox",
+    "SandboxSettings",
+    "parse_variants",
+    "serve_sandbox",
+    "write_truth",
+]
 
 
 @dataclass
@@ -59,6 +67,7 @@ def describe(settings: SandboxSettings) -> dict[str, Any]:
         "seed": settings.seed,
         "scale": settings.scale,
         "epoch": settings.epoch,
+        "variants": sorted(settings.variants),
         "now": settings.now.isoformat(),
     }
 

@@ -53,6 +53,8 @@ def serve_in_subprocess(settings: SandboxSettings, faults: str = "") -> Iterator
         str(settings.epoch),
         "--faults",
         faults,
+        "--variant",
+        ",".join(sorted(settings.variants)),
         "--port",
         str(online),
         "--platform-port",

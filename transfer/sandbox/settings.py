@@ -56,6 +56,31 @@ class Faults:
         )
 
 
+#: Variants: other forms the real Liferay sites take, each switched on by name
+#: (``--variant a,b``). Off, the sandbox serves its default forms; the extractors must
+#: handle both. The sandbox stays generic: a variant is a form, never one site's copy.
+VARIANTS: dict[str, str] = {
+    "mirror-legacy": "the legacy hosts answer 200 with the same pages instead of redirecting",
+    "month-dates": "publication and update stamps with month names (4 September 2023)",
+    "time-ranges": "event times as one line of text (8.5.2024 klo 15.45-17.45), no <time>",
+    "form-names": "Document Library name segments form-encoded (+ for spaces), no "
+    "Content-Disposition",
+    "body-emails": "protected e-mail addresses (data-cfemail) inside page bodies",
+    "stale-token-downloads": "the platform answers 404 to downloads with an expired token",
+    "crawl-delay": "robots.txt asks for a Crawl-delay (0.01 s, to keep test crawls quick)",
+    "creator-names": "a post by a deleted account names its author without an id",
+}
+
+
+def parse_variants(spec: str) -> frozenset[str]:
+    """Parse ``"month-dates,form-names"``; an empty spec means the default forms."""
+    names = frozenset(filter(None, (part.strip() for part in spec.split(","))))
+    unknown = sorted(names - VARIANTS.keys())
+    if unknown:
+        raise ValueError(f"unknown variant {unknown[0]!r}; known: {', '.join(sorted(VARIANTS))}")
+    return names
+
+
 @dataclass(frozen=True)
 class SandboxSettings:
     """Everything that determines what the sandbox serves, byte for byte."""
@@ -64,6 +89,7 @@ class SandboxSettings:
     scale: float = 1.0  # 1.0 is about the real service's size; 0.02 is a tiny test site
     epoch: int = 0
     faults: Faults = field(default_factory=Faults)
+    variants: frozenset[str] = frozenset()  # names of VARIANTS
     #: Lifetime of the platform's OAuth2 tokens; after it, list requests answer empty pages.
     token_lifetime_s: float = 600.0
     #: The platform's export account and OAuth2 client. Rehearsal values, not secrets of any

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, select
 
 from transfer.extractors.partnership.privacy import MASK
+from transfer.extractors.staging import StagingStore
 from transfer.schema.assets import Asset
 from transfer.schema.platform import Member
 from transfer.verification.collect import CheckCollector
@@ -64,6 +65,27 @@ def check_attachments(connection: Connection, check: CheckCollector, media_dir: 
             )
         else:
             check.count("verified")
+
+
+#: ``_download`` statuses of exported files the source itself cannot give (the export's
+#: source defects: an empty file, no permission, missing on the platform).
+SOURCE_DEFECTS = ("empty", "unavailable")
+
+
+def list_source_defects(system: str, staging: StagingStore, check: CheckCollector) -> None:
+    """Warn about every staged file the source itself could not give: reported, never a
+    reason for NO-GO (running the export again cannot help)."""
+    for record in staging.records(kinds=["file"]):
+        download = record.fields.get("_download")
+        if isinstance(download, dict) and download.get("status") in SOURCE_DEFECTS:
+            check.problem(
+                "source_defect",
+                f"{system}:{record.key}",
+                f"the source cannot give this file: {download.get('reason') or download['status']}",
+                warning=True,
+                status=download["status"],
+                http_status=download.get("httpStatus"),
+            )
 
 
 def _unmasked(value: object) -> str | None:

@@ -19,7 +19,11 @@ from transfer.extractors.staging import StagingStore
 from transfer.mappers.mapped_store import MappedStore
 from transfer.verification.collect import CheckCollector
 from transfer.verification.coverage import check_coverage
-from transfer.verification.data import check_attachments, check_personal_data
+from transfer.verification.data import (
+    check_attachments,
+    check_personal_data,
+    list_source_defects,
+)
 from transfer.verification.history import check_changes, load_previous, previous_report, trend
 from transfer.verification.model import CHECK_NAMES, Check, Report, decide
 from transfer.verification.records import check_completeness, check_fidelity
@@ -134,6 +138,9 @@ def verify(inputs: VerifyInputs) -> Report:
             for name, step in steps:
                 with _timed(timings, name):
                     step(connection)
+        with _timed(timings, "source_defects"):
+            for system, staging in _staging_stores(inputs.staging_dir):
+                list_source_defects(system, staging, collectors["attachments"])
         with _timed(timings, "completeness"):
             groups = check_completeness(scratch, collectors["completeness"], inventory_csv)
         with _timed(timings, "redirects"):

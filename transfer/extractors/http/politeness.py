@@ -50,6 +50,14 @@ class Pacer:
         if start > now:
             self.sleep(start - now)
 
+    def at_least(self, pause_s: float) -> None:
+        """Raise the least pause between requests to a host (robots.txt ``Crawl-delay``),
+        for the hosts already seen too; a smaller value changes nothing."""
+        with self._lock:
+            self.min_pause_s = max(self.min_pause_s, pause_s)
+            for state in self._hosts.values():
+                state.pause_s = max(state.pause_s, self.min_pause_s)
+
     def pause(self, host: str) -> float:
         with self._lock:
             return self._state(host).pause_s
@@ -73,7 +81,9 @@ class Pacer:
             if throttled or slowing:
                 # Retry-After holds the whole host once; the pause between requests only
                 # doubles, or one 429 would slow the rest of the crawl to its pace.
-                state.pause_s = min(MAX_PAUSE_S, max(state.pause_s * 2, 0.05))
+                state.pause_s = max(
+                    self.min_pause_s, min(MAX_PAUSE_S, max(state.pause_s * 2, 0.05))
+                )
                 if retry_after_s:
                     state.next_start = max(state.next_start, self.clock() + retry_after_s)
             else:

@@ -58,7 +58,7 @@ def extract_online_service(
     """Crawl the online service into the staging store; write the run's artefacts."""
     profile = profile or load_profile(profile_path(settings))
     http = settings.http if concurrency is None else replace(settings.http, concurrency=concurrency)
-    client = HttpClient(http, pacer=Pacer())
+    client = HttpClient(http, pacer=Pacer(min_pause_s=http.min_delay_s))
     store = StagingStore(staging_path(settings, profile.source))
     blobs = BlobStore(settings.workspace / "blobs")
     archive_file = warc.open("ab") if warc is not None else None
@@ -88,6 +88,7 @@ def extract_online_service(
                     "changes": result.changes,
                     "failures": result.failures,
                     "broken_links": result.broken_links,
+                    "mirror_hosts": result.mirror_hosts,
                     "stats": {
                         "fetched": result.stats.fetched,
                         "not_modified": result.stats.not_modified,
@@ -95,6 +96,7 @@ def extract_online_service(
                         "redirects": result.stats.redirects,
                         "bytes": result.stats.bytes,
                         "robots_blocked": result.stats.robots_blocked,
+                        "folded": result.stats.folded,
                     },
                 },
                 indent=1,

@@ -29,6 +29,7 @@ from transfer.runs import EventLog
 
 SITEMAP_CHECKPOINT = "sitemap_lastmod"
 SEEDED_CHECKPOINT = "seeded_pass"
+MIRRORS_CHECKPOINT = "mirror_hosts"
 
 
 @dataclass
@@ -45,6 +46,7 @@ class CrawlStats:
     bytes: int = 0
     queued: int = 0
     robots_blocked: int = 0
+    folded: int = 0  # pages answering 200 that belong to another record (mirrors, paging)
 
     @property
     def done(self) -> int:
@@ -55,6 +57,7 @@ class CrawlStats:
             + self.redirects
             + self.broken
             + self.failed
+            + self.folded
         )
 
     @property
@@ -73,6 +76,8 @@ class CrawlResult:
     failures: list[dict[str, object]]
     broken_links: list[dict[str, object]]
     stats: CrawlStats
+    #: legacy hosts that answered 200 with the site's pages instead of redirecting
+    mirror_hosts: list[str] = field(default_factory=list)
 
 
 @contextmanager
@@ -120,6 +125,7 @@ class Crawler:
         self.pass_id = 0
         self.resumed = False
         self._decided: set[str] = set()
+        self.mirror_hosts: set[str] = set()
 
     def _emit(self, event: str, level: str = "info", **fields: object) -> None:
         if self.events is not None:
@@ -144,6 +150,11 @@ class Crawler:
         body = self._get(self.profile.robots)
         if body is not None:
             self.robots = Robots(body.decode("utf-8", "replace"), self.client.http.user_agent)
+        delay = self.robots.crawl_delay_s
+        if delay:
+            # robots.txt's Crawl-delay: the least pause between two requests to the site
+            self.client.pacer.at_least(delay)
+            self._emit("crawl_delay", delay_s=delay, min_pause_s=self.client.pacer.min_pause_s)
 
     def _read_sitemaps(self) -> None:
         # Sitemap addresses are used as given: their parameters (languageId) matter, and
@@ -177,6 +188,10 @@ class Crawler:
                     self.lastmods[page] = entry.lastmod or ""
 
     def _enqueue(self, url: str, depth: int, via: str | None) -> None:
+        # A legacy host known to mirror the site is never asked again: its pages are the
+        # canonical host's (the redirect map still covers every old host).
+        if self.mirror_hosts and self.profile.urls.host_of(url) in self.mirror_hosts:
+            url = self.profile.urls.on_canonical_host(url)
         # Every page repeats the navigation's links: decide each URL once per pass.
         if url in self._decided or depth > self.profile.max_depth:
             return
@@ -195,6 +210,7 @@ class Crawler:
         # it committed is seeded again, one killed after it continues from its frontier.
         if resumed and self.store.checkpoint(SEEDED_CHECKPOINT) == self.pass_id:
             self.lastmods = self.store.checkpoint(SITEMAP_CHECKPOINT) or {}
+            self.mirror_hosts = set(self.store.checkpoint(MIRRORS_CHECKPOINT) or [])
             self._decided = self.frontier.urls()
             return True
         self._read_sitemaps()
@@ -202,6 +218,7 @@ class Crawler:
             self.frontier.clear()
             self.store.set_checkpoint(SITEMAP_CHECKPOINT, self.lastmods, self.pass_id)
             self.store.set_checkpoint(SEEDED_CHECKPOINT, self.pass_id, self.pass_id)
+            self.store.set_checkpoint(MIRRORS_CHECKPOINT, [], self.pass_id)
             for seed in self.profile.seeds:
                 key = self.profile.urls.normalise(seed)
                 if key:
@@ -249,6 +266,8 @@ class Crawler:
                     self.stats.not_modified += 1
                 else:
                     self.stats.skipped_by_sitemap += 1
+            elif outcome.kind == "ok" and outcome.fold_into is not None:
+                self._fold(outcome, outcome.fold_into)
             elif outcome.kind == "ok" and outcome.record is not None:
                 record = outcome.record
                 identity = (
@@ -266,7 +285,10 @@ class Crawler:
                     discovered=outcome.discovered,
                     identity=identity,
                 )
-                store.deduplicate(task.key, pass_id)
+                # of two addresses with the same content, one on the canonical host wins
+                store.deduplicate(
+                    task.key, pass_id, prefer=lambda key: (self.profile.urls.is_legacy(key), key)
+                )
                 store.clear_failure(task.key)
                 for url in outcome.discovered:
                     self._enqueue(url, task.depth + 1, task.key)
@@ -305,6 +327,31 @@ class Crawler:
                 )
                 self.stats.failed += 1
             self.frontier.finish(task.key)
+
+    def _fold(self, outcome: Outcome, target: str) -> None:
+        """A page that answered 200 but belongs to ``target``: an alias of it, not a record;
+        its links are followed. A legacy host doing so is a mirror from now on."""
+        task, store, rules = outcome.task, self.store, self.profile.urls
+        mirror = rules.is_legacy(task.key)
+        reason = "mirror" if mirror else "canonical"
+        store.add_alias(task.key, target, reason, self.pass_id, outcome.status)
+        store.mark_gone(task.key, self.pass_id)
+        store.clear_failure(task.key)
+        host = rules.host_of(task.key)
+        if mirror and host not in self.mirror_hosts:
+            self.mirror_hosts.add(host)
+            store.set_checkpoint(MIRRORS_CHECKPOINT, sorted(self.mirror_hosts), self.pass_id)
+            self._emit(
+                "mirror_host",
+                level="warning",
+                host=host,
+                url=task.key,
+                next_step=f"list {host} under site.aliases in the profile, not site.legacy_hosts",
+            )
+        self._enqueue(target, task.depth, task.key)
+        for url in outcome.discovered:
+            self._enqueue(url, task.depth + 1, task.key)
+        self.stats.folded += 1
 
     def run(self, run_id: str) -> CrawlResult:
         """Crawl until the frontier is empty or ``stop`` is set (Ctrl-C sets it)."""
@@ -363,6 +410,7 @@ class Crawler:
             failures,
             broken,
             self.stats,
+            sorted(self.mirror_hosts),
         )
         self._emit(
             "crawl_finished",
@@ -371,5 +419,6 @@ class Crawler:
             summary=result.summary.as_dict(),
             failures=len(failures),
             broken_links=len(broken),
+            mirror_hosts=sorted(self.mirror_hosts),
         )
         return result

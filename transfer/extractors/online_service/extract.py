@@ -7,6 +7,7 @@ fields all come from the profile.
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -17,11 +18,18 @@ import lxml.html
 from lxml.cssselect import CSSSelector
 from lxml.etree import ParserError, _Element
 
-from transfer.cfemail import decode_cfemail
-from transfer.dates import iso, parse_iso, parse_local
+from transfer.cfemail import (
+    PROTECTION_PATH,
+    decode_cfemail,
+    decode_protected_emails,
+    href_address,
+    is_protection_link,
+)
+from transfer.dates import iso, parse_iso, parse_local, parse_local_range
 from transfer.extractors.online_service.profile import FieldSpec, Profile, Rule
 
 _SPACE = re.compile(r"\s+")
+_PROTECTED_XPATH = f".//*[@data-cfemail] | .//a[contains(@href, '{PROTECTION_PATH}')]"
 _LINK_XPATH = (
     "//a[@href] | //area[@href] | //link[@rel='alternate'][@href] | //img[@src]"
     " | //iframe[@src] | //source[@src]"
@@ -76,7 +84,8 @@ def parse_page(html: str, base: str, content_scope: str) -> Page:
         found = []
         for node in nodes:
             value = node.get("href") if node.get("href") is not None else node.get("src")
-            if value:
+            # a protected e-mail address is a mailto: link in disguise, never a page
+            if value and not is_protection_link(value):
                 found.append(urljoin(base, value.strip()))
         return tuple(found)
 
@@ -105,7 +114,27 @@ def first_match(rules: tuple[Rule, ...], key: str, page: Page | None, content_ty
     return rules[-1].value
 
 
+def scoped(spec: FieldSpec, node: _Element, decode_emails: bool) -> _Element:
+    """The element as the field sees it: a copy without the parts the field's ``exclude``
+    selectors name and, with ``decode_emails``, with protected e-mail addresses decoded to
+    ``mailto:`` links. The page's own tree is never changed: other fields read it too."""
+    protected = decode_emails and bool(_nodes(node, _PROTECTED_XPATH))
+    if not spec.exclude and not protected:
+        return node
+    node = copy.deepcopy(node)
+    for css in spec.exclude:
+        for part in select(node, css):
+            if part is not node and part.getparent() is not None:
+                part.drop_tree()  # type: ignore[attr-defined]
+    if protected:
+        decode_protected_emails(node)
+    return node
+
+
 def _value(spec: FieldSpec, node: _Element, base: str) -> Any:
+    # Nested fields read the element's parts themselves (a contact's data-cfemail).
+    if spec.mode != "attr":
+        node = scoped(spec, node, decode_emails=not spec.fields)
     if spec.fields:
         return {child.name: extract_field(child, node, base) for child in spec.fields}
     if spec.mode == "html":
@@ -113,7 +142,8 @@ def _value(spec: FieldSpec, node: _Element, base: str) -> Any:
     elif spec.mode == "attr":
         raw = node.get(spec.attr or "")
         if raw is not None and spec.attr in ("href", "src"):
-            raw = urljoin(base, raw.strip())
+            hidden = href_address(raw)
+            raw = f"mailto:{hidden}" if hidden else urljoin(base, raw.strip())
     else:
         raw = text_of(node)
     if raw is None:
@@ -130,7 +160,13 @@ def _value(spec: FieldSpec, node: _Element, base: str) -> Any:
     if spec.decode == "cfemail":
         raw = decode_cfemail(raw)
     if raw is not None and spec.date is not None:
-        raw = iso(parse_local(raw) if spec.date == "local" else parse_iso(raw))
+        raw = iso(
+            parse_local(raw)
+            if spec.date == "local"
+            else parse_local_range(raw)[1]
+            if spec.date == "local_end"
+            else parse_iso(raw)
+        )
     if raw is not None and spec.value_map:
         raw = spec.value_map.get(raw, raw)
     return raw

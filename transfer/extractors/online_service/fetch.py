@@ -10,16 +10,22 @@ import hashlib
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from email.message import Message
 from io import BytesIO
 from typing import Any, BinaryIO
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote_plus, urlsplit
 
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from transfer.blobstore import BlobStore
 from transfer.extractors.http import FetchFailed, FetchResult, HttpClient, Verdict
-from transfer.extractors.online_service.extract import extract_fields, first_match, parse_page
+from transfer.extractors.online_service.extract import (
+    extract_fields,
+    first_match,
+    parse_page,
+    select,
+)
 from transfer.extractors.online_service.profile import Profile
 from transfer.records import FetchInfo, SourceRecord
 
@@ -60,6 +66,9 @@ class Outcome:
     attempts: int = 1
     body_bytes: int = 0
     headers: dict[str, str] = field(default_factory=dict)
+    #: for a page: the record it belongs to when not its own key (a mirror's page, a paged
+    #: listing whose canonical is the bare listing); see UrlRules.fold_target
+    fold_into: str | None = None
 
 
 def safe_file_name(name: str, fallback: str = "file") -> str:
@@ -76,6 +85,17 @@ def safe_file_name(name: str, fallback: str = "file") -> str:
             else name[:200]
         )
     return name or fallback
+
+
+def disposition_name(header: str) -> str | None:
+    """The file name a ``Content-Disposition`` header gives (``filename*`` of RFC 6266
+    first, then ``filename``), or None."""
+    if not header:
+        return None
+    message = Message()
+    message["Content-Disposition"] = header
+    name = message.get_filename()
+    return name.strip() or None if name else None
 
 
 def sniff(head: bytes, file_name: str, declared: str) -> str:
@@ -199,7 +219,12 @@ class Worker:
                 body.seek(0)
                 self.archive.write(task.key, result, body)
         parts = urlsplit(task.key).path.split("/")
-        file_name = safe_file_name(unquote(parts[-2] if len(parts) > 2 else parts[-1]))
+        file_name = safe_file_name(
+            disposition_name(result.headers.get("Content-Disposition", ""))
+            # Liferay writes the name segment form-encoded: "+" is a space. (A real "+",
+            # written %2B, is a "+" again after URL normalisation: the header is preferred.)
+            or unquote_plus(parts[-2] if len(parts) > 2 else parts[-1])
+        )
         found = self.profile.attachment_id.search(urlsplit(task.key).path)
         fields: dict[str, Any] = {
             "file_name": file_name,
@@ -230,10 +255,29 @@ class Worker:
         digest = hashlib.sha256(result.body).hexdigest()
         if self.archive is not None:
             self.archive.write(task.key, result, BytesIO(result.body))
-        blob = self.blobs.put(result.body)
         content_type = result.headers.get("Content-Type", "")
         rules = self.profile.urls
         page = parse_page(result.text(), task.key, self.profile.content_scope)
+        discovered = []
+        for href in page.hrefs:
+            key = rules.normalise(href)
+            if key and key not in discovered:
+                discovered.append(key)
+        declared = next(
+            (node.get("href") for node in select(page.doc, "link[rel=canonical][href]")), None
+        )
+        fold_into = rules.fold_target(task.key, declared)
+        if fold_into is not None:  # another record's page: its links matter, not its body
+            return Outcome(
+                task,
+                "ok",
+                discovered=tuple(discovered),
+                status=result.status,
+                attempts=result.attempts,
+                body_bytes=len(result.body),
+                fold_into=fold_into,
+            )
+        blob = self.blobs.put(result.body)
         kind = first_match(self.profile.kinds, task.key, page, content_type)
         language = first_match(self.profile.languages, task.key, page, content_type)
         fields = extract_fields(self.profile, kind, page)
@@ -258,11 +302,6 @@ class Worker:
             assets=assets,
             body_blob=blob.sha256,
         )
-        discovered = []
-        for href in page.hrefs:
-            key = rules.normalise(href)
-            if key and key not in discovered:
-                discovered.append(key)
         return Outcome(
             task,
             "ok",

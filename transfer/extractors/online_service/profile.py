@@ -22,7 +22,7 @@ from transfer.extractors.online_service.urls import UrlRules
 from transfer.yamlfile import KeyPath, Located, load
 
 FIELD_MODES = ("text", "html", "attr", "exists")
-DATE_FORMATS = ("local", "iso")
+DATE_FORMATS = ("local", "local_end", "iso")
 DECODERS = ("cfemail",)
 
 
@@ -40,6 +40,7 @@ class FieldSpec:
     decode: str | None = None
     value_map: Mapping[str, str] = field(default_factory=dict)
     fields: tuple[FieldSpec, ...] = ()
+    exclude: tuple[str, ...] = ()  # selectors of parts removed before the value is taken
 
 
 @dataclass(frozen=True)
@@ -157,7 +158,18 @@ class _Reader:
         raw = self.table(
             value,
             key_path,
-            {"select", "mode", "attr", "many", "regex", "date", "decode", "map", "fields"},
+            {
+                "select",
+                "mode",
+                "attr",
+                "many",
+                "regex",
+                "date",
+                "decode",
+                "map",
+                "fields",
+                "exclude",
+            },
             {"select"},
         )
         mode = self.choice(
@@ -188,6 +200,12 @@ class _Reader:
             fields=tuple(
                 self.field_spec(child, spec, (*key_path, "fields", child))
                 for child, spec in self.table(nested, (*key_path, "fields"), set(nested)).items()
+            ),
+            exclude=tuple(
+                self.selector(css, (*key_path, "exclude", i))
+                for i, css in enumerate(
+                    self.strings(raw.get("exclude", []), (*key_path, "exclude"))
+                )
             ),
         )
 

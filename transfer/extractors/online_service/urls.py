@@ -77,6 +77,32 @@ class UrlRules:
             ]
         return urlencode(kept)
 
+    def on_canonical_host(self, key: str) -> str:
+        """The same normalised address on the canonical host (a mirror's page there)."""
+        parts = urlsplit(key)
+        return urlunsplit((self.canonical_scheme, self.canonical_host, parts.path, parts.query, ""))
+
+    def fold_target(self, key: str, declared: str | None) -> str | None:
+        """The record a page answering 200 under ``key`` belongs to, when not ``key``.
+
+        A page on a legacy host that answers instead of redirecting (a mirror) belongs to
+        the canonical it declares (``<link rel="canonical">``) when that is on the site and
+        not on a legacy host, else to the same address on the canonical host. A page whose
+        declared canonical differs only in the query (a paged listing whose canonical is the
+        bare listing) belongs to that canonical. Other declared canonicals are not trusted.
+        """
+        target = self.normalise(declared, key) if declared else None
+        if self.is_legacy(key):
+            if target is not None and not self.is_legacy(target):
+                return target
+            return self.on_canonical_host(key)
+        if target is None or target == key:
+            return None
+        mine, theirs = urlsplit(key), urlsplit(target)
+        if (mine.netloc, mine.path) == (theirs.netloc, theirs.path):
+            return target
+        return None
+
     def host_of(self, url: str) -> str:
         return (urlsplit(url).hostname or "").lower()
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +88,9 @@ class ExportResult:
     requests: int
     public: CrawlResult | None
     stats: ExportStats
+    #: files the platform itself cannot give (empty, no permission, missing): reported in
+    #: export-summary.json, never failures (running again cannot help)
+    source_defects: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def failures(self) -> list[dict[str, Any]]:
@@ -122,7 +125,7 @@ def extract_partnership(
     def emit(event: str, level: str = "info", **fields: Any) -> None:
         run.events.emit("extract", event, level=level, source=SOURCE, **fields)
 
-    client = HttpClient(settings.http, pacer=Pacer())
+    client = HttpClient(settings.http, pacer=Pacer(min_pause_s=settings.http.min_delay_s))
     auth = Authenticator(
         credentials,
         client,
@@ -203,6 +206,7 @@ def extract_partnership(
             requests=api.requests,
             public=public,
             stats=stats,
+            source_defects=written.source_defects,
         )
         write_json(run.artefact("export-summary.json"), export_summary(result, written))
         emit(
@@ -210,6 +214,7 @@ def extract_partnership(
             stopped=stopped,
             complete=complete,
             failures=len(result.failures),
+            source_defects=len(result.source_defects),
             entities=stats.entities,
             files=stats.files,
         )

@@ -250,6 +250,15 @@ class Export(DerivedSteps):
                     self.walker.stats.bytes += outcome.size or 0
                 batch.records.append(self._file(item, item_id, outcome, page.url))
                 key = key_of("file", item_id)
+                if outcome.source_defect:
+                    self.walker.emit(
+                        "source_defect",
+                        level="warning",
+                        key=key,
+                        status=outcome.status,
+                        reason=outcome.reason,
+                        url=outcome.url,
+                    )
                 if outcome.status == "failed":
                     batch.failures.append(
                         Failure(key, outcome.reason, outcome.http_status, outcome.url or None)
@@ -290,7 +299,11 @@ class Export(DerivedSteps):
     def _file(self, item: Json, item_id: str, outcome: Download, page_url: str) -> SourceRecord:
         fields = {**clean(item), "_download": outcome.fields()}
         flags = creator_flags(item, self.member_ids)
-        flags += {"failed": ["download-failed"], "empty": ["empty-file"]}.get(outcome.status, [])
+        flags += {
+            "failed": ["download-failed"],
+            "empty": ["empty-file"],
+            "unavailable": ["file-unavailable"],
+        }.get(outcome.status, [])
         size = item.get("sizeInBytes")
         if outcome.status == "ok" and isinstance(size, int) and size != outcome.size:
             flags.append("size-mismatch")

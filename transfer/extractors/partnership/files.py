@@ -4,9 +4,16 @@ blob store (sha256, owner-only).
 The download is served by the classic portal servlet, not the headless API (LIFERAY-API.md
 §6): a caller it does not accept is redirected to ``/c/portal/login`` or shown the sign-in
 page. Neither is ever taken for the file: both are failed downloads with their reason (after
-one token renewal, in case the token just ran out). An empty ``contentUrl`` means there is
-no body to download: an empty file when the size is 0, else a missing download permission.
-Credentials are only ever sent to the platform's own host.
+one token renewal, in case the token just ran out). A 404 is asked once more with a renewed
+token too: some portals answer an expired token's download with 404, not the sign-in page.
+
+Outcomes split by who is to blame. A file the platform itself cannot give is a *source
+defect*: an empty ``contentUrl`` (an empty file when the size is 0: ``empty``; else a missing
+download permission or body: ``unavailable``), a ``contentUrl`` on another host (never sent
+credentials), a 404 or 410 with a fresh token (``unavailable``). Running again cannot help;
+they are reported, never failures. A file we failed to fetch (connection errors, 5xx after
+the retries, the sign-in page after a renewal, a size cap) is ``failed``: running again may
+help. Credentials are only ever sent to the platform's own host.
 """
 
 from __future__ import annotations
@@ -35,7 +42,8 @@ _SIGN_IN_MARKS = (
 
 @dataclass(frozen=True)
 class Download:
-    """What became of one document's body; ``status`` is ok, failed or empty."""
+    """What became of one document's body; ``status`` is ok, empty, unavailable (both
+    source defects) or failed."""
 
     status: str
     reason: str = ""
@@ -44,6 +52,11 @@ class Download:
     size: int | None = None
     fetch: FetchInfo | None = None
     url: str = ""  # the portal path fetched (no host, no credentials), for reports
+
+    @property
+    def source_defect(self) -> bool:
+        """Whether the platform itself cannot give the file (running again cannot help)."""
+        return self.status in ("empty", "unavailable")
 
     def fields(self) -> dict[str, Any]:
         """The ``_download`` field of a file record (stable between runs: no timestamps)."""
@@ -97,12 +110,12 @@ class Downloader:
             if size == 0:
                 self.blobs.put(b"", private=True)  # the body is known: nothing
                 return Download("empty", "the file is empty", sha256=EMPTY_SHA256, size=0)
-            return Download("failed", "no contentUrl: no download permission, or no body")
+            return Download("unavailable", "no contentUrl: no download permission, or no body")
         url = self.resolve(str(content_url))
         path = urlsplit(str(content_url)).path
         if url is None:
             return Download(
-                "failed", "contentUrl is on another host: not sent credentials", url=path
+                "unavailable", "contentUrl is on another host: not sent credentials", url=path
             )
         outcome = Download("failed", "not attempted", url=path)
         for attempt in range(2):
@@ -110,7 +123,8 @@ class Downloader:
             outcome, retry = self._attempt(document, url, path)
             if not (retry and attempt == 0 and self.auth.can_expire):
                 return outcome
-            self.auth.renew("sign-in page instead of a file", generation)
+            reason = "not found" if outcome.status == "unavailable" else "sign-in page"
+            self.auth.renew(f"{reason} instead of a file", generation)
         return outcome
 
     def _attempt(self, document: dict[str, Any], url: str, path: str) -> tuple[Download, bool]:
@@ -133,12 +147,13 @@ class Downloader:
                 ), True
             return Download("failed", f"redirected to {target}", result.status, url=path), False
         if result.verdict is Verdict.GONE:
+            # missing, or a stale token answered with 404: a fresh token tells them apart
             return Download(
-                "failed",
+                "unavailable",
                 f"HTTP {result.status}: the file is missing on the platform",
                 result.status,
                 url=path,
-            ), False
+            ), True
         if result.verdict is not Verdict.OK or result.blob is None:
             return Download("failed", result.classification.reason, result.status, url=path), False
         return self._stored(document, url, path, result)

@@ -2,7 +2,8 @@
 
 Flags (in a record's ``_flags``):
 
-- ``creator-deleted`` (thread, post, …): the creator's account is not among the members;
+- ``creator-deleted`` (thread, post, …): the creator's account is not among the members,
+  but the item still names it (an id no member has, or a name kept without an id);
 - ``creator-absent``: the item names no creator at all (Liferay prints none once the user
   row is gone);
 - ``workspace-missing`` (membership): the member's site brief names a workspace that does
@@ -10,7 +11,9 @@ Flags (in a record's ``_flags``):
 - ``no-email`` (member): the account has no e-mail address;
 - ``export-account`` (member): the account the export signs in as (its e-mail, a credential,
   is removed from the record);
-- ``download-failed``, ``empty-file``, ``size-mismatch`` (file): see ``files.py``.
+- ``download-failed`` (we failed to fetch the file: a failure), ``empty-file`` and
+  ``file-unavailable`` (the platform cannot give it: source defects), ``size-mismatch``
+  (file): see ``files.py``.
 
 Duplicate organisations are reported as merge candidates, never merged or dropped: the same
 business id in any spelling (rule ``business-id``) or the same normalised name (rule
@@ -20,6 +23,7 @@ business id in any spelling (rule ``business-id``) or the same normalised name (
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -34,16 +38,23 @@ BUSINESS_ID_FIELD = re.compile(r"^(business.?id|y.?tunnus|ytunnus)$", re.IGNOREC
 RULES = {
     "business-id": "the same business id once written as digits only, a leading FI dropped, "
     "NNNNNNN-N",
-    "normalised-name": "the same name in lower case, dots and commas dropped, spaces collapsed, "
-    "legal-form words (ry, rf, oy, ab, oyj, sr) dropped",
+    "normalised-name": "the same name in lower case, every punctuation mark (dots, commas, "
+    "hyphens, dashes, slashes, quotes, brackets) read as a space, spaces collapsed, legal-form "
+    "words (ry, rf, oy, ab, oyj, sr) dropped",
 }
 
 
 def creator_flags(item: Mapping[str, Any], member_ids: set[str]) -> list[str]:
-    creator = creator_id(dict(item))
-    if creator is None:
-        return ["creator-absent"]
-    return [] if creator in member_ids else ["creator-deleted"]
+    """``creator-deleted`` when the creator's account is gone but the item still names it
+    (an id no member has, or a name kept without a usable id); ``creator-absent`` when the
+    item names no creator at all. An existing member's item has neither."""
+    creator = item.get("creator")
+    found = creator_id(dict(item))
+    if found is None or found == "0":
+        name = creator.get("name") if isinstance(creator, dict) else None
+        kept = isinstance(name, str) and bool(name.strip())
+        return ["creator-deleted"] if kept else ["creator-absent"]
+    return [] if found in member_ids else ["creator-deleted"]
 
 
 def has_email(item: Mapping[str, Any]) -> bool:
@@ -94,7 +105,11 @@ def normalise_business_id(raw: str) -> str:
 
 
 def normalise_name(name: str) -> str:
-    words = re.sub(r"[.,]", " ", name.lower()).split()
+    """The ``normalised-name`` key: Unicode NFKC, lower case, every punctuation mark (dots,
+    commas, hyphens, dashes, slashes, quotes, brackets, ...) a space, spaces collapsed,
+    legal-form words dropped: ``X-yhdistys ry`` and ``X yhdistys ry.`` give one key."""
+    text = unicodedata.normalize("NFKC", name).lower()
+    words = re.sub(r"[^\w\s]|_", " ", text).split()
     return " ".join(word for word in words if word not in LEGAL_FORMS)
 
 

@@ -26,6 +26,9 @@ from transfer.extractors.partnership.privacy import (
 from transfer.extractors.staging import StagingStore
 from transfer.records import SourceRecord
 
+#: ``_download`` statuses of files the platform itself cannot give (see files.py).
+SOURCE_DEFECTS = ("empty", "unavailable")
+
 
 @dataclass
 class Written:
@@ -36,6 +39,8 @@ class Written:
     flags: dict[str, Counter[str]] = field(default_factory=dict)
     excluded: Counter[str] = field(default_factory=Counter)
     privacy: PolicyReport | None = None
+    #: files the platform itself cannot give (empty, unavailable): reported, not failures
+    source_defects: list[dict[str, Any]] = field(default_factory=list)
 
 
 def write_records(
@@ -64,6 +69,16 @@ def write_records(
         for record in store.records(kinds=list(KINDS)):
             for flag in record.fields.get(FLAGS) or []:
                 written.flags.setdefault(record.kind, Counter())[flag] += 1
+            download = record.fields.get("_download")
+            if isinstance(download, dict) and download.get("status") in SOURCE_DEFECTS:
+                written.source_defects.append(
+                    {
+                        "url": record.key,
+                        "status": download["status"],
+                        "reason": download.get("reason", ""),
+                        "httpStatus": download.get("httpStatus"),
+                    }
+                )
             if is_excluded(record, excluded):
                 written.excluded[record.kind] += 1
                 continue
@@ -100,7 +115,8 @@ def personal_data(
 
 
 def export_summary(result: Any, written: Written) -> dict[str, Any]:
-    """``export-summary.json``: counts per collection, failures, merge candidates, flags."""
+    """``export-summary.json``: counts per collection, failures (we failed to fetch: run
+    again), source defects (files the platform itself cannot give), merge candidates, flags."""
     return {
         "pass": result.pass_id,
         "resumed": result.resumed,
@@ -108,6 +124,7 @@ def export_summary(result: Any, written: Written) -> dict[str, Any]:
         "gone_checked": result.gone_checked,
         "collections": result.collections,
         "failures": {"collections": result.failed_collections, "files": result.failed_files},
+        "source_defects": written.source_defects,
         "merge_candidates": [c.as_dict() for c in written.merge_candidates],
         "merge_rules": RULES,
         "integrity_flags": {

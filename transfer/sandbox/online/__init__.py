@@ -12,7 +12,7 @@ Finnish pages whose slug ends in ``-selkosuomi``).
 ``truth()`` returns a JSON-serialisable dict with these keys:
 
 ``settings``
-    seed, scale, epoch and ``now`` (ISO 8601).
+    seed, scale, epoch, ``variants`` (names switched on) and ``now`` (ISO 8601).
 ``host``, ``languages``
     the canonical host and the language codes above.
 ``pages``
@@ -26,7 +26,8 @@ Finnish pages whose slug ends in ``-selkosuomi``).
     only_via_links (= not in the sitemap: events and orphans), orphan (reachable only through
     body links), slug_mangled}; ``frozen_target``, ``easy_pair``, ``alternates`` (hreflang ->
     url exactly as the page announces them, {} when it announces none), ``contacts`` [{name,
-    email}], ``author``, ``event`` {start, end, organiser, place, online_url, registration},
+    email}], ``body_emails`` (addresses protected in the body: variant ``body-emails``),
+    ``author``, ``event`` {start, end, organiser, place, online_url, registration},
     ``hostile_markup``, ``attachments`` (canonical file urls without ``t`` the page shows or
     links), ``links`` [{href as written in the body, scope (internal, legacy, external,
     script, fragment), target (final canonical url or null), status (200, 404 or null for
@@ -87,7 +88,7 @@ class OnlineService:
 
     def __init__(self, settings: SandboxSettings) -> None:
         self.settings = settings
-        site = build_epoch_zero(settings.seed, settings.scale)
+        site = build_epoch_zero(settings.seed, settings.scale, settings.variants)
         apply_rounds(site, settings.epoch)
         self.site = site
         self._handler = SiteHandler(site)

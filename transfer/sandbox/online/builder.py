@@ -22,9 +22,10 @@ from .traps import choose_orphans, plant_traps
 from .wiring import add_body_links
 
 
-def build_epoch_zero(seed: int, scale: float) -> Site:
-    """The site as it stands at ``EPOCH_ZERO``: every kind, feature and trap present."""
-    site = Site(seed=seed, scale=scale)
+def build_epoch_zero(seed: int, scale: float, variants: frozenset[str] = frozenset()) -> Site:
+    """The site as it stands at ``EPOCH_ZERO``: every kind, feature and trap present, in
+    the forms ``variants`` names (transfer.sandbox.settings.VARIANTS)."""
+    site = Site(seed=seed, scale=scale, variants=variants)
     add_people(site)
     skeleton = add_skeleton(site)
     wanted = counts(scale)

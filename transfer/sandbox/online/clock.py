@@ -58,6 +58,60 @@ def stamp_date(moment: datetime) -> str:
     return f"{local.day}.{local.month}.{local.year}"
 
 
+#: Month names as the three languages write them in a date (Finnish in the partitive).
+MONTH_NAMES = {
+    "fi": [
+        "tammikuuta",
+        "helmikuuta",
+        "maaliskuuta",
+        "huhtikuuta",
+        "toukokuuta",
+        "kesäkuuta",
+        "heinäkuuta",
+        "elokuuta",
+        "syyskuuta",
+        "lokakuuta",
+        "marraskuuta",
+        "joulukuuta",
+    ],
+    "sv": [
+        "januari",
+        "februari",
+        "mars",
+        "april",
+        "maj",
+        "juni",
+        "juli",
+        "augusti",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ],
+    "en": [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
+}
+
+
+def stamp_named_date(moment: datetime, lang: str) -> str:
+    """``4. syyskuuta 2023``, ``4 september 2023``, ``4 September 2023``."""
+    local = helsinki(moment)
+    dot = "." if lang == "fi" else ""
+    return f"{local.day}{dot} {MONTH_NAMES[lang][local.month - 1]} {local.year}"
+
+
 def stamp_time(moment: datetime) -> str:
     """``9.00``: Finnish-style clock time with a dot."""
     local = helsinki(moment)

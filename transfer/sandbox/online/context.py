@@ -164,15 +164,18 @@ def _image(site: Site, page: Page) -> tuple[str, str, str] | None:
     return item.href, item.title, f"{item.title} ({item.file_name})"
 
 
-def _stamps(page: Page) -> Ctx:
+def _stamps(site: Site, page: Page) -> Ctx:
     lang = base_lang(page.lang)
+    named = "month-dates" in site.variants
     ctx: Ctx = {
-        "updated": updated_stamp(lang, page.updated) if page.updated else None,
+        "updated": updated_stamp(lang, page.updated, named) if page.updated else None,
         "published": None,
         "type_label": None,
     }
     if page.kind in ("news", "blog") and page.published is not None:
-        ctx["published"] = published_stamp(lang, page.kind, page.published, page.published_en)
+        ctx["published"] = published_stamp(
+            lang, page.kind, page.published, page.published_en, named
+        )
     if page.kind == "news":
         label = LABELS[lang]["news_label"]
         newer = (
@@ -180,6 +183,35 @@ def _stamps(page: Page) -> Ctx:
         )
         ctx["type_label"] = ("Type:", label) if newer else ("", label)
     return ctx
+
+
+_TIME_WORDS = {"fi": "klo", "sv": "kl.", "en": "at"}
+
+
+def _time_line(site: Site, page: Page) -> str:
+    """The event's time as one line of text (the ``time-ranges`` variant): the time word
+    of the page's language, and a hyphen or an en dash between start and end."""
+    assert page.event is not None
+    dash = "-" if digest(site.seed, "range-dash", page.pid)[0] % 2 else "–"
+    word = _TIME_WORDS[base_lang(page.lang)]
+    start, end = page.event.start, page.event.end
+    return f"{stamp_date(start)} {word} {stamp_time(start)}{dash}{stamp_time(end)}"
+
+
+def body_emails(site: Site, page: Page) -> list[tuple[str, str]]:
+    """Protected addresses written into the page's body (the ``body-emails`` variant):
+    ``(address, data-cfemail hex)`` of one or two of the site's people, chosen by seed."""
+    if "body-emails" not in site.variants or not site.people:
+        return []
+    if page.kind not in ("topic", "handbook", "news", "blog", "event", "faq"):
+        return []
+    picks = digest(site.seed, "body-email", page.pid)
+    out = []
+    for number in range(1 + picks[0] % 2):
+        person = site.people[picks[1 + number] % len(site.people)]
+        key = picks[3 + number] or 1
+        out.append((person.email, cfemail(person.email, key)))
+    return out
 
 
 def _kind_context(index: Index, page: Page) -> Ctx:
@@ -209,6 +241,7 @@ def _kind_context(index: Index, page: Page) -> Ctx:
                 "start_iso": helsinki(info.start).isoformat(),
                 "end_iso": helsinki(info.end).isoformat(),
                 "range": f"{stamp(info.start)}–{stamp_time(info.end)}",
+                "line": _time_line(site, page) if "time-ranges" in site.variants else None,
                 "organiser": info.organiser,
                 "place": info.place,
                 "online": info.online_url,
@@ -250,6 +283,7 @@ def page_context(index: Index, page: Page) -> Ctx:
         "attachments": _attachment_rows(site, page),
         "image": _image(site, page),
         "contacts": _contacts(site, page),
+        "body_emails": body_emails(site, page),
         "selko": selko,
         "frozen": frozen,
         "outdated": page.outdated,
@@ -258,7 +292,7 @@ def page_context(index: Index, page: Page) -> Ctx:
         "listing": page.listing,
         "plid": 10_000 + page.pid,
         "instance": _instance(site.seed, page.pid),
-        **_stamps(page),
+        **_stamps(site, page),
         **_kind_context(index, page),
     }
     if page.listing is not None:

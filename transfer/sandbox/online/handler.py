@@ -19,7 +19,7 @@ from .render import PUBLISHER, environment, render_not_found, render_page, rende
 from .routes import claims, locate, normal_host
 from .search import DEFAULT_NUM, SEARCH_PATHS, SearchIndex
 from .seeding import body_etag
-from .sitemap import ROBOTS, sitemap, sitemap_index, sitemap_language
+from .sitemap import ROBOTS, ROBOTS_WITH_DELAY, sitemap, sitemap_index, sitemap_language
 from .skeleton import FIXED_EDITED
 from .structure import DEFAULT_DELTA
 from .theme import ASSETS
@@ -138,16 +138,18 @@ class SiteHandler:
             content_type=item.media_type,
             etag=body_etag(body),
             last_modified=item.modified,
-            headers=[("Content-Disposition", disposition)],
+            # the form-encoded variant gives the name only in the URL
+            headers=[] if item.form_encoded else [("Content-Disposition", disposition)],
         )
 
     def _service(self, request: Request) -> Response:
         path = request.path
         if path == "/robots.txt":
+            robots = ROBOTS_WITH_DELAY if "crawl-delay" in self.site.variants else ROBOTS
             return Response(
-                body=ROBOTS,
+                body=robots,
                 content_type="text/plain; charset=utf-8",
-                etag=body_etag(ROBOTS),
+                etag=body_etag(robots),
                 last_modified=FIXED_EDITED,
             )
         if path == "/sitemap.xml":

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from .clock import stamp, stamp_date, stamp_time
+from .clock import stamp, stamp_date, stamp_named_date, stamp_time
 
 HTML_LANG = {"fi": "fi-FI", "sv": "sv-SE", "en": "en-US"}
 LIFERAY_LANG = {"fi": "fi_FI", "sv": "sv_SE", "en": "en_US"}
@@ -175,9 +175,12 @@ NEW_LABEL_FROM = datetime(2025, 1, 1).date()
 
 
 def published_stamp(
-    lang: str, kind: str, published: datetime, published_en: datetime | None
+    lang: str, kind: str, published: datetime, published_en: datetime | None, named: bool = False
 ) -> str:
-    """The visible publication stamp of a news item or blog post, in the site's formats."""
+    """The visible publication stamp of a news item or blog post, in the site's formats
+    (``named``: the month-name forms of the ``month-dates`` variant)."""
+    if named:
+        return _named_published(lang, kind, published, published_en)
     if lang == "sv":
         return f"Publiceringsdatum {stamp_date(published)} kl. {stamp_time(published)}"
     if lang == "en":
@@ -192,7 +195,23 @@ def published_stamp(
     return f"{word} {stamp(published)}"
 
 
-def updated_stamp(lang: str, updated: datetime) -> str:
+def _named_published(
+    lang: str, kind: str, published: datetime, published_en: datetime | None
+) -> str:
+    # English without a time (as seen on real Liferay sites), the others with one.
+    if lang == "sv":
+        return f"Publicerad den {stamp_named_date(published, lang)} kl. {stamp_time(published)}"
+    if lang == "en":
+        text = f"Published {stamp_named_date(published, lang)}"
+        if published_en is not None:
+            text += f" | Published in English on {stamp_named_date(published_en, lang)}"
+        return text
+    word = "Julkaistu" if kind == "blog" else "Julkaisuajankohta"
+    return f"{word} {stamp_named_date(published, lang)} klo {stamp_time(published)}"
+
+
+def updated_stamp(lang: str, updated: datetime, named: bool = False) -> str:
     """The visible "page updated" stamp."""
     words = {"fi": "Sivu on päivitetty", "sv": "Sidan har uppdaterats", "en": "Page updated"}
-    return f"{words[lang]} {stamp_date(updated)}"
+    shown = stamp_named_date(updated, lang) if named else stamp_date(updated)
+    return f"{words[lang]} {shown}"

@@ -51,6 +51,7 @@ def new_attachment(
         lang=lang,
         topic=topic,
         modified=modified,
+        form_encoded="form-names" in site.variants,
         **extra,  # type: ignore[arg-type]
     )
     site.attachments[aid] = attachment

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
-from urllib.parse import quote
+from urllib.parse import quote, quote_plus
 
 from .clock import helsinki, utc_ms
 from .labels import PREFIX
@@ -45,6 +45,11 @@ MEDIA_TYPES = {
 @lru_cache(maxsize=8192)
 def _quoted(name: str) -> str:
     return quote(name)
+
+
+@lru_cache(maxsize=8192)
+def _form_quoted(name: str) -> str:
+    return quote_plus(name)
 
 
 def base_lang(lang: str) -> str:
@@ -104,11 +109,14 @@ class Attachment:
     large: bool = False
     publication: str | None = None  # the language of the publications list that lists it
     year: int = 2024
+    #: The name segment form-encoded (``+`` for a space), as some Liferay versions write it.
+    form_encoded: bool = False
 
     @property
     def path(self) -> str:
         """The canonical path, without ``?t=``."""
-        return f"/documents/{GROUP_ID}/{self.folder_id}/{_quoted(self.file_name)}/{self.uuid}"
+        name = _form_quoted(self.file_name) if self.form_encoded else _quoted(self.file_name)
+        return f"/documents/{GROUP_ID}/{self.folder_id}/{name}/{self.uuid}"
 
     @property
     def t(self) -> int:
@@ -195,6 +203,8 @@ class Site:
     seed: int
     scale: float
     skeleton: Skeleton = field(default_factory=Skeleton)
+    #: names of the sandbox variants it serves (transfer.sandbox.settings.VARIANTS)
+    variants: frozenset[str] = frozenset()
     pages: dict[int, Page] = field(default_factory=dict)
     by_path: dict[str, int] = field(default_factory=dict)
     #: translation group -> language -> pid (fi, sv, en only)

@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup, escape
 
 from . import text
 from .context import HOST_URL, Ctx
@@ -95,6 +96,8 @@ def _extras(seed: int, ctx: Ctx) -> Ctx:
         extras["body"] = text.article(
             seed, pid, revision, lang, word, ctx["links"], image, ctx["hostile"]
         )
+        if ctx["body_emails"]:
+            extras["body"] += protected_emails(ctx["lang"], pid, ctx["body_emails"])
     if kind == "faq":
         extras["faq"] = text.faq(seed, pid, revision, lang, ctx["topic"])
     elif kind == "glossary":
@@ -126,6 +129,26 @@ def _extras(seed: int, ctx: Ctx) -> Ctx:
             for title, href, cpid, crev, clang, cword in ctx["children"]
         ]
     return extras
+
+
+#: The CDN's three shapes of a protected address (see transfer/cfemail.py).
+_PROTECTED = (
+    '<a href="/cdn-cgi/l/email-protection#{hex}"><span class="__cf_email__" '
+    'data-cfemail="{hex}">[email&#160;protected]</span></a>',
+    '<a class="__cf_email__" href="/cdn-cgi/l/email-protection" '
+    'data-cfemail="{hex}">[email&#160;protected]</a>',
+    '<span class="__cf_email__" data-cfemail="{hex}">[email&#160;protected]</span>',
+)
+
+
+def protected_emails(lang: str, pid: int, emails: list[tuple[str, str]]) -> Markup:
+    """A closing paragraph naming addresses in the CDN's protected forms."""
+    word = LABELS[lang]["more_info"]
+    shown = [
+        _PROTECTED[(pid + number) % len(_PROTECTED)].format(hex=hex_text)
+        for number, (_address, hex_text) in enumerate(emails)
+    ]
+    return Markup(f"\n<p>{escape(word)}: {', '.join(shown)}.</p>")  # noqa: S704 - hex only
 
 
 def listing_extras(seed: int, ctx: Ctx, view: Ctx) -> Ctx:

@@ -80,6 +80,9 @@ def locate(site: Site, host: str, path: str) -> Located:
     """Route a percent-decoded path on a host (Host header form) to its outcome."""
     name = normal_host(host)
     if name in LEGACY:
+        if "mirror-legacy" in site.variants and path not in site.legacy_only:
+            # the old domain serves the site itself (200, same pages) instead of redirecting
+            return locate(site, "kotoutuminen.fi", path or "/")
         return _legacy(site, LEGACY[name], path)
     if not claims(host):
         return Located("foreign")

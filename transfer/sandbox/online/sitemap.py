@@ -24,6 +24,11 @@ Allow: /*p_p_lifecycle=0
 
 Sitemap: {HOST_URL}/sitemap.xml
 """.encode()
+#: The ``crawl-delay`` variant's robots.txt: the same rules and a Crawl-delay (short, so that
+#: a test crawl stays quick; a real site may ask for seconds).
+ROBOTS_WITH_DELAY = ROBOTS.replace(
+    b"Allow: /*p_p_lifecycle=0\n", b"Allow: /*p_p_lifecycle=0\nCrawl-delay: 0.01\n"
+)
 
 _HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n'
 

@@ -12,7 +12,15 @@ from urllib.parse import urlsplit
 from transfer.sandbox.settings import SandboxSettings
 
 from .clock import iso
-from .context import HOST_URL, HREFLANG, Index, alternate_claims, listing_items, listing_view
+from .context import (
+    HOST_URL,
+    HREFLANG,
+    Index,
+    alternate_claims,
+    body_emails,
+    listing_items,
+    listing_view,
+)
 from .model import Attachment, Page, Site
 from .render import PUBLISHER
 from .routes import Followed, follow
@@ -97,6 +105,7 @@ def _page_entry(site: Site, page: Page, links: list[Followed]) -> Json:
         "contacts": [
             {"name": site.people[i].name, "email": site.people[i].email} for i in page.contacts
         ],
+        "body_emails": [address for address, _hex in body_emails(site, page)],
         "author": site.people[page.author].name if page.author is not None else None,
         "event": None
         if event is None
@@ -269,6 +278,7 @@ def build_truth(
             "seed": settings.seed,
             "scale": settings.scale,
             "epoch": settings.epoch,
+            "variants": sorted(settings.variants),
             "now": iso(settings.now),
         },
         "host": "kotoutuminen.fi",

@@ -74,7 +74,13 @@ class Platform:
         if path.startswith("/o/"):
             return self.api.handle(request)
         if path.startswith("/documents/"):
-            return downloads.download(self.world, self.files, self.auth, request)
+            return downloads.download(
+                self.world,
+                self.files,
+                self.auth,
+                request,
+                stale_token_404="stale-token-downloads" in self.settings.variants,
+            )
         if path == "/c/portal/login":
             return signin.login(self.auth, request)
         if path == "/c/portal/logout":

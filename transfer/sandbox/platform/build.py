@@ -52,7 +52,7 @@ ROLES: tuple[tuple[str, int, dict[str, str]], ...] = (
 
 def build_world(settings: SandboxSettings) -> World:
     """The platform as it stands at ``settings.epoch`` (indexed, rounds applied)."""
-    world = World(seed=settings.seed)
+    world = World(seed=settings.seed, variants=settings.variants)
     new_id = IdSequence(stream(settings.seed, "ids"))
     for key, role_type, titles in ROLES:
         world.roles[key] = Role(id=new_id(), key=key, role_type=role_type, titles=titles)

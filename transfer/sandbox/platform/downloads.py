@@ -26,9 +26,23 @@ def sign_in_redirect(request: Request) -> Response:
     )
 
 
-def download(world: World, files: FileStore, auth: Authenticator, request: Request) -> Response:
-    """Serve a document version, or the sign-in redirect, or the portal's 404 page."""
+def download(
+    world: World,
+    files: FileStore,
+    auth: Authenticator,
+    request: Request,
+    *,
+    stale_token_404: bool = False,
+) -> Response:
+    """Serve a document version, or the sign-in redirect, or the portal's 404 page.
+
+    With ``stale_token_404`` (the ``stale-token-downloads`` variant) an expired or unknown
+    bearer token gets the 404 page instead of the sign-in redirect, as some portals answer:
+    indistinguishable from a missing file but for a fresh token."""
     if not auth.portal_access(request):
+        bearer = request.header("authorization").strip().lower().startswith("bearer")
+        if stale_token_404 and bearer:
+            return not_found_page()
         return sign_in_redirect(request)
     # Split the raw path: a file name may hold an encoded slash or plus sign.
     parts = urlsplit(request.raw_path).path.split("/")

@@ -227,6 +227,8 @@ class World:
     export_id: int = 0
     #: Accounts deleted after they posted: id → full name they had.
     deleted_members: dict[int, str] = field(default_factory=dict)
+    #: names of the sandbox variants it serves (transfer.sandbox.settings.VARIANTS)
+    variants: frozenset[str] = frozenset()
     duplicates: list[Duplicate] = field(default_factory=list)
     #: One record per applied epoch round (see epochs.py).
     rounds: list[dict[str, object]] = field(default_factory=list)

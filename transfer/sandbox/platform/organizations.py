@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 import re
+import unicodedata
 from collections.abc import Callable
 from datetime import datetime
 
@@ -22,8 +23,9 @@ _LEGAL_FORMS = {"ry", "rf", "oy", "ab", "oyj", "sr"}
 
 
 def normalised_name(name: str) -> str:
-    """The duplicate-detection key: lower case, no dots, single spaces, no legal-form word."""
-    words = re.sub(r"[.,]", " ", name.lower()).split()
+    """The duplicate-detection key: lower case, punctuation as spaces, single spaces, no
+    legal-form word."""
+    words = re.sub(r"[^\w\s]|_", " ", unicodedata.normalize("NFKC", name).lower()).split()
     return " ".join(word for word in words if word not in _LEGAL_FORMS)
 
 
@@ -40,6 +42,8 @@ def _respelled(name: str, index: int) -> str:
             if re.search(r" (ry|rf|sr|Oy|Ab)$", n)
             else n + " Oy"
         ),
+        # a hyphen typed as a space, or a space as a hyphen ("X-yhdistys" / "X yhdistys")
+        lambda n: n.replace("-", " ") if "-" in n else n.replace(" ", "-", 1),
     )
     return spellings[index % len(spellings)](name)
 

@@ -70,6 +70,9 @@ _READ_WRITE = (("delete", "DELETE"), ("get", "GET"), ("replace", "PUT"), ("updat
 def creator(world: World, member_id: int) -> Json:
     """A ``Creator``; for deleted accounts only what the stored post still names."""
     member = world.members.get(member_id)
+    if member is None and "creator-names" in world.variants:
+        # the post kept its author's name, but no id points at the gone account
+        return {"contentType": "UserAccount", "name": world.deleted_members.get(member_id, "")}
     if member is None:
         return {"contentType": "UserAccount", "id": member_id, "name": DELETED_USER_LABEL}
     return {

@@ -224,8 +224,8 @@ def truth(settings: SandboxSettings, world: World, files: FileStore) -> dict[str
         ],
         "duplicate_rules": {
             "business-id": "digits only, a leading FI dropped, written NNNNNNN-N",
-            "normalised-name": "lower case; dots and commas dropped; spaces collapsed; the "
-            "legal-form words ry, rf, oy, ab, oyj, sr dropped",
+            "normalised-name": "lower case; every punctuation mark (dots, commas, hyphens, ...) "
+            "a space; spaces collapsed; the legal-form words ry, rf, oy, ab, oyj, sr dropped",
         },
         "deleted_members": [{"id": i, "name": n} for i, n in sorted(w.deleted_members.items())],
         "posts_by_deleted_members": [
