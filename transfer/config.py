@@ -123,6 +123,14 @@ OPTIONS: tuple[Option, ...] = (
         "Timeout of one HTTP connect or read (each wait for bytes), in seconds.",
         maximum=3600.0,
     ),
+    Option(
+        "http.deadline_s",
+        float,
+        120.0,
+        "Total time one HTTP attempt may take, from connecting to the last byte, in seconds; "
+        "a slower answer is a retriable timeout.",
+        maximum=86400.0,
+    ),
     Option("http.concurrency", int, 4, "Parallel requests per source."),
     Option("http.max_attempts", int, 5, "Attempts per request for retriable failures."),
     Option(
@@ -464,6 +472,7 @@ def load_settings(
             values["http.concurrency"],
             values["http.max_attempts"],
             values["http.user_agent"],
+            values["http.deadline_s"],
         ),
         config_file=config_file,
         values=values,

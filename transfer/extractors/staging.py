@@ -295,6 +295,26 @@ class StagingStore(SqliteStore):
             seen.add(url)
         return url
 
+    def alias_loop(self, url: str, limit: int = 20) -> list[str]:
+        """The redirect loop through ``url`` (``[url, …, url]``), or ``[]`` when following
+        the aliases from ``url`` ends somewhere (or takes more than ``limit`` steps)."""
+        chain = [url]
+        for _ in range(limit):
+            row = self.db.execute(
+                "SELECT target FROM aliases WHERE alias = ?", (chain[-1],)
+            ).fetchone()
+            if row is None:
+                return []
+            chain.append(row[0])
+            if row[0] == url:
+                return chain
+            if row[0] in chain[:-1]:
+                return []  # a loop further on; it is reported when its own member commits
+        return []
+
+    def remove_alias(self, alias: str) -> None:
+        self.db.execute("DELETE FROM aliases WHERE alias = ?", (alias,))
+
     def add_failure(
         self,
         url: str,
