@@ -130,3 +130,24 @@ def flatten_deep(html: str, max_depth: int = MAX_DEPTH) -> tuple[str, int]:
     flattener.feed(html)
     flattener.close()
     return "".join(flattener.out), flattener.flattened
+
+
+def strip_controls_deep(value: Any) -> tuple[Any, int]:
+    """``value`` (JSON-like: dicts, lists, strings) with control characters removed from
+    every string and key, and how many were removed."""
+    if isinstance(value, str):
+        cleaned = _CONTROLS.sub("", value)
+        return cleaned, len(value) - len(cleaned)
+    if isinstance(value, dict):
+        result: dict[Any, Any] = {}
+        removed = 0
+        for key, item in value.items():
+            clean_key, in_key = strip_controls_deep(key)
+            clean_item, in_item = strip_controls_deep(item)
+            result[clean_key] = clean_item
+            removed += in_key + in_item
+        return result, removed
+    if isinstance(value, list):
+        items = [strip_controls_deep(item) for item in value]
+        return [item for item, _ in items], sum(n for _, n in items)
+    return value, 0
