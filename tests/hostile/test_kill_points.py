@@ -1,0 +1,234 @@
+"""kill -9 at points the older kill tests do not reach (verify, rollback, schema upgrade):
+each killed command, run again, ends exactly as an uninterrupted run of it does.
+
+Every scenario starts from one prepared folder (a world of staged, mapped and loaded
+records on SQLite, built by tests/verification/world.py), copied twice: one copy runs the
+command uninterrupted, the other is killed at the named point and run again.
+"""
+
+from __future__ import annotations
+
+import csv
+import fcntl
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine
+
+from tests.verification.world import build_world, load_target
+from transfer.database import create_target_engine
+from transfer.loaders.dump import canonical_dump
+
+ROOT = Path(__file__).resolve().parents[2]
+TRANSFER = ROOT / ".venv" / "bin" / "transfer"
+LOAD_RUN = "20250101T000000Z-load-test"
+#: Report keys that name the run or time it; everything else must match.
+VOLATILE = frozenset({"run_id", "generated_at", "timings_s", "previous_run", "trend", "target"})
+
+
+def _env(folder: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRANSFER_")}
+    env.update(
+        TRANSFER_WORKSPACE=str(folder),
+        TRANSFER_LOGS_DIR=str(folder / "logs"),
+        TRANSFER_TARGET_URL=f"sqlite:///{folder / 'target.db'}",
+        TRANSFER_MAPPINGS_DIR=str(ROOT / "mappings"),
+    )
+    return env
+
+
+def run(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(TRANSFER), *args], env=_env(folder), capture_output=True, text=True, timeout=300
+    )
+
+
+def kill_at(
+    folder: Path,
+    args: tuple[str, ...],
+    ready: Callable[[], bool],
+    sig: signal.Signals = signal.SIGKILL,
+) -> None:
+    """Start ``transfer args`` and send ``sig`` as soon as ``ready()`` holds (SIGINT is
+    Ctrl-C: the command must then stop with exit 130)."""
+    process = subprocess.Popen(
+        [str(TRANSFER), *args],
+        env=_env(folder),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        while not ready():
+            if process.poll() is not None:
+                raise AssertionError(f"ended (exit {process.returncode}) before the kill point")
+            time.sleep(0.002)
+        process.send_signal(sig)
+    finally:
+        _, stderr = process.communicate(timeout=120)
+    if sig == signal.SIGKILL:
+        assert process.returncode == -signal.SIGKILL
+    else:
+        assert process.returncode == 130, stderr
+        assert "Traceback" not in stderr
+
+
+@pytest.fixture(scope="module")
+def prepared(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("kill-points") / "prepared"
+    world = build_world(root, groups=120, members=40)
+    engine = create_target_engine(f"sqlite:///{root / 'target.db'}")
+    try:
+        load_target(engine, world)
+    finally:
+        engine.dispose()
+    # A first verification, so that both copies compare against the same previous run.
+    assert run(root, "verify").returncode == 0
+    return root
+
+
+def copies(prepared: Path, tmp_path: Path) -> tuple[Path, Path]:
+    plain, killed = tmp_path / "plain", tmp_path / "killed"
+    shutil.copytree(prepared, plain)
+    shutil.copytree(prepared, killed)
+    return plain, killed
+
+
+def _report(folder: Path) -> dict[str, Any]:
+    """The newest verification's report.json, CSV files and inventory, without run ids."""
+    newest = sorted(folder.glob("logs/*-verify-*/report.json"))[-1].parent
+    data = json.loads((newest / "report.json").read_text("utf-8"))
+    found: dict[str, Any] = {k: v for k, v in data.items() if k not in VOLATILE}
+    for name in sorted(p.name for p in newest.glob("*.csv")):
+        with (newest / name).open(encoding="utf-8") as handle:
+            found[name] = sorted(map(tuple, csv.reader(handle)))
+    return found
+
+
+def _newest_run(folder: Path, command: str) -> Path | None:
+    runs = sorted(folder.glob(f"logs/*-{command}-*"))
+    return runs[-1] if len(runs) > 1 else None  # the prepared first verify is runs[0]
+
+
+VERIFY_POINTS: dict[str, Callable[[Path], bool]] = {
+    # Reading the inputs into the scratch database.
+    "scratch": lambda f: (
+        any(f.glob("logs/*-verify-*/.verify-scratch.sqlite"))
+        and _newest_run(f, "verify") is not None
+    ),
+    # The checks write their problem CSVs as they go.
+    "checks": lambda f: (
+        (run_dir := _newest_run(f, "verify")) is not None
+        and (run_dir / "problems-links.csv").exists()
+    ),
+    # The inventory is written by the completeness check, near the end.
+    "inventory": lambda f: (
+        (run_dir := _newest_run(f, "verify")) is not None and (run_dir / "inventory.csv").exists()
+    ),
+}
+
+
+SIGNALS = {"kill": signal.SIGKILL, "ctrl-c": signal.SIGINT}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("point", "how"), [(p, "kill") for p in sorted(VERIFY_POINTS)] + [("checks", "ctrl-c")]
+)
+def test_killed_verify_run_again_reports_the_same(
+    prepared: Path, tmp_path: Path, point: str, how: str
+) -> None:
+    plain, killed = copies(prepared, tmp_path)
+    assert run(plain, "verify").returncode == 0
+    kill_at(killed, ("verify",), lambda: VERIFY_POINTS[point](killed), SIGNALS[how])
+    again = run(killed, "verify")
+    assert again.returncode == 0, again.stderr
+    assert _report(killed) == _report(plain)
+
+
+def _locked(path: Path) -> bool:
+    """Whether another process holds the flock on ``path`` (the loader's writer lock)."""
+    if not path.exists():
+        return False
+    with path.open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        return False
+
+
+def _dump(folder: Path) -> dict[str, list[str]]:
+    engine: Engine = create_target_engine(f"sqlite:///{folder / 'target.db'}")
+    try:
+        return canonical_dump(engine)
+    finally:
+        engine.dispose()
+
+
+ROLLBACK_POINTS: dict[str, Callable[[Path], bool]] = {
+    # The writer lock taken: the rollback is checking the run.
+    "lock": lambda f: _locked(f / "target.db.lock"),
+    # Its transaction has written (SQLite's rollback journal exists).
+    "writing": lambda f: (f / "target.db-journal").exists() or (f / "target.db-wal").exists(),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("point", "how"), [(p, "kill") for p in sorted(ROLLBACK_POINTS)] + [("writing", "ctrl-c")]
+)
+def test_killed_rollback_run_again_ends_the_same(
+    prepared: Path, tmp_path: Path, point: str, how: str
+) -> None:
+    plain, killed = copies(prepared, tmp_path)
+    assert run(plain, "rollback", LOAD_RUN).returncode == 0
+    kill_at(killed, ("rollback", LOAD_RUN), lambda: ROLLBACK_POINTS[point](killed), SIGNALS[how])
+    again = run(killed, "rollback", LOAD_RUN)
+    assert again.returncode == 0, again.stderr
+    assert _dump(killed) == _dump(plain)
+
+
+def _schema(path: Path) -> list[tuple[str, ...]]:
+    with sqlite3.connect(path) as db:
+        rows = db.execute("SELECT type, name, sql FROM sqlite_master ORDER BY type, name")
+        found = [tuple(str(v) for v in row) for row in rows]
+        if any(row[1] == "alembic_version" for row in found):
+            found += [tuple(r) for r in db.execute("SELECT version_num FROM alembic_version")]
+    return found
+
+
+SCHEMA_POINTS: dict[str, Callable[[Path], bool]] = {
+    "first-write": lambda f: (f / "fresh.db-journal").exists() or (f / "fresh.db-wal").exists(),
+    "file-created": lambda f: (f / "fresh.db").exists() and (f / "fresh.db").stat().st_size > 0,
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("point", sorted(SCHEMA_POINTS))
+def test_killed_schema_upgrade_run_again_ends_the_same(tmp_path: Path, point: str) -> None:
+    plain, killed = tmp_path / "plain", tmp_path / "killed"
+    plain.mkdir()
+    killed.mkdir()
+    url = ("--target-url", "")
+    assert (
+        run(plain, url[0], f"sqlite:///{plain / 'fresh.db'}", "schema", "upgrade").returncode == 0
+    )
+    kill_at(
+        killed,
+        (url[0], f"sqlite:///{killed / 'fresh.db'}", "schema", "upgrade"),
+        lambda: SCHEMA_POINTS[point](killed),
+    )
+    again = run(killed, url[0], f"sqlite:///{killed / 'fresh.db'}", "schema", "upgrade")
+    assert again.returncode == 0, again.stderr
+    assert _schema(killed / "fresh.db") == _schema(plain / "fresh.db")
