@@ -232,3 +232,21 @@ def test_killed_schema_upgrade_run_again_ends_the_same(tmp_path: Path, point: st
     again = run(killed, url[0], f"sqlite:///{killed / 'fresh.db'}", "schema", "upgrade")
     assert again.returncode == 0, again.stderr
     assert _schema(killed / "fresh.db") == _schema(plain / "fresh.db")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("args", [("load",), ("rollback", LOAD_RUN)], ids=["load", "rollback"])
+def test_a_second_writer_is_refused_and_changes_nothing(
+    prepared: Path, tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    """Two writers at once: while one holds the target's writer lock, the other stops at
+    once with exit 6 and a clear message, and the target is untouched."""
+    plain, busy = copies(prepared, tmp_path)
+    before = _dump(busy)
+    with (busy / "target.db.lock").open("a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        second = run(busy, *args)
+    assert second.returncode == 6, second.stderr
+    assert "another load or rollback is writing to this target" in second.stderr
+    assert "Traceback" not in second.stderr
+    assert _dump(busy) == before == _dump(plain)
