@@ -12,6 +12,7 @@ import csv
 import fcntl
 import json
 import os
+import re
 import shutil
 import signal
 import sqlite3
@@ -250,3 +251,39 @@ def test_a_second_writer_is_refused_and_changes_nothing(
     assert "another load or rollback is writing to this target" in second.stderr
     assert "Traceback" not in second.stderr
     assert _dump(busy) == before == _dump(plain)
+
+
+def _post_launch(folder: Path) -> dict[str, Any]:
+    newest = sorted(folder.glob("logs/*-post-launch-check-*/post-launch.json"))[-1].parent
+    # The rehearsal site is served on a free port: the same site under another number.
+    text = re.sub(
+        r"http://127\.0\.0\.1:\d+",
+        "http://rehearsal-site",
+        (newest / "post-launch-failures.csv").read_text(encoding="utf-8"),
+    )
+    failures = sorted(map(tuple, csv.reader(text.splitlines())))
+    return {"summary": json.loads((newest / "post-launch.json").read_text()), "failures": failures}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", sorted(SIGNALS))
+def test_killed_post_launch_check_run_again_finds_the_same(
+    prepared: Path, tmp_path: Path, how: str
+) -> None:
+    plain, killed = copies(prepared, tmp_path)
+    for folder in (plain, killed):  # one asset file lost, so that there is a failure to find
+        lost = sorted((folder / "media").rglob("*"))
+        next(path for path in lost if path.is_file()).unlink()
+    assert run(plain, "post-launch-check").returncode == 10
+    kill_at(
+        killed,
+        ("post-launch-check",),
+        lambda: any(killed.glob("logs/*-post-launch-check-*/events.jsonl")),
+        SIGNALS[how],
+    )
+    assert not any(killed.glob("logs/*-post-launch-check-*/post-launch.json"))
+    again = run(killed, "post-launch-check")
+    assert again.returncode == 10, again.stderr
+    found = _post_launch(killed)
+    assert found == _post_launch(plain)
+    assert len(found["failures"]) == 3  # the header, the lost asset and its old address
