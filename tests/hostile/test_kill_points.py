@@ -287,3 +287,28 @@ def test_killed_post_launch_check_run_again_finds_the_same(
     found = _post_launch(killed)
     assert found == _post_launch(plain)
     assert len(found["failures"]) == 3  # the header, the lost asset and its old address
+
+
+def _journal_rows(folder: Path) -> int:
+    try:
+        with sqlite3.connect(f"file:{folder / 'target.db'}?mode=ro", uri=True, timeout=0.2) as db:
+            return int(db.execute("SELECT count(*) FROM load_journal").fetchone()[0])
+    except sqlite3.OperationalError:
+        return -1  # locked for a commit, or the table is not there yet
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", sorted(SIGNALS))
+def test_interrupted_load_run_again_ends_the_same(prepared: Path, tmp_path: Path, how: str) -> None:
+    """A load into an empty target, stopped once its journal has rows (kill -9 or Ctrl-C,
+    which must exit 130 after the batch in hand), run again: the same target."""
+    plain, killed = copies(prepared, tmp_path)
+    for folder in (plain, killed):
+        (folder / "target.db").unlink()
+        assert run(folder, "schema", "upgrade").returncode == 0
+    assert run(plain, "load").returncode == 0
+    kill_at(killed, ("load",), lambda: _journal_rows(killed) > 50, SIGNALS[how])
+    assert _dump(killed) != _dump(plain), "stopped too late to test anything"
+    again = run(killed, "load")
+    assert again.returncode == 0, again.stderr
+    assert _dump(killed) == _dump(plain)
