@@ -78,6 +78,15 @@ class FetchResult:
 #: English pages: unrestricted detection picks exotic code pages (hp_roman8, mac_iceland)
 #: for short Latin-1 texts, which is mojibake of another kind.
 DETECTION_CANDIDATES = ("cp1252", "iso8859_15", "latin_1", "utf_16")
+#: Labels that browsers read as windows-1252 (the WHATWG Encoding Standard): pages labelled
+#: ISO-8859-1 use its 0x80-0x9F range for the euro sign, dashes and quotes.
+_WINDOWS_1252_LABELS = frozenset(
+    {"iso-8859-1", "iso8859-1", "iso_8859-1", "latin-1", "latin1", "l1", "us-ascii", "ascii"}
+)
+
+
+def _whatwg(label: str | None) -> str | None:
+    return "cp1252" if label and label.strip().lower() in _WINDOWS_1252_LABELS else label
 
 
 @dataclass(frozen=True)
@@ -112,17 +121,18 @@ def decode_checked(body: bytes, content_type: str) -> Decoded:
                 return Decoded(body.decode(encoding), encoding)
             except (LookupError, UnicodeDecodeError):
                 continue
-    for source, encoding in (("the header", header), ("the meta tag", meta)):
+    for source, label in (("the header", header), ("the meta tag", meta)):
+        encoding = _whatwg(label)
         if not encoding:
             continue
         try:
             text = body.decode(encoding)
         except LookupError:
-            failed.append(f"{source} declares the unknown charset {encoding!r}")
+            failed.append(f"{source} declares the unknown charset {label!r}")
             continue
         except UnicodeDecodeError as exc:
             failed.append(
-                f"{source} declares {encoding} but byte 0x{body[exc.start]:02x} at offset "
+                f"{source} declares {label} but byte 0x{body[exc.start]:02x} at offset "
                 f"{exc.start} does not decode under it"
             )
             continue
