@@ -137,7 +137,7 @@ def outcome(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Outcome]:
             "TRANSFER_MAPPINGS_DIR": str(MAPPINGS),
             "TRANSFER_SOURCES_ONLINE_SERVICE_FETCH_BASE": url,
             "TRANSFER_HTTP_TIMEOUT_S": "5",
-            "TRANSFER_HTTP_DEADLINE_S": "1",
+            "TRANSFER_HTTP_DEADLINE_S": "3",
             "TRANSFER_HTTP_MAX_ATTEMPTS": "2",
         }
         codes = {}
@@ -252,7 +252,7 @@ def _loop(*paths: str) -> Callable[[Outcome], None]:
 
 def _drip(o: Outcome) -> None:
     failure = o.failures[SITE + "/hidas"]
-    assert failure["reason"].startswith("timeout (deadline of 1 s passed)")
+    assert failure["reason"].startswith("timeout (deadline of 3 s passed)")
     assert failure["attempts"] == 2
     assert o.requests.count("/hidas") == 2
 
