@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
 from tests.extractors.test_partnership_export import (
     assert_matches_truth,
@@ -17,6 +19,7 @@ from tests.extractors.test_partnership_export import (
     settings_for,
     staged,
 )
+from transfer.cli import cli
 from transfer.config import Settings
 from transfer.extractors.online_service import extract_online_service
 from transfer.extractors.staging import StagingStore
@@ -118,3 +121,33 @@ def test_the_export_matches_the_truth(faulty: tuple[Any, ...]) -> None:
     box, settings, _, exported = faulty
     truth = box.truth()["platform"]
     assert_matches_truth(truth, staged(settings), exported, settings.workspace / "blobs")
+
+
+@pytest.mark.slow
+def test_through_the_cli_no_run_ends_with_exit_1(faulty: tuple[Any, ...], tmp_path: Path) -> None:
+    """The same faulty sources through the commands an operator runs (the fault plan has
+    moved on, so these runs meet other faults): the crawl exits 0, the export 4 only for
+    the files the platform itself lacks."""
+    box = faulty[0]
+    s = box.settings
+    env = {
+        "TRANSFER_WORKSPACE": str(tmp_path / "ws"),
+        "TRANSFER_LOGS_DIR": str(tmp_path / "logs"),
+        "TRANSFER_MAPPINGS_DIR": str(Path(__file__).parents[2] / "mappings"),
+        "TRANSFER_HTTP_MAX_ATTEMPTS": "10",
+        "TRANSFER_SOURCES_ONLINE_SERVICE_FETCH_BASE": box.online_url,
+        "TRANSFER_SOURCES_PARTNERSHIP_FETCH_BASE": box.platform_url,
+        "TRANSFER_SOURCES_PARTNERSHIP_CLIENT_ID": s.client_id,
+        "TRANSFER_SOURCES_PARTNERSHIP_CLIENT_SECRET": s.client_secret,
+    }
+    runner = CliRunner()
+    crawl = runner.invoke(cli, ["extract", "online-service"], env=env, catch_exceptions=False)
+    assert crawl.exit_code == 0, crawl.output
+    export = runner.invoke(cli, ["extract", "partnership"], env=env, catch_exceptions=False)
+    missing = box.truth()["platform"]["missing_files"]
+    assert export.exit_code == 4, export.output
+    assert missing and all(f"file:{i}" in export.output for i in missing), export.output
+    # The in-process sandbox prints its own tracebacks for the resets it injects; none may
+    # come from the toolkit.
+    ours = f'File "{Path(__file__).parents[2] / "transfer"}'
+    assert ours not in crawl.output + export.output
