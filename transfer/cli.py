@@ -7,6 +7,7 @@ documented exit code; nothing below this module prints.
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
@@ -15,9 +16,11 @@ from pathlib import Path
 from typing import Any
 
 import click
+from sqlalchemy.exc import SQLAlchemyError
 
 from transfer import __version__, doctor, ui
 from transfer.config import Settings, load_settings
+from transfer.diskfull import disk_full_error
 from transfer.errors import (
     EXIT_CODES,
     ConfigError,
@@ -48,12 +51,27 @@ class TransferGroup(click.Group):
             return super().invoke(ctx)
         except TransferError as error:
             raise TransferException(error) from None
+        except (OSError, sqlite3.Error, SQLAlchemyError) as error:
+            full = disk_full_error(error, ctx.invoked_subcommand or "", _workspace_of(ctx))
+            if full is None:
+                raise
+            raise TransferException(full) from None
         except KeyboardInterrupt:
             raise TransferException(
                 Interrupted(
                     "stopped by the operator", next_step="run the same command again to continue"
                 )
             ) from None
+
+
+def _workspace_of(ctx: click.Context) -> Path:
+    state = ctx.obj
+    if isinstance(state, CliState):
+        try:
+            return state.settings().workspace
+        except TransferError:
+            pass
+    return Path(".transfer")
 
 
 @dataclass

@@ -8,6 +8,7 @@ it cannot end up in a repository by accident.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import tomllib
@@ -21,7 +22,7 @@ from sqlalchemy.exc import ArgumentError
 
 from transfer import __version__
 from transfer.errors import ConfigError
-from transfer.redaction import Secret, redact, register_secret
+from transfer.redaction import Secret, is_credential_parameter, redact, register_secret
 
 ENV_PREFIX = "TRANSFER_"
 DEFAULT_CONFIG_FILE = Path("transfer.toml")
@@ -40,6 +41,8 @@ class Option:
     choices: tuple[str, ...] = ()
     # Thresholds may be 0 ("none allowed"); other numbers must be positive.
     allow_zero: bool = False
+    # Shares and other bounded numbers; None: no upper bound (numbers are always finite).
+    maximum: float | None = None
 
     @property
     def env(self) -> str:
@@ -113,7 +116,21 @@ OPTIONS: tuple[Option, ...] = (
         secret=True,
     ),
     Option("sources.partnership.client_secret", str, None, "OAuth2 client secret.", secret=True),
-    Option("http.timeout_s", float, 30.0, "Timeout of one HTTP request, in seconds."),
+    Option(
+        "http.timeout_s",
+        float,
+        30.0,
+        "Timeout of one HTTP connect or read (each wait for bytes), in seconds.",
+        maximum=3600.0,
+    ),
+    Option(
+        "http.deadline_s",
+        float,
+        120.0,
+        "Total time one HTTP attempt may take, from connecting to the last byte, in seconds; "
+        "a slower answer is a retriable timeout.",
+        maximum=86400.0,
+    ),
     Option("http.concurrency", int, 4, "Parallel requests per source."),
     Option("http.max_attempts", int, 5, "Attempts per request for retriable failures."),
     Option(
@@ -167,6 +184,7 @@ OPTIONS: tuple[Option, ...] = (
         0.1,
         "Share of live records one load may unpublish or delete before it stops "
         "(transfer load --allow-removals overrides).",
+        maximum=1.0,
     ),
 )
 OPTIONS_BY_KEY = {option.key: option for option in OPTIONS}
@@ -205,6 +223,7 @@ class HttpSettings:
     max_attempts: int
     user_agent: str
     min_delay_s: float = 0.0
+    deadline_s: float = 120.0
 
 
 @dataclass(frozen=True)
@@ -261,6 +280,18 @@ def _convert(option: Option, raw: Any, origin: str) -> Any:
             where=origin,
             next_step="choose one of the listed values",
         )
+    if option.kind is float and not math.isfinite(value):
+        raise ConfigError(
+            f"{option.key} must be a finite number, got {raw!r}",
+            where=origin,
+            next_step=f"give a number ({option.help})",
+        )
+    if option.maximum is not None and value > option.maximum:
+        raise ConfigError(
+            f"{option.key} must be at most {option.maximum:g}, got {value!r}",
+            where=origin,
+            next_step=f"give a smaller number ({option.help})",
+        )
     if option.kind in (int, float) and (value < 0 if option.allow_zero else value <= 0):
         raise ConfigError(
             f"{option.key} must be {'zero or more' if option.allow_zero else 'positive'}, "
@@ -292,9 +323,23 @@ def _line_of(text: str, key: str) -> int:
 
 def read_config_file(path: Path) -> dict[str, Any]:
     """Read and validate a ``transfer.toml``; errors name the file, line and key."""
+    return _read_config(path)[0]
+
+
+def _read_config(path: Path) -> tuple[dict[str, Any], dict[str, str]]:
+    """The file's settings by key, and where each stands (``file:line (key)``)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
         table = tomllib.loads(text)
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ConfigError(
+            f"the configuration file is not UTF-8 text (byte 0x{raw[exc.start]:02x} "
+            f"at byte {exc.start})",
+            where=f"{path}:{line}",
+            next_step="save the file as UTF-8",
+        ) from None
     except OSError as exc:
         raise ConfigError(
             f"cannot read the configuration file: {exc.strerror}",
@@ -302,14 +347,17 @@ def read_config_file(path: Path) -> dict[str, Any]:
             next_step="check the path given with --config or TRANSFER_CONFIG",
         ) from None
     except tomllib.TOMLDecodeError as exc:
+        at = re.search(r"at line (\d+)", str(exc))
         raise ConfigError(
             f"the configuration file is not valid TOML: {exc}",
-            where=str(path),
+            where=f"{path}:{at.group(1)}" if at else str(path),
             next_step="fix the syntax (see transfer.example.toml)",
         ) from None
     flat = _flatten(table)
+    places: dict[str, str] = {}
     for key in flat:
         where = f"{path}:{_line_of(text, key)} ({key})"
+        places[key] = where
         option = OPTIONS_BY_KEY.get(key)
         if option is None:
             raise ConfigError(
@@ -323,20 +371,23 @@ def read_config_file(path: Path) -> dict[str, Any]:
                 where=where,
                 next_step=f"remove it from the file and set {option.env} instead",
             )
-        if key == "target.url" and _url_password(str(flat[key]), where):
+        if key == "target.url" and _url_credentials(str(flat[key]), where):
             raise ConfigError(
-                "target.url carries a password, and secrets may not be in a file",
+                "target.url carries a password (in the user part or the query), and secrets "
+                "may not be in a file",
                 where=where,
                 next_step="remove the password from the URL and set TRANSFER_TARGET_PASSWORD",
             )
-    return flat
+    return flat, places
 
 
-def _url_password(url: str, where: str) -> str | None:
+def _url_credentials(url: str, where: str) -> list[str]:
+    """The credentials inside a database URL: the userinfo password and the values of
+    credential-like query parameters (libpq reads ``?password=`` and ``?sslpassword=``)."""
     if not url:
-        return None
+        return []
     try:
-        return make_url(url).password
+        parsed = make_url(url)
     except ArgumentError:
         raise ConfigError(
             f"target.url is not a database URL: {redact(url)!r}",
@@ -344,6 +395,11 @@ def _url_password(url: str, where: str) -> str | None:
             next_step="use e.g. sqlite:///path/target.db or "
             "postgresql+psycopg://user@host:5432/keha",
         ) from None
+    found = [parsed.password] if parsed.password else []
+    for name, value in parsed.query.items():
+        if is_credential_parameter(name):
+            found.extend([value] if isinstance(value, str) else list(value))
+    return [str(value) for value in found if value]
 
 
 def load_settings(
@@ -363,7 +419,7 @@ def load_settings(
             config_file = Path(named)
         elif DEFAULT_CONFIG_FILE.is_file():
             config_file = DEFAULT_CONFIG_FILE
-    file_values = read_config_file(config_file) if config_file is not None else {}
+    file_values, file_places = _read_config(config_file) if config_file else ({}, {})
 
     values: dict[str, Any] = {}
     origins: dict[str, str] = {}
@@ -371,7 +427,7 @@ def load_settings(
         value, origin = option.default, "default"
         if option.key in file_values:
             origin = f"file {config_file}"
-            value = _convert(option, file_values[option.key], origin)
+            value = _convert(option, file_values[option.key], file_places[option.key])
         if option.env in env and env[option.env] != "":
             origin = f"env {option.env}"
             value = _convert(option, env[option.env], origin)
@@ -389,14 +445,16 @@ def load_settings(
             value = _convert(option, flag, origin)
         values[option.key], origins[option.key] = value, origin
 
-    inline_password = _url_password(values["target.url"], origins["target.url"])
-    if inline_password:
+    inline_credentials = _url_credentials(values["target.url"], origins["target.url"])
+    if inline_credentials:
         if origins["target.url"] == "flag":
             raise ConfigError(
-                "--target-url carries a password; secrets may not be given as flags",
+                "--target-url carries a password (in the user part or the query); secrets "
+                "may not be given as flags",
                 next_step="drop the password and set TRANSFER_TARGET_PASSWORD",
             )
-        register_secret(inline_password)
+        for credential in inline_credentials:
+            register_secret(credential)
     workspace = Path(values["workspace"])
     if not values["target.url"]:
         values["target.url"] = f"sqlite:///{workspace / 'target.db'}"
@@ -424,6 +482,7 @@ def load_settings(
             values["http.max_attempts"],
             values["http.user_agent"],
             values["http.min_delay_s"],
+            values["http.deadline_s"],
         ),
         config_file=config_file,
         values=values,

@@ -16,6 +16,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+#: Where an extractor lists what it noticed about a record (``[{code, detail}]``: a wrong
+#: charset, control characters removed, content flattened): part of the record contract,
+#: read by verification.
+WARNINGS_FIELD = "_warnings"
+
 
 @dataclass(frozen=True)
 class FetchInfo:

@@ -2,8 +2,9 @@
 
 Secrets reach the process only through the environment (see ``config``); every value read
 from a secret variable is registered here, and every console line, event-log record and
-error message passes through :func:`redact` on its way out. URLs with an inline password
-are masked even when the password was never registered.
+error message passes through :func:`redact` on its way out. URLs with an inline password,
+and credential-like query parameters (``password=``, ``token=``, ``sslpassword=``, …), are
+masked even when the value was never registered.
 """
 
 from __future__ import annotations
@@ -18,6 +19,27 @@ MASK = "***"
 _MIN_SECRET_LENGTH = 4
 _URL_PASSWORD = re.compile(
     r"(?P<scheme>[a-z][a-z0-9+.\-]*://)(?P<user>[^:/@\s]*):(?P<pw>[^@/\s]+)@", re.IGNORECASE
+)
+#: Query parameter names whose values are credentials (libpq takes ``password`` and
+#: ``sslpassword`` from the query string; APIs take tokens and keys).
+CREDENTIAL_PARAMETERS = (
+    "password",
+    "passwd",
+    "pass",
+    "pwd",
+    "secret",
+    "client_secret",
+    "token",
+    "access_token",
+    "refresh_token",
+    "id_token",
+    "sslpassword",
+    "api_key",
+    "apikey",
+)
+_QUERY_CREDENTIAL = re.compile(
+    r"(?P<head>[?&;](?:" + "|".join(CREDENTIAL_PARAMETERS) + r")=)(?P<value>[^&;#\s'\"]+)",
+    re.IGNORECASE,
 )
 _lock = threading.Lock()
 _secrets: set[str] = set()
@@ -58,8 +80,10 @@ def register_secret(value: str) -> None:
 
 
 def redact(text: str) -> str:
-    """Return ``text`` with every registered secret and every URL password masked."""
+    """Return ``text`` with every registered secret, every URL password and every
+    credential-like query parameter masked."""
     text = _URL_PASSWORD.sub(lambda m: f"{m['scheme']}{m['user']}:{MASK}@", text)
+    text = _QUERY_CREDENTIAL.sub(lambda m: f"{m['head']}{MASK}", text)
     pattern = _pattern
     return pattern.sub(MASK, text) if pattern is not None else text
 
@@ -75,3 +99,8 @@ def redact_value(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [redact_value(v) for v in value]
     return value
+
+
+def is_credential_parameter(name: str) -> bool:
+    """Whether a URL query parameter of this name carries a credential."""
+    return name.lower() in CREDENTIAL_PARAMETERS

@@ -8,6 +8,7 @@ trail. Every string is redacted before it reaches the file.
 from __future__ import annotations
 
 import json
+import logging
 import secrets
 import threading
 import traceback
@@ -17,10 +18,15 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
+from transfer.diskfull import FULL_ERRNOS, is_disk_full
 from transfer.errors import TransferError
 from transfer.redaction import redact, redact_value
 
 LEVELS = ("debug", "info", "warning", "error")
+#: Libraries whose warnings belong in the run's event log, not on the console: psycopg
+#: logs "error ignored terminating <psycopg.Pipeline [BAD]>" when the server goes away in
+#: the middle of a batch, which Python would otherwise print to stderr.
+LIBRARY_LOGGERS = ("psycopg",)
 
 
 def new_run_id(command: str, now: datetime | None = None) -> str:
@@ -38,6 +44,7 @@ class EventLog:
     run_id: str
     _file: IO[str] | None = field(default=None, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    lost: int = field(default=0, init=False)  # events not written for lack of space
 
     def emit(self, stage: str, event: str, level: str = "info", **fields: Any) -> None:
         if level not in LEVELS:
@@ -52,17 +59,50 @@ class EventLog:
         }
         line = json.dumps(record, ensure_ascii=False, default=str)
         with self._lock:
-            if self._file is None:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                self._file = self.path.open("a", encoding="utf-8")
-            self._file.write(line + "\n")
-            self._file.flush()
+            try:
+                if self._file is None:
+                    self.path.parent.mkdir(parents=True, exist_ok=True)
+                    self._file = self.path.open("a", encoding="utf-8")
+                self._file.write(line + "\n")
+                self._file.flush()
+            except OSError as exc:
+                # A full disk: the run's own error says so on the console; the event log
+                # must not replace that error with its own.
+                if exc.errno not in FULL_ERRNOS:
+                    raise
+                self.lost += 1
 
     def close(self) -> None:
         with self._lock:
             if self._file is not None:
-                self._file.close()
+                try:
+                    self._file.close()
+                except OSError as exc:
+                    if exc.errno not in FULL_ERRNOS:
+                        raise
+                    self.lost += 1
                 self._file = None
+
+
+class _LibraryLogHandler(logging.Handler):
+    """Library log records (warning and above) as events of the run, redacted."""
+
+    def __init__(self, events: EventLog) -> None:
+        super().__init__(logging.WARNING)
+        self.events = events
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):
+            message = str(record.msg)
+        self.events.emit(
+            "library",
+            "log",
+            level="error" if record.levelno >= logging.ERROR else "warning",
+            logger=record.name,
+            message=message,
+        )
 
 
 @dataclass
@@ -77,6 +117,7 @@ class Run:
     logs_dir: Path
     run_id: str = ""
     events: EventLog = field(init=False)
+    _handler: _LibraryLogHandler | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.run_id = self.run_id or new_run_id(self.command)
@@ -93,6 +134,9 @@ class Run:
 
     def __enter__(self) -> Run:
         self.events.emit("run", "started", command=self.command)
+        self._handler = _LibraryLogHandler(self.events)
+        for name in LIBRARY_LOGGERS:
+            logging.getLogger(name).addHandler(self._handler)
         return self
 
     def __exit__(
@@ -101,6 +145,10 @@ class Run:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        if self._handler is not None:
+            for name in LIBRARY_LOGGERS:
+                logging.getLogger(name).removeHandler(self._handler)
+            self._handler = None
         if exc is None:
             self.events.emit("run", "finished", outcome="ok")
         elif isinstance(exc, TransferError):
@@ -112,6 +160,8 @@ class Run:
                 message=redact(str(exc)),
                 exit_code=exc.exit_code,
             )
+        elif is_disk_full(exc):
+            self.events.emit("run", "disk_full", level="error", message=redact(str(exc)))
         elif isinstance(exc, KeyboardInterrupt):
             self.events.emit("run", "interrupted", level="warning")
         else:

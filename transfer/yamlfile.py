@@ -3,6 +3,11 @@
 ``load(path)`` returns the data plus a :class:`Located` index from each key path (a tuple
 of keys and list positions) to the line it stands on, so validators can say exactly where a
 problem is. Used by source profiles, mapping files and runbooks alike.
+
+Aliases are expanded, but only up to :data:`MAX_VALUES` values in all: a "billion laughs"
+file (aliases of aliases) is refused in milliseconds instead of filling the memory, and an
+alias that contains itself is refused too. A file that is not UTF-8 is an error naming the
+line of its first bad byte.
 """
 
 from __future__ import annotations
@@ -17,6 +22,15 @@ import yaml
 from transfer.errors import ConfigError
 
 KeyPath = tuple[str | int, ...]
+#: Values (scalars, lists and mappings) one file may expand to; the largest real file (a
+#: runbook or a lookup) has a few thousand.
+MAX_VALUES = 100_000
+
+
+class _TooLarge(Exception):
+    def __init__(self, line: int, why: str) -> None:
+        super().__init__(why)
+        self.line, self.why = line, why
 
 
 @dataclass(frozen=True)
@@ -45,6 +59,34 @@ def format_key(key_path: KeyPath) -> str:
     return text or "(top)"
 
 
+def _expanded_size(node: yaml.Node, sizes: dict[int, int], open_nodes: set[int]) -> int:
+    """How many values ``node`` becomes once every alias is expanded; each distinct node is
+    counted once (memoised), so an alias bomb costs no more than its own text."""
+    known = sizes.get(id(node))
+    if known is not None:
+        return known
+    size = 1
+    if isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+        if id(node) in open_nodes:
+            raise _TooLarge(node.start_mark.line + 1, "has an alias to a value that contains it")
+        open_nodes.add(id(node))
+        children = (
+            [part for pair in node.value for part in pair]
+            if isinstance(node, yaml.MappingNode)
+            else node.value
+        )
+        for child in children:
+            size += _expanded_size(child, sizes, open_nodes)
+            if size > MAX_VALUES:
+                raise _TooLarge(
+                    node.start_mark.line + 1,
+                    f"expands to more than {MAX_VALUES} values (aliases of aliases)",
+                )
+        open_nodes.discard(id(node))
+    sizes[id(node)] = size
+    return size
+
+
 def _build(node: yaml.Node, key_path: KeyPath, lines: dict[KeyPath, int]) -> Any:
     lines.setdefault(key_path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
@@ -65,14 +107,30 @@ def _build(node: yaml.Node, key_path: KeyPath, lines: dict[KeyPath, int]) -> Any
         return node.value
 
 
-def load(path: Path, error: type[ConfigError] = ConfigError) -> tuple[Any, Located]:
-    """Parse ``path`` safely; syntax errors raise ``error`` naming the file and line."""
+def read_text(path: Path, error: type[ConfigError] = ConfigError) -> str:
+    """The UTF-8 text of ``path``; unreadable or non-UTF-8 files raise ``error`` with the
+    file and the line of the first bad byte."""
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except OSError as exc:
         raise error(
             f"cannot read {path}: {exc.strerror}", where=str(path), next_step="check the path"
         ) from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise error(
+            f"{path} is not UTF-8 text (byte 0x{raw[exc.start]:02x} on line {line})",
+            where=f"{path}:{line}",
+            next_step="save the file as UTF-8",
+        ) from None
+
+
+def load(path: Path, error: type[ConfigError] = ConfigError) -> tuple[Any, Located]:
+    """Parse ``path`` safely; syntax errors, non-UTF-8 bytes and alias bombs raise
+    ``error`` naming the file and line."""
+    text = read_text(path, error)
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
@@ -84,5 +142,14 @@ def load(path: Path, error: type[ConfigError] = ConfigError) -> tuple[Any, Locat
             next_step="fix the syntax at that line",
         ) from None
     lines: dict[KeyPath, int] = {}
+    try:
+        if node is not None:
+            _expanded_size(node, {}, set())
+    except _TooLarge as exc:
+        raise error(
+            f"{path} is refused: it {exc.why}",
+            where=f"{path}:{exc.line}",
+            next_step="write the values out instead of nesting aliases",
+        ) from None
     data = _build(node, (), lines) if node is not None else None
     return data, Located(path, lines)

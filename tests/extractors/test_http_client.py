@@ -129,6 +129,8 @@ def test_streaming_into_the_blob_store(tmp_path: Path) -> None:
         ("Hyvää päivää".encode("latin-1"), "text/html; charset=ISO-8859-1", "Hyvää päivää"),
         ("<meta charset='windows-1252'>Åbo".encode("cp1252"), "text/html", "Åbo"),
         ("Smörgås".encode(), "text/html; charset=utf-8", "Smörgås"),
+        # ISO-8859-1 is read as windows-1252, as browsers do: 0x80 is the euro sign.
+        ("Hinta 5 € – noin".encode("cp1252"), "text/html; charset=ISO-8859-1", "5 € – noin"),
     ],
 )
 @responses.activate

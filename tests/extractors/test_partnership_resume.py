@@ -131,3 +131,33 @@ def test_killed_exports_resume_to_the_uninterrupted_result(tmp_path: Path) -> No
     assert records == expected
     assert failures == expected_failures
     assert "Export summary" in out and "Export summary" in whole_out
+
+
+def test_ctrl_c_stops_the_export_with_130_and_the_next_run_ends_the_same(
+    tmp_path: Path,
+) -> None:
+    """Ctrl-C (SIGINT) in the middle of an export: exit 130 without a traceback, and the
+    next run ends with exactly the records of an uninterrupted export (issue 17)."""
+    sandbox = SandboxSettings(scale=0.02, faults=Faults(latency_ms=10))
+    with serve_sandbox(sandbox) as box:
+        credentials = {"username": sandbox.platform_username, "password": sandbox.platform_password}
+        stopped = environment(tmp_path / "stopped", box, **credentials)
+        database = Path(stopped["TRANSFER_WORKSPACE"]) / "staging" / "partnership.sqlite"
+        process = start(stopped, "--page-size", "10")
+        deadline = time.monotonic() + 60
+        while stored_count(database) < 100:
+            assert process.poll() is None, "the export ended before it could be interrupted"
+            assert time.monotonic() < deadline, "the export made no progress"
+            time.sleep(0.005)
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=120)
+        assert process.returncode == 130, err
+        assert "Traceback" not in err
+        final = start(stopped, "--page-size", "10")
+        final.communicate(timeout=120)
+        whole = environment(tmp_path / "whole", box, **credentials)
+        uninterrupted = start(whole, "--page-size", "10")
+        uninterrupted.communicate(timeout=120)
+    assert final.returncode == uninterrupted.returncode == 4  # the platform's missing file
+    expected = snapshot(Path(whole["TRANSFER_WORKSPACE"]) / "staging" / "partnership.sqlite")
+    assert snapshot(database) == expected

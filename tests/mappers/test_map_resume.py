@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tests.mappers.conftest import Staged, mappings_with_static_maps
+from tests.mappers.conftest import MAPPINGS, Staged, mappings_with_static_maps
 from transfer.mappers.mapped_store import MappedStore
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -128,3 +128,41 @@ def test_killed_maps_resume_to_the_uninterrupted_store_and_reports(
     assert json.loads(want["unmapped-values.json"])  # the static maps left values unknown
     assert json.loads(want["unknown-links.json"])
     assert got == want
+
+
+def test_ctrl_c_stops_the_map_with_130_and_the_next_run_ends_the_same(
+    tmp_path: Path, staged_sandbox: Staged
+) -> None:
+    """Ctrl-C (SIGINT) in the middle of a map: exit 130 without a traceback, and the next
+    run ends with the mapped store of an uninterrupted map (issue 17)."""
+    mappings = MAPPINGS
+    whole, stopped = tmp_path / "whole", tmp_path / "stopped"
+    staged_sandbox.workspace(whole)
+    staged_sandbox.workspace(stopped)
+    uninterrupted = start(whole, mappings)
+    out, err = uninterrupted.communicate(timeout=120)
+    assert uninterrupted.returncode == 0, out + err
+    expected = snapshot(whole / "ws" / "mapped" / "mapped.sqlite")
+
+    database = stopped / "ws" / "mapped" / "mapped.sqlite"
+    process = start(stopped, mappings)
+    deadline = time.monotonic() + 60
+    while process.poll() is None and time.monotonic() < deadline:
+        if database.exists():
+            try:
+                with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=1) as db:
+                    written = _written(db)
+            except sqlite3.OperationalError:
+                written = None
+            if written is not None and written >= len(expected) // 2:
+                break
+        time.sleep(0.005)
+    assert process.poll() is None, "the map ended before it could be interrupted"
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 130, out + err
+    assert "Traceback" not in err
+    final = start(stopped, mappings)
+    out, err = final.communicate(timeout=120)
+    assert final.returncode == 0, out + err
+    assert snapshot(database) == expected

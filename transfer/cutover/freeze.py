@@ -22,6 +22,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from transfer.config import Settings
+from transfer.cutover.journal import state_dir
 from transfer.errors import ConfigError, CutoverError, ExtractionError
 from transfer.extractors.online_service import extract_online_service
 from transfer.extractors.partnership import extract_partnership, staging_path
@@ -60,6 +61,37 @@ class FreezeReport:
         return dict(Counter((change.source, change.change) for change in self.changes))
 
 
+def _baseline_file(workspace: Path) -> Path:
+    return state_dir(workspace) / "freeze-baseline.json"
+
+
+def _baselines(workspace: Path, paths: list[Path]) -> dict[str, int]:
+    """Each staging store's newest complete pass when this freeze check began: kept in
+    ``<workspace>/cutover/freeze-baseline.json`` until a freeze check ends whole, so that
+    one killed or stopped and run again lists the same delta as one that never stopped."""
+    path = _baseline_file(workspace)
+    if path.is_file():
+        try:
+            kept = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            kept = None
+        if isinstance(kept, dict) and all(isinstance(v, int) for v in kept.values()):
+            return {str(k): int(v) for k, v in kept.items()}
+    baselines: dict[str, int] = {}
+    for store_path in paths:
+        if store_path.exists():
+            store = StagingStore(store_path)
+            try:
+                baselines[store_path.name] = store.latest_complete_pass()
+            finally:
+                store.close()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(json.dumps(baselines, sort_keys=True), encoding="utf-8")
+    partial.replace(path)
+    return baselines
+
+
 def parse_since(text: str) -> datetime:
     """An ISO 8601 time; without an offset it is Helsinki time, where the freeze is called."""
     try:
@@ -87,19 +119,24 @@ def freeze_check(
     :class:`CutoverError` (exit 10) with ``fail_on_change`` when anything changed after
     the freeze or without a stamp to tell."""
     report = progress or (lambda stage, stats: None)
+    paths = [
+        staging_path(settings, "online_service"),
+        staging_path(settings),
+        staging_path(settings, "partnership_public"),
+    ]
+    baselines = _baselines(settings.workspace, paths)
     crawl = extract_online_service(settings, run, progress=lambda s: report("crawl", s))
     export = extract_partnership(settings, run, progress=lambda s: report("export", s))
     changes: list[FrozenChange] = []
-    stores: list[tuple[Path, dict[str, list[str]] | None]] = [
-        (staging_path(settings, "online_service"), crawl.changes),
-        (staging_path(settings), None),  # the exporter reports counts; the store has keys
-    ]
-    if export.public is not None:
-        stores.append((staging_path(settings, "partnership_public"), export.public.changes))
-    for path, found in stores:
+    for path in paths:
+        if not path.exists():
+            continue
         store = StagingStore(path)
         try:
-            found = store.changes(export.pass_id) if found is None else found
+            # Against the baseline, not the latest pass: a freeze check killed after its
+            # crawl finished leaves that pass complete, and the next run's crawl would find
+            # nothing new in it.
+            found = store.changes_after(baselines.get(path.name, 0))
             changes.extend(_changes(store, found, since))
         finally:
             store.close()
@@ -116,6 +153,7 @@ def freeze_check(
             where=str(run.dir),
             next_step="run `transfer freeze-check` again: both extractions resume",
         )
+    _baseline_file(settings.workspace).unlink(missing_ok=True)  # the delta is whole
     run.events.emit(
         "freeze_check",
         "checked",

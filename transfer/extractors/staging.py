@@ -112,6 +112,45 @@ class StagingStore(SqliteStore):
             "UPDATE passes SET state = ?, finished_at = ? WHERE id = ?", (state, _now(), pass_id)
         )
 
+    def latest_complete_pass(self) -> int:
+        """The newest complete pass (0 when there is none)."""
+        row = self.db.execute("SELECT max(id) FROM passes WHERE state = 'complete'").fetchone()
+        return int(row[0]) if row and row[0] is not None else 0
+
+    def changes_after(self, after: int) -> dict[str, list[str]]:
+        """Keys new, changed and gone in any pass after ``after``, and moved ones: the
+        changes since a baseline, however many passes (a killed one included) came since."""
+
+        def keys(sql: str, *params: Any) -> list[str]:
+            return [row[0] for row in self.db.execute(sql, params)]
+
+        return {
+            "new": keys(
+                "SELECT key FROM records WHERE first_pass > ? AND state = 'live' ORDER BY key",
+                after,
+            ),
+            "changed": keys(
+                "SELECT key FROM records WHERE changed_pass > ? AND first_pass <= ? "
+                "AND state = 'live' ORDER BY key",
+                after,
+                after,
+            ),
+            "gone": keys(
+                "SELECT key FROM records WHERE gone_pass > ? AND first_pass <= ? "
+                "AND state != 'live' ORDER BY key",
+                after,
+                after,
+            ),
+            "moved": keys(
+                "SELECT a.alias || ' -> ' || a.target FROM aliases a JOIN records r "
+                "ON r.key = a.alias WHERE a.pass > ? AND a.reason = 'redirect' "
+                "AND r.gone_pass > ? AND r.first_pass <= ? ORDER BY a.alias",
+                after,
+                after,
+                after,
+            ),
+        }
+
     def previous_complete_pass(self, pass_id: int) -> int | None:
         row = self.db.execute(
             "SELECT max(id) FROM passes WHERE state = 'complete' AND id < ?", (pass_id,)
@@ -297,6 +336,26 @@ class StagingStore(SqliteStore):
             url = row[0]
             seen.add(url)
         return url
+
+    def alias_loop(self, url: str, limit: int = 20) -> list[str]:
+        """The redirect loop through ``url`` (``[url, …, url]``), or ``[]`` when following
+        the aliases from ``url`` ends somewhere (or takes more than ``limit`` steps)."""
+        chain = [url]
+        for _ in range(limit):
+            row = self.db.execute(
+                "SELECT target FROM aliases WHERE alias = ?", (chain[-1],)
+            ).fetchone()
+            if row is None:
+                return []
+            chain.append(row[0])
+            if row[0] == url:
+                return chain
+            if row[0] in chain[:-1]:
+                return []  # a loop further on; it is reported when its own member commits
+        return []
+
+    def remove_alias(self, alias: str) -> None:
+        self.db.execute("DELETE FROM aliases WHERE alias = ?", (alias,))
 
     def add_failure(
         self,

@@ -21,6 +21,7 @@ from typing import Any
 from transfer.mappers.inventory import Inventory, KindKey
 from transfer.mappers.mapping import Mapping as MappingSpec
 from transfer.mappers.paths import EACH, Match, split_path
+from transfer.records import WARNINGS_FIELD
 
 # -- what the mappings read and declare ------------------------------------------------
 
@@ -163,11 +164,16 @@ STAGE_READS = {
 }
 
 
+#: Fields of every kind that verification reads itself: the extractors' warnings about a
+#: record (charset, control characters, deep nesting), reported by its completeness check.
+VERIFY_READS = (f"fields.{WARNINGS_FIELD}",)
+
+
 def reads_on(mappings: list[MappingSpec], kind: KindKey) -> set[str]:
     """Every source path the mappings read on records of ``kind`` (their own, and the
     nodes other mappings' ``tree_path`` steps read), and what the stage reads for them."""
     source, name = kind
-    found: set[str] = set()
+    found: set[str] = set(VERIFY_READS)
     for mapping in mappings:
         if mapping.source != source:
             continue

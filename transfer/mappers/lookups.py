@@ -8,6 +8,7 @@ and uses its first two columns (source value, target value). Both are referenced
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +31,11 @@ def lookup_files(mappings_dir: Path) -> dict[str, Path]:
 def read_lookup(path: Path) -> dict[str, Any]:
     """The table of one lookup file; raises :class:`MappingError` naming file and line."""
     if path.suffix == ".csv":
-        with path.open(encoding="utf-8", newline="") as handle:
-            rows = list(csv.reader(handle))
+        try:
+            text = yamlfile.read_text(path)
+        except ConfigError as exc:
+            raise MappingError(exc.what, where=exc.where, next_step=exc.next_step) from None
+        rows = list(csv.reader(io.StringIO(text, newline="")))
         table: dict[str, Any] = {}
         for number, row in enumerate(rows[1:], start=2):
             if not row or not any(cell.strip() for cell in row):

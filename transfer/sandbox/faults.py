@@ -34,6 +34,9 @@ class FaultPlan:
         self.faults = faults
         self.seed = seed
         self.injected: Counter[str] = Counter()
+        #: (fault kind, request target) of every injected fault, so tests can see that each
+        #: kind of response (robots.txt, sitemaps, pages, tokens, downloads) met faults.
+        self.injected_at: Counter[tuple[str, str]] = Counter()
         self._attempts: Counter[str] = Counter()
         self._lock = threading.Lock()
 
@@ -73,6 +76,7 @@ class FaultPlan:
         if kind:
             with self._lock:
                 self.injected[kind] += 1
+                self.injected_at[(kind, target)] += 1
         return Decision(delay, kind, status)
 
 

@@ -185,4 +185,23 @@ def check_completeness(
                     record_kind=kind,
                     language=language,
                 )
+    _source_warnings(scratch, check)
     return groups
+
+
+def _source_warnings(scratch: Scratch, check: CheckCollector) -> None:
+    """What extraction repaired or guessed in a record (a declared charset that did not
+    decode, control characters removed, nesting flattened): a warning each, never quiet."""
+    rows = scratch.db.execute(
+        "SELECT system, key, code, detail FROM srcwarn ORDER BY system, key, code"
+    )
+    for system, key, code, detail in rows:
+        check.count(f"source_warning:{code}")
+        check.problem(
+            "source_warning",
+            f"{system}:{key}",
+            detail,
+            warning=True,
+            code=code,
+            source_system=system,
+        )

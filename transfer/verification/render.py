@@ -52,15 +52,22 @@ def chart_rows(report: Report) -> dict[str, list[dict[str, Any]]]:
 
 
 def write_reports(report: Report, out_dir: Path) -> tuple[Path, Path]:
-    """Write ``report.json`` and ``report.html`` into ``out_dir``; return their paths."""
+    """Write ``report.html`` and ``report.json`` into ``out_dir``; return their paths.
+
+    ``report.json`` comes last and whole (written beside, then renamed): the next
+    verification takes the newest ``report.json`` as the previous run, so a run killed
+    while writing must leave none rather than half of one.
+    """
     data = report.as_dict()
-    json_path = out_dir / "report.json"
-    json_path.write_text(
-        json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8"
-    )
     html_path = out_dir / "report.html"
     html = _ENV.get_template("report.html.j2").render(
         report=report, data=data, charts=chart_rows(report)
     )
     html_path.write_text(html, encoding="utf-8")
+    json_path = out_dir / "report.json"
+    partial = out_dir / ".report.json.partial"
+    partial.write_text(
+        json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8"
+    )
+    partial.replace(json_path)
     return json_path, html_path

@@ -15,7 +15,7 @@ from typing import Any
 
 from transfer.extractors.staging import StagingStore
 from transfer.mappers.mapped_store import MappedStore
-from transfer.records import SourceRecord
+from transfer.records import WARNINGS_FIELD, SourceRecord
 from transfer.schema import metadata
 from transfer.verification.target import normalise, pair_columns, pair_key
 
@@ -33,6 +33,8 @@ CREATE INDEX src_url ON src (url);
 CREATE INDEX src_key ON src (key);
 CREATE TABLE alias (system TEXT, alias TEXT PRIMARY KEY, target TEXT, reason TEXT,
   status INTEGER);
+-- What extraction reported about a record (fields._warnings): charset, control-chars, ...
+CREATE TABLE srcwarn (system TEXT, key TEXT, code TEXT, detail TEXT);
 CREATE TABLE failure (system TEXT, url TEXT PRIMARY KEY, reason TEXT, status INTEGER);
 CREATE TABLE path (path TEXT PRIMARY KEY, what TEXT, key TEXT);
 CREATE TABLE redirect (host TEXT, path TEXT, new_path TEXT, PRIMARY KEY (host, path));
@@ -143,10 +145,17 @@ class Scratch:
     def load_staging(self, system: str, store: StagingStore) -> None:
         """Copy a staging store's records (live and gone), aliases and failures."""
 
+        warnings: list[tuple[str, str, str, str]] = []
+
         def records() -> Iterable[tuple[Any, ...]]:
             cursor = store.db.execute("SELECT record, state FROM records")
             for text, state in cursor:
                 record = SourceRecord.from_json(text)
+                if state == "live":
+                    for entry in record.fields.get(WARNINGS_FIELD) or ():
+                        warnings.append(
+                            (system, record.key, str(entry.get("code")), str(entry.get("detail")))
+                        )
                 yield (
                     system,
                     record.key,
@@ -159,6 +168,7 @@ class Scratch:
                 )
 
         self.many("INSERT OR REPLACE INTO src VALUES (?,?,?,?,?,?,?,?)", records())
+        self.many("INSERT INTO srcwarn VALUES (?,?,?,?)", warnings)
         # Straight from the store's tables through a cursor: StagingStore.aliases() and
         # failures() build the whole table in memory.
         self.many(

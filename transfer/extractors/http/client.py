@@ -8,10 +8,13 @@ caller records (as aliases) and follows within its own scope rules.
 
 from __future__ import annotations
 
+import contextlib
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
@@ -20,6 +23,8 @@ from charset_normalizer import from_bytes
 from requests.adapters import HTTPAdapter
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt
 from tenacity.wait import wait_exponential_jitter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from transfer.blobstore import Blob, BlobStore
 from transfer.config import HttpSettings
@@ -64,25 +69,96 @@ class FetchResult:
         """The body decoded; see :func:`decode_body`."""
         return decode_body(self.body, self.headers.get("Content-Type", ""))
 
+    def decoded(self) -> Decoded:
+        """The body decoded, with the reason when the declared charset was not used."""
+        return decode_checked(self.body, self.headers.get("Content-Type", ""))
 
-def decode_body(body: bytes, content_type: str) -> str:
-    """Decode a text body: BOM, then valid UTF-8, then the document's and the header's charset.
+
+#: Encodings charset detection may choose from. The sources are Finnish, Swedish and
+#: English pages: unrestricted detection picks exotic code pages (hp_roman8, mac_iceland)
+#: for short Latin-1 texts, which is mojibake of another kind.
+DETECTION_CANDIDATES = ("cp1252", "iso8859_15", "latin_1", "utf_16")
+#: Labels that browsers read as windows-1252 (the WHATWG Encoding Standard): pages labelled
+#: ISO-8859-1 use its 0x80-0x9F range for the euro sign, dashes and quotes.
+_WINDOWS_1252_LABELS = frozenset(
+    {"iso-8859-1", "iso8859-1", "iso_8859-1", "latin-1", "latin1", "l1", "us-ascii", "ascii"}
+)
+
+
+def _whatwg(label: str | None) -> str | None:
+    return "cp1252" if label and label.strip().lower() in _WINDOWS_1252_LABELS else label
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """A decoded text body; ``problem`` says why the declared charset was not used
+    (``None`` when the body decoded as declared, or as valid UTF-8)."""
+
+    text: str
+    encoding: str
+    problem: str | None = None
+
+
+def decode_checked(body: bytes, content_type: str) -> Decoded:
+    """Decode a text body: BOM, then valid UTF-8, then the charset the header declares,
+    then the document's meta tag, then detection (:data:`DETECTION_CANDIDATES`).
 
     A body that is valid UTF-8 is taken as UTF-8 whatever the header claims: servers label
     UTF-8 pages ISO-8859-1 far more often than a Latin-1 page happens to be valid UTF-8.
+    Bytes that do not decode under the declared charset (header or meta tag) are never
+    decoded quietly: the result carries a ``problem`` naming the declared charset, the
+    first bad byte and the encoding used instead.
     """
     bom_encoding = EncodingDetector.strip_byte_order_mark(body)[1]
-    candidates: list[str | None] = [bom_encoding]
-    candidates.append("utf-8")
-    candidates.append(EncodingDetector.find_declared_encoding(body, is_html=True))
-    candidates.append(requests.utils.get_encoding_from_headers({"content-type": content_type}))
-    for encoding in filter(None, candidates):
-        try:
-            return body.decode(encoding)
-        except (LookupError, UnicodeDecodeError):
+    header = requests.utils.get_encoding_from_headers({"content-type": content_type})
+    if header == "ISO-8859-1" and "charset" not in content_type.lower():
+        header = None  # requests' default for text/*, not something the server said
+    meta = EncodingDetector.find_declared_encoding(body, is_html=True)
+    failed: list[str] = []
+    for encoding in (bom_encoding, "utf-8"):
+        if encoding:
+            try:
+                return Decoded(body.decode(encoding), encoding)
+            except (LookupError, UnicodeDecodeError):
+                continue
+    for source, label in (("the header", header), ("the meta tag", meta)):
+        encoding = _whatwg(label)
+        if not encoding:
             continue
-    guess = from_bytes(body).best()
-    return str(guess) if guess is not None else body.decode("cp1252", "replace")
+        try:
+            text = body.decode(encoding)
+        except LookupError:
+            failed.append(f"{source} declares the unknown charset {label!r}")
+            continue
+        except UnicodeDecodeError as exc:
+            failed.append(
+                f"{source} declares {label} but byte 0x{body[exc.start]:02x} at offset "
+                f"{exc.start} does not decode under it"
+            )
+            continue
+        if failed:
+            return Decoded(text, encoding, "; ".join(failed) + f"; decoded as {encoding}")
+        return Decoded(text, encoding)
+    if not failed:
+        failed.append("no charset is declared and the body is not UTF-8")
+    guess = from_bytes(body, cp_isolation=list(DETECTION_CANDIDATES)).best()
+    if guess is not None:
+        return Decoded(
+            str(guess),
+            guess.encoding,
+            "; ".join(failed) + f"; decoded as {guess.encoding} (detected)",
+        )
+    text = body.decode("cp1252", "replace")
+    return Decoded(
+        text,
+        "cp1252",
+        "; ".join(failed) + f"; decoded as cp1252, {text.count(chr(0xFFFD))} byte(s) replaced",
+    )
+
+
+def decode_body(body: bytes, content_type: str) -> str:
+    """Decode a text body; see :func:`decode_checked`."""
+    return decode_checked(body, content_type).text
 
 
 class FetchFailed(ExtractionError):
@@ -102,6 +178,69 @@ class _Retriable(Exception):
         super().__init__(classification.reason)
         self.classification = classification
         self.status = status
+
+
+class _Deadline:
+    """The overall deadline of one attempt. requests' timeouts bound each wait for bytes,
+    so a server sending one byte every few seconds could hold a worker for hours; when the
+    deadline passes, the attempt's socket is shut down, which ends any blocked read."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.expired = False
+        self._sock: socket.socket | None = None
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def attach(self, sock: socket.socket | None) -> None:
+        with self._lock:
+            self._sock = sock
+            if self.expired:
+                self._shut()
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            self._shut()
+
+    def _shut(self) -> None:
+        if self._sock is not None:
+            with contextlib.suppress(OSError):  # already closed
+                self._sock.shutdown(socket.SHUT_RDWR)
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+
+_current = threading.local()
+
+
+def _attach_deadline(connection: HTTPConnection) -> None:
+    deadline: _Deadline | None = getattr(_current, "deadline", None)
+    if deadline is not None:
+        deadline.attach(connection.sock)
+
+
+class _DeadlineHTTPConnection(HTTPConnection):
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        super().request(*args, **kwargs)  # connects first when needed
+        _attach_deadline(self)
+
+
+class _DeadlineHTTPSConnection(HTTPSConnection):
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        super().request(*args, **kwargs)
+        _attach_deadline(self)
+
+
+class _DeadlineHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _DeadlineHTTPConnection
+
+
+class _DeadlineHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _DeadlineHTTPSConnection
 
 
 class HttpClient:
@@ -133,6 +272,10 @@ class HttpClient:
             adapter = HTTPAdapter(
                 pool_connections=4, pool_maxsize=max(4, self.http.concurrency), max_retries=0
             )
+            adapter.poolmanager.pool_classes_by_scheme = {
+                "http": _DeadlineHTTPPool,
+                "https": _DeadlineHTTPSPool,
+            }
             session.mount("http://", adapter)
             session.mount("https://", adapter)
             session.headers["User-Agent"] = self.http.user_agent
@@ -194,6 +337,30 @@ class HttpClient:
     ) -> FetchResult:
         host = urlsplit(url).netloc
         self.pacer.wait(host)
+        deadline = _current.deadline = _Deadline(self.http.deadline_s)
+        try:
+            return self._attempt_within(host, method, url, headers, data, store, private, max_bytes)
+        except (_Retriable, FetchFailed) as exc:
+            if not deadline.expired:
+                raise
+            reason = f"timeout (deadline of {deadline.seconds:g} s passed)"
+            status = exc.status
+            raise _Retriable(Classification(Verdict.RETRY, reason), status) from None
+        finally:
+            deadline.cancel()
+            _current.deadline = None
+
+    def _attempt_within(
+        self,
+        host: str,
+        method: str,
+        url: str,
+        headers: Mapping[str, str] | None,
+        data: Mapping[str, str] | None,
+        store: BlobStore | None,
+        private: bool,
+        max_bytes: int,
+    ) -> FetchResult:
         started = time.monotonic()
         timeout = (min(10.0, self.http.timeout_s), self.http.timeout_s)
         try:

@@ -298,7 +298,11 @@ class Crawler:
                 reason = outcome.reason
                 store.add_alias(task.key, outcome.target or "", reason, pass_id, outcome.status)
                 store.mark_gone(task.key, pass_id)
-                if reason == "redirect" and outcome.target:
+                store.clear_failure(task.key)
+                loop = store.alias_loop(task.key) if reason == "redirect" else []
+                if loop:
+                    self._redirect_loop(loop, outcome)
+                elif reason == "redirect" and outcome.target:
                     self._enqueue(outcome.target, task.depth, task.key)
                 self.stats.redirects += 1
             elif outcome.kind == "gone":
@@ -352,6 +356,22 @@ class Crawler:
         for url in outcome.discovered:
             self._enqueue(url, task.depth + 1, task.key)
         self.stats.folded += 1
+
+    def _redirect_loop(self, loop: list[str], outcome: Outcome) -> None:
+        """Redirects that lead back to where they started: no alias is kept (a loop is no
+        address to redirect to); every URL of the loop fails, naming the whole chain."""
+        chain = " -> ".join(loop)
+        for url in loop[:-1]:
+            self.store.remove_alias(url)
+            self.store.add_failure(
+                url,
+                f"redirect loop: {chain}",
+                self.pass_id,
+                status=outcome.status,
+                via=outcome.task.via if url == outcome.task.key else None,
+            )
+        self.stats.failed += len(loop) - 1
+        self._emit("redirect_loop", level="error", chain=loop)
 
     def run(self, run_id: str) -> CrawlResult:
         """Crawl until the frontier is empty or ``stop`` is set (Ctrl-C sets it)."""

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import copy
 import re
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -26,6 +27,15 @@ from transfer.cfemail import (
     is_protection_link,
 )
 from transfer.dates import iso, parse_iso, parse_local, parse_local_range
+from transfer.extractors.hygiene import (
+    CONTROL_CHARS,
+    DEEP_NESTING,
+    MAX_DEPTH,
+    UNPARSABLE,
+    flatten_deep,
+    strip_controls,
+    warning,
+)
 from transfer.extractors.online_service.profile import FieldSpec, Profile, Rule
 
 _SPACE = re.compile(r"\s+")
@@ -69,13 +79,51 @@ class Page:
     base: str  # the canonical URL the page's relative links resolve against
     hrefs: tuple[str, ...]  # every link in document order, absolute
     content_hrefs: tuple[str, ...]  # links inside the content scope, absolute
+    # What parsing had to change or could not read (hygiene.warning entries).
+    warnings: tuple[dict[str, str], ...] = field(default=())
+
+
+_parsers = threading.local()
+
+
+def _parse(html: str) -> tuple[_Element | None, bool]:
+    """The document (None when lxml cannot parse it at all), and whether libxml2 stopped at
+    its nesting limit (everything after that point is missing from the document)."""
+    parser: lxml.html.HTMLParser | None = getattr(_parsers, "parser", None)
+    if parser is None:
+        parser = _parsers.parser = lxml.html.HTMLParser()
+    try:
+        doc = lxml.html.document_fromstring(html or "<html></html>", parser=parser)
+    except (ParserError, ValueError):
+        return None, False
+    too_deep = any("Excessive depth" in entry.message for entry in parser.error_log)
+    return doc, too_deep
 
 
 def parse_page(html: str, base: str, content_scope: str) -> Page:
-    """Parse ``html``; links are made absolute against ``base`` (or a ``<base href>``)."""
-    try:
-        doc = lxml.html.document_fromstring(html or "<html></html>")
-    except (ParserError, ValueError):
+    """Parse ``html``; links are made absolute against ``base`` (or a ``<base href>``).
+
+    Control characters are removed and nesting past libxml2's limit is flattened first;
+    each repair is reported in :attr:`Page.warnings`, never made quietly.
+    """
+    warnings = []
+    html, removed = strip_controls(html)
+    if removed:
+        warnings.append(warning(CONTROL_CHARS, removed))
+    doc, too_deep = _parse(html)
+    if too_deep:
+        html, flattened = flatten_deep(html)
+        doc, too_deep = _parse(html)
+        warnings.append(
+            warning(
+                DEEP_NESTING,
+                f"{flattened} element(s) nested deeper than {MAX_DEPTH} levels were flattened "
+                "into their ancestor (their text kept)",
+            )
+        )
+    if doc is None:
+        if html.strip():
+            warnings.append(warning(UNPARSABLE, "the HTML parser could not read the body"))
         doc = lxml.html.document_fromstring("<html></html>")
     for declared in _nodes(doc, "//base[@href]"):
         base = urljoin(base, declared.get("href") or "")
@@ -93,7 +141,7 @@ def parse_page(html: str, base: str, content_scope: str) -> Page:
     scoped: list[_Element] = []
     for scope in select(doc, content_scope):
         scoped += _nodes(scope, _LINK_XPATH.replace("//", ".//"))
-    return Page(doc, base, everything, absolute(scoped))
+    return Page(doc, base, everything, absolute(scoped), tuple(warnings))
 
 
 def matches(rule: Rule, key: str, page: Page | None, content_type: str) -> bool:

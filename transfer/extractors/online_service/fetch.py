@@ -20,6 +20,7 @@ from warcio.warcwriter import WARCWriter
 
 from transfer.blobstore import BlobStore
 from transfer.extractors.http import FetchFailed, FetchResult, HttpClient, Verdict
+from transfer.extractors.hygiene import CHARSET, warning
 from transfer.extractors.online_service.extract import (
     extract_fields,
     first_match,
@@ -27,7 +28,7 @@ from transfer.extractors.online_service.extract import (
     select,
 )
 from transfer.extractors.online_service.profile import Profile
-from transfer.records import FetchInfo, SourceRecord
+from transfer.records import WARNINGS_FIELD, FetchInfo, SourceRecord
 
 _MAGIC = (
     (b"%PDF-", "application/pdf"),
@@ -257,7 +258,8 @@ class Worker:
             self.archive.write(task.key, result, BytesIO(result.body))
         content_type = result.headers.get("Content-Type", "")
         rules = self.profile.urls
-        page = parse_page(result.text(), task.key, self.profile.content_scope)
+        decoded = result.decoded()
+        page = parse_page(decoded.text, task.key, self.profile.content_scope)
         discovered = []
         for href in page.hrefs:
             key = rules.normalise(href)
@@ -281,6 +283,10 @@ class Worker:
         kind = first_match(self.profile.kinds, task.key, page, content_type)
         language = first_match(self.profile.languages, task.key, page, content_type)
         fields = extract_fields(self.profile, kind, page)
+        warnings = [warning(CHARSET, decoded.problem)] if decoded.problem else []
+        warnings += page.warnings
+        if warnings:
+            fields[WARNINGS_FIELD] = warnings
         links: list[str] = []
         for href in page.content_hrefs:
             key = rules.normalise(href)

@@ -11,7 +11,8 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from transfer.records import FetchInfo, SourceRecord
+from transfer.extractors.hygiene import CONTROL_CHARS, strip_controls_deep, warning
+from transfer.records import WARNINGS_FIELD, FetchInfo, SourceRecord
 from transfer.redaction import redact_value
 
 SOURCE = "partnership"
@@ -100,8 +101,17 @@ def record(
     fetch: FetchInfo | None = None,
     body_blob: str | None = None,
 ) -> SourceRecord:
-    """A record of ``kind``; ``flags`` (sorted, unique) go to ``_flags`` when there are any."""
-    data = dict(fields)
+    """A record of ``kind``; ``flags`` (sorted, unique) go to ``_flags`` when there are any.
+
+    Control characters in any value are removed and counted (``_warnings``): PostgreSQL
+    refuses NUL in text, and XML tools refuse the other C0 controls.
+    """
+    data, removed = strip_controls_deep(dict(fields))
+    if removed:
+        data[WARNINGS_FIELD] = [
+            *data.get(WARNINGS_FIELD, []),
+            warning(CONTROL_CHARS, f"removed {removed} control character(s) from the values"),
+        ]
     if flags:
         data[FLAGS] = sorted(set(flags))
     return Record(

@@ -1,0 +1,152 @@
+"""What extraction does to text that later stages cannot carry, and says so.
+
+Two repairs, each reported as a record warning (``fields._warnings``) so that nothing
+changes quietly:
+
+- :func:`strip_controls`: C0 control characters (but tab, line feed and carriage return),
+  NUL and the non-characters U+FFFE and U+FFFF are removed. XML and lxml refuse them, so one
+  of them in a body used to fail the record at the map stage.
+- :func:`flatten_deep` : elements nested deeper than :data:`MAX_DEPTH` levels are
+  flattened into their ancestor at that depth (their tags dropped, their text and children
+  kept). libxml2 stops parsing at 256 levels and drops the rest of the document, so a page
+  of 100,000 nested ``<div>`` used to lose everything below the limit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from html.parser import HTMLParser
+from typing import Any
+
+#: Warning codes a record may carry in ``fields._warnings`` (documented in the README).
+CHARSET = "charset"
+CONTROL_CHARS = "control-chars"
+DEEP_NESTING = "deep-nesting"
+UNPARSABLE = "unparsable"
+
+#: Nesting kept as it is; deeper elements are flattened. Below libxml2's limit of 256,
+#: with room for the html, body and the elements html.parser does not close implicitly.
+MAX_DEPTH = 200
+
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_VOID = frozenset(
+    [
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+    ]
+)
+# How far down the open elements an end tag may close (implicitly closed elements between).
+_END_TAG_REACH = 64
+
+
+def warning(code: str, detail: str) -> dict[str, str]:
+    """One entry of ``fields._warnings``."""
+    return {"code": code, "detail": detail}
+
+
+def strip_controls(text: str) -> tuple[str, str | None]:
+    """``text`` without control characters, and a description of what was removed."""
+    found = Counter(_CONTROLS.findall(text))
+    if not found:
+        return text, None
+    counts = ", ".join(f"U+{ord(char):04X} x{n}" for char, n in sorted(found.items()))
+    return _CONTROLS.sub("", text), f"removed {sum(found.values())} control character(s): {counts}"
+
+
+class _Flattener(HTMLParser):
+    def __init__(self, max_depth: int) -> None:
+        super().__init__(convert_charrefs=False)
+        self.max_depth = max_depth
+        self.out: list[str] = []
+        self.open: list[tuple[str, bool]] = []  # (tag, its tags were kept)
+        self.flattened = 0
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        raw = self.get_starttag_text() or f"<{tag}>"
+        if tag in _VOID:
+            self.out.append(raw)
+            return
+        kept = len(self.open) < self.max_depth
+        self.open.append((tag, kept))
+        if kept:
+            self.out.append(raw)
+        else:
+            self.flattened += 1
+
+    def handle_startendtag(self, tag: str, attrs: Any) -> None:
+        self.out.append(self.get_starttag_text() or f"<{tag}/>")
+
+    def handle_endtag(self, tag: str) -> None:
+        reach = max(0, len(self.open) - _END_TAG_REACH)
+        for index in range(len(self.open) - 1, reach - 1, -1):
+            if self.open[index][0] == tag:
+                closing = self.open[index:]
+                del self.open[index:]
+                for name, kept in reversed(closing):
+                    if kept:
+                        self.out.append(f"</{name}>")
+                return
+        # A stray end tag: the parser would ignore it as well.
+
+    def handle_data(self, data: str) -> None:
+        self.out.append(data)
+
+    def handle_entityref(self, name: str) -> None:
+        self.out.append(f"&{name};")
+
+    def handle_charref(self, name: str) -> None:
+        self.out.append(f"&#{name};")
+
+    def handle_comment(self, data: str) -> None:
+        self.out.append(f"<!--{data}-->")
+
+    def handle_decl(self, decl: str) -> None:
+        self.out.append(f"<!{decl}>")
+
+    def handle_pi(self, data: str) -> None:
+        self.out.append(f"<?{data}>")
+
+    def unknown_decl(self, data: str) -> None:
+        self.out.append(f"<![{data}]>")
+
+
+def flatten_deep(html: str, max_depth: int = MAX_DEPTH) -> tuple[str, int]:
+    """``html`` with elements below ``max_depth`` flattened, and how many were."""
+    flattener = _Flattener(max_depth)
+    flattener.feed(html)
+    flattener.close()
+    return "".join(flattener.out), flattener.flattened
+
+
+def strip_controls_deep(value: Any) -> tuple[Any, int]:
+    """``value`` (JSON-like: dicts, lists, strings) with control characters removed from
+    every string and key, and how many were removed."""
+    if isinstance(value, str):
+        cleaned = _CONTROLS.sub("", value)
+        return cleaned, len(value) - len(cleaned)
+    if isinstance(value, dict):
+        result: dict[Any, Any] = {}
+        removed = 0
+        for key, item in value.items():
+            clean_key, in_key = strip_controls_deep(key)
+            clean_item, in_item = strip_controls_deep(item)
+            result[clean_key] = clean_item
+            removed += in_key + in_item
+        return result, removed
+    if isinstance(value, list):
+        items = [strip_controls_deep(item) for item in value]
+        return [item for item, _ in items], sum(n for _, n in items)
+    return value, 0
