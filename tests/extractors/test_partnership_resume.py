@@ -158,6 +158,7 @@ def test_ctrl_c_stops_the_export_with_130_and_the_next_run_ends_the_same(
         whole = environment(tmp_path / "whole", box, **credentials)
         uninterrupted = start(whole, "--page-size", "10")
         uninterrupted.communicate(timeout=120)
-    assert final.returncode == uninterrupted.returncode == 4  # the platform's missing file
+    # The platform's missing file is a source defect: listed, no failure.
+    assert final.returncode == uninterrupted.returncode == 0
     expected = snapshot(Path(whole["TRANSFER_WORKSPACE"]) / "staging" / "partnership.sqlite")
     assert snapshot(database) == expected
