@@ -7,6 +7,7 @@ documented exit code; nothing below this module prints.
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -1256,6 +1257,10 @@ def redirects_export(state: CliState, fmt: str, out: Path | None, base: str | No
 
 def main() -> None:
     """Console-script entry point."""
+    # As Python's logging documentation advises for production: a logging failure while
+    # the interpreter shuts down (a handler half-built when Ctrl-C arrived) prints no
+    # traceback; the run's own outcome and exit code are already decided by then.
+    logging.raiseExceptions = False
     cli(prog_name="transfer")
 
 
