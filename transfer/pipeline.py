@@ -1,40 +1,37 @@
-"""The orchestration layer: the only module that knows the order of the stages.
+"""The orchestration layer: the one owner of the order of the stages.
 
-``rehearse`` is the dry run that ``make demo`` performs: it serves the sandbox on loopback,
-points both sources at it, and runs each stage that exists so far, in order, recording
-every step in the run's event log. How progress is shown is the caller's business: it
-passes a ``Progress`` that opens a display per stage and yields the stage's callback.
+``run_stages(settings, run, stages)`` runs the named stages of any sources, in the order of
+:data:`STAGES`, recording each in the run's event log and keeping each stage's result in a
+:class:`StageResults`. The rehearsal (:mod:`transfer.sandbox.rehearsal`), ``freeze-check``
+and the CLI all call it; none of them knows the order itself. How progress is shown is the
+caller's business: it passes a ``Progress`` that opens a display per stage and yields the
+stage's callback.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
-from transfer import doctor
 from transfer.config import Settings
-from transfer.cutover.executor import CutoverOutcome, confirm_as, run_cutover
-from transfer.cutover.runbook import load_runbook
 from transfer.database import create_target_engine, target_url
-from transfer.errors import DoctorFailed, ExtractionError, LoadError
+from transfer.errors import ConfigError, ExtractionError, LoadError
 from transfer.extractors.online_service import CrawlResult, extract_online_service
 from transfer.extractors.partnership import ExportResult, extract_partnership
 from transfer.loaders.run import LoadResult, load
 from transfer.mappers.stage import MapResult, map_sources
-from transfer.redaction import Secret, register_secret
 from transfer.runs import Run
-from transfer.sandbox import RunningSandbox, SandboxSettings, serve_sandbox
 from transfer.schema.versioning import upgrade
 from transfer.verification.model import Report
 from transfer.verification.settings import no_go, run_verification
 
-Reporter = Callable[[str, str, str], None]
-CUTOVER_RUNBOOK = Path("runbooks") / "cutover.yml"
-REHEARSAL_OPERATOR = "migration engineer (rehearsal)"
+#: Every stage, in the one order they run: the online-service crawl, the Partnership
+#: export, the map stage, a schema upgrade of a non-production target, the load and the
+#: verification report.
+STAGES = ("crawl", "export", "map", "schema", "load", "verify")
 #: Opens the progress display of a stage ("crawl", "export", ...) and yields its callback.
 Progress = Callable[[str], AbstractContextManager[Callable[[Any], None]]]
 
@@ -44,58 +41,40 @@ def no_progress(stage: str) -> Iterator[Callable[[Any], None]]:
     yield lambda stats: None
 
 
-@dataclass
-class Outcome:
-    """What a rehearsal did: its step results and the sandbox's figures."""
+def parse_stages(text: str) -> tuple[str, ...]:
+    """``"crawl,export,map"`` → the stages in their run order; unknown names raise."""
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = [name for name in names if name not in STAGES]
+    if unknown or not names:
+        raise ConfigError(
+            f"unknown stage(s): {', '.join(unknown) or '(none given)'}",
+            next_step=f"name stages from: {', '.join(STAGES)}",
+        )
+    return tuple(stage for stage in STAGES if stage in names)
 
-    checks: list[doctor.Check] = field(default_factory=list)
-    truth_counts: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+@dataclass
+class StageResults:
+    """What the stages of one run gave: each stage's result, ``None`` when not run."""
+
     crawl: CrawlResult | None = None
     export: ExportResult | None = None
     mapped: MapResult | None = None
     loaded: LoadResult | None = None
     report: Report | None = None
     report_path: Path | None = None
-
-    @property
-    def failed(self) -> list[doctor.Check]:
-        return [check for check in self.checks if check.status == "fail"]
+    #: How errors name the run ("rehearsal export: …").
+    name: ClassVar[str] = "pipeline"
 
     def summary(self) -> list[str]:
-        lines = [f"checks: {len(self.checks) - len(self.failed)} passed, {len(self.failed)} failed"]
-        for system, counts in self.truth_counts.items():
-            shown = ", ".join(f"{name} {count}" for name, count in counts.items())
-            lines.append(f"sandbox {system}: {shown}")
+        lines: list[str] = []
         if self.crawl is not None:
             shown = ", ".join(f"{k} {v}" for k, v in self.crawl.summary.as_dict().items())
             lines.append(f"online service crawl: {shown}")
         if self.export is not None:
-            shown = ", ".join(
-                f"{kind} {counts['exported']}" for kind, counts in self.export.collections.items()
-            )
-            lines.append(f"partnership export: {shown}")
-            if self.export.source_defects:
-                lines.append(
-                    f"partnership export: {len(self.export.source_defects)} file(s) the "
-                    "platform cannot give (source defects), listed in export-summary.json"
-                )
-            if self.export.failed_files:
-                lines.append(
-                    f"partnership export: {len(self.export.failed_files)} file(s) failed to "
-                    "download, listed in export-summary.json"
-                )
+            lines += _export_lines(self.export)
         if self.mapped is not None:
-            by_status: dict[str, int] = {"mapped": 0, "skipped": 0, "failed": 0}
-            for (_, _, status), number in self.mapped.counts.items():
-                by_status[status] = by_status.get(status, 0) + number
-            shown = ", ".join(f"{status} {number}" for status, number in by_status.items())
-            summary = self.mapped.summary
-            groups = sum(summary.get("translation_groups", {}).values())
-            redirects = sum(summary.get("redirects", {}).values())
-            lines.append(
-                f"map: records {shown}; {groups} translation groups, {redirects} redirects, "
-                f"{summary.get('unknown_links', 0)} unknown links"
-            )
+            lines.append(_map_line(self.mapped))
         if self.loaded is not None:
             actions = self.loaded.stats.actions
             shown = ", ".join(f"{action} {n}" for action, n in sorted(actions.items()))
@@ -108,154 +87,108 @@ class Outcome:
         return lines
 
     def raise_for_failure(self) -> None:
+        """The error of the first stage that failed as a whole, if any."""
         if self.crawl is not None and self.crawl.failures:
             raise ExtractionError(
-                f"rehearsal crawl: {len(self.crawl.failures)} URL(s) failed permanently",
+                f"{self.name} crawl: {len(self.crawl.failures)} URL(s) failed permanently",
                 next_step="see crawl-summary.json in the run folder",
             )
         # Files the source cannot give are its state, reported, not a failed run; what
         # `transfer extract partnership` exits 4 on (a collection or a file we failed to
-        # fetch) fails the rehearsal too.
+        # fetch) fails the run too.
         if self.export is not None and self.export.failures:
             names = ", ".join(str(f["url"]) for f in self.export.failures[:5])
             raise ExtractionError(
-                f"rehearsal export: {len(self.export.failures)} failed: {names}",
+                f"{self.name} export: {len(self.export.failures)} failed: {names}",
                 next_step="see export-summary.json in the run folder; run again to retry them",
             )
         if self.mapped is not None:
             self.mapped.raise_for_failures()
         if self.loaded is not None and self.loaded.stats.failures:
             raise LoadError(
-                f"rehearsal load: {len(self.loaded.stats.failures)} record(s) failed",
+                f"{self.name} load: {len(self.loaded.stats.failures)} record(s) failed",
                 next_step="see load-summary.json in the run folder, or `transfer messages`",
             )
         if self.report is not None and self.report_path and not self.report.verdict.go:
             raise no_go(self.report, self.report_path.parent)
-        if self.failed:
-            raise DoctorFailed(
-                f"rehearsal stopped: {', '.join(check.name for check in self.failed)} failed",
-                next_step="fix what the failed lines say and run `transfer rehearse` again",
-            )
 
 
-def sandbox_sources(settings: Settings, running: RunningSandbox) -> Settings:
-    """``settings`` with both sources fetched from the sandbox, using its rehearsal account."""
-    box = running.settings
-    for value in (box.platform_username, box.platform_password, box.client_id, box.client_secret):
-        register_secret(value)  # rehearsal values, but treated exactly like real credentials
-    return replace(
-        settings,
-        online_service=replace(settings.online_service, fetch_base=running.online_url),
-        partnership=replace(
-            settings.partnership,
-            fetch_base=running.platform_url,
-            username=Secret(box.platform_username),
-            password=Secret(box.platform_password),
-            client_id=Secret(box.client_id),
-            client_secret=Secret(box.client_secret),
-        ),
+def _export_lines(export: ExportResult) -> list[str]:
+    shown = ", ".join(f"{kind} {counts['exported']}" for kind, counts in export.collections.items())
+    lines = [f"partnership export: {shown}"]
+    if export.source_defects:
+        lines.append(
+            f"partnership export: {len(export.source_defects)} file(s) the "
+            "platform cannot give (source defects), listed in export-summary.json"
+        )
+    if export.failed_files:
+        lines.append(
+            f"partnership export: {len(export.failed_files)} file(s) failed to "
+            "download, listed in export-summary.json"
+        )
+    return lines
+
+
+def _map_line(mapped: MapResult) -> str:
+    by_status: dict[str, int] = {"mapped": 0, "skipped": 0, "failed": 0}
+    for (_, _, status), number in mapped.counts.items():
+        by_status[status] = by_status.get(status, 0) + number
+    shown = ", ".join(f"{status} {number}" for status, number in by_status.items())
+    summary = mapped.summary
+    groups = sum(summary.get("translation_groups", {}).values())
+    redirects = sum(summary.get("redirects", {}).values())
+    return (
+        f"map: records {shown}; {groups} translation groups, {redirects} redirects, "
+        f"{summary.get('unknown_links', 0)} unknown links"
     )
 
 
-def _truth_counts(truth: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    counts: dict[str, dict[str, Any]] = {}
-    for system in ("online_service", "platform"):
-        part = truth.get(system, {})
-        counts[system] = {
-            name: len(value)
-            for name, value in sorted(part.items())
-            if isinstance(value, list) and name != "changes"
-        }
-    return counts
-
-
-def rehearse(
+def run_stages(
     settings: Settings,
-    sandbox: SandboxSettings,
     run: Run,
-    report: Reporter,
+    stages: Iterable[str],
     progress: Progress = no_progress,
-) -> Outcome:
-    """Run every existing stage against a freshly served sandbox, in order: environment
-    checks, the online-service crawl, the Partnership export, the map stage, the load and
-    the verification report. Stops after the checks when one fails, and after a stage that
-    failed as a whole; the verdict is in ``report``."""
-    outcome = Outcome()
-    with serve_sandbox(sandbox) as running:
-        run.events.emit(
-            "sandbox",
-            "serving",
-            online=running.online_url,
-            platform=running.platform_url,
-            seed=sandbox.seed,
-            scale=sandbox.scale,
-            epoch=sandbox.epoch,
-        )
-        settings = sandbox_sources(settings, running)
-        for check in doctor.checks(settings):
-            report(check.status, check.name, check.detail)
-            run.events.emit(
-                "doctor",
-                "check",
-                level="error" if check.status == "fail" else "info",
-                name=check.name,
-                status=check.status,
-                detail=check.detail,
-            )
-            outcome.checks.append(check)
-        truth = running.truth()
-        run.artefact("sandbox-truth.json").write_text(
-            json.dumps(truth, ensure_ascii=False, sort_keys=True), encoding="utf-8"
-        )
-        outcome.truth_counts = _truth_counts(truth)
-        run.events.emit("sandbox", "truth", counts=outcome.truth_counts)
-        if outcome.failed:
-            return outcome
-        with progress("crawl") as update:
-            outcome.crawl = extract_online_service(settings, run, progress=update)
-        with progress("export") as update:
-            outcome.export = extract_partnership(settings, run, progress=update)
-        with progress("map") as update:
-            outcome.mapped = map_sources(settings, run, progress=update)
-        _upgrade_target(settings)
-        with progress("load") as update:
-            outcome.loaded = load(settings, run, progress=update)
-        outcome.report = run_verification(settings, run)
-        outcome.report_path = run.dir / "report.html"
-    return outcome
+    results: StageResults | None = None,
+) -> StageResults:
+    """Run ``stages`` (names from :data:`STAGES`) in their order, into ``results``. A stage
+    that fails as a whole raises or leaves its failures in its result; the caller decides
+    with :meth:`StageResults.raise_for_failure`. ``schema`` upgrades only a non-production
+    target (a production target is upgraded by its own runbook step, never as a side
+    effect)."""
+    wanted = set(stages)
+    results = results if results is not None else StageResults()
+    for stage in STAGES:
+        if stage not in wanted:
+            continue
+        run.events.emit("pipeline", "stage started", name=stage)
+        if stage == "crawl":
+            with progress("crawl") as update:
+                results.crawl = extract_online_service(settings, run, progress=update)
+        elif stage == "export":
+            with progress("export") as update:
+                results.export = extract_partnership(settings, run, progress=update)
+        elif stage == "map":
+            with progress("map") as update:
+                results.mapped = map_sources(settings, run, progress=update)
+        elif stage == "schema":
+            _upgrade_target(settings)
+        elif stage == "load":
+            with progress("load") as update:
+                results.loaded = load(settings, run, progress=update)
+        elif stage == "verify":
+            results.report = run_verification(settings, run)
+            results.report_path = run.dir / "report.html"
+    return results
 
 
 def _upgrade_target(settings: Settings) -> None:
-    """Bring the rehearsal target to the newest schema (a production target is upgraded
-    by its own runbook step, never as a side effect)."""
+    if settings.target.is_production:
+        raise ConfigError(
+            "the pipeline does not upgrade a production target's schema",
+            next_step="run `transfer schema upgrade` as its own runbook step",
+        )
     engine = create_target_engine(target_url(settings.target))
     try:
         upgrade(engine)
     finally:
         engine.dispose()
-
-
-def rehearse_cutover(
-    settings: Settings,
-    sandbox: SandboxSettings,
-    report: Reporter,
-    runbook: Path = CUTOVER_RUNBOOK,
-) -> CutoverOutcome:
-    """Rehearse the cutover runbook after a dry run at ``sandbox``'s epoch: the sandbox is
-    served at the next epoch, so the sources changed inside the freeze window, which
-    begins at the dry run's sandbox time. Every confirmation is given by the rehearsal
-    operator; production-only steps are skipped and recorded as skipped."""
-    following = replace(sandbox, epoch=sandbox.epoch + 1)
-    book = load_runbook(runbook)
-    with serve_sandbox(following) as running:
-        return run_cutover(
-            book,
-            sandbox_sources(settings, running),
-            rehearse=True,
-            confirmer=confirm_as(REHEARSAL_OPERATOR),
-            operator=REHEARSAL_OPERATOR,
-            new=True,
-            report=report,
-            tasks_file=runbook.parent / "tasks.yml",
-            env={"TRANSFER_FREEZE_SINCE": sandbox.now.isoformat()},
-        )

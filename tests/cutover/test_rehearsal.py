@@ -11,15 +11,16 @@ import csv
 import json
 from pathlib import Path
 
+from transfer.cli import cli
 from transfer.config import Settings, load_settings
 from transfer.cutover.executor import confirm_as, run_cutover
 from transfer.cutover.runbook import load_runbook
 from transfer.database import create_target_engine, target_url
 from transfer.loaders.dump import Dump, canonical_dump
 from transfer.mappers.mapped_store import MappedStore
-from transfer.pipeline import rehearse, rehearse_cutover
 from transfer.runs import Run
 from transfer.sandbox import SandboxSettings
+from transfer.sandbox.rehearsal import rehearse, rehearse_cutover
 
 MAPPINGS = Path(__file__).resolve().parents[2] / "mappings"
 RUNBOOK = Path(__file__).resolve().parents[2] / "runbooks" / "cutover.yml"
@@ -52,7 +53,7 @@ def test_a_rehearsed_cutover_carries_exactly_the_freeze_window_changes(tmp_path:
     before_cutover = dump(settings)
     owners_before = _shared_owners(settings)
 
-    cutover = rehearse_cutover(settings, sandbox, report=quiet, runbook=RUNBOOK)
+    cutover = rehearse_cutover(settings, sandbox, quiet, cli, runbook=RUNBOOK)
     assert not cutover.already_closed
     assert {"freeze-check", "load", "verify-gate", "post-launch-rehearsal"} <= set(cutover.ran)
     assert cutover.summary_html is not None and cutover.summary_html.is_file()
@@ -117,7 +118,7 @@ def test_a_rehearsed_cutover_carries_exactly_the_freeze_window_changes(tmp_path:
 
     # The rollback runbook brings the target back to exactly its state before the cutover.
     undone = run_cutover(
-        load_runbook(RUNBOOK.with_name("rollback.yml")),
+        load_runbook(RUNBOOK.with_name("rollback.yml"), cli),
         settings,
         rehearse=True,
         confirmer=confirm_as("cutover lead (rehearsal)"),

@@ -106,7 +106,7 @@ def test_problems_name_file_line_and_key(
     path = tmp_path / "broken.yml"
     path.write_text(HEAD + steps, encoding="utf-8")
     with pytest.raises(ConfigError) as caught:
-        load_runbook(path)
+        load_runbook(path, cli)
     assert f"{path}:{line} ({key}): " in str(caught.value)
     assert message in str(caught.value)
 
@@ -118,7 +118,7 @@ def test_all_problems_at_once(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     with pytest.raises(ConfigError) as caught:
-        load_runbook(path)
+        load_runbook(path, cli)
     text = str(caught.value)
     assert "3 problem(s)" in text
     assert ":1 (runbook)" in text and ":2 (title)" in text and ":6 (steps[0].run)" in text
@@ -135,17 +135,17 @@ def test_all_problems_at_once(tmp_path: Path) -> None:
     ],
 )
 def test_real_commands_pass(words: list[str]) -> None:
-    assert check_transfer_command(words) == ""
+    assert check_transfer_command(cli, words) == ""
 
 
 def test_shipped_runbooks_are_valid() -> None:
     paths = runbook_files(RUNBOOKS)
     assert {path.name for path in paths} == {"dry-run.yml", "cutover.yml", "rollback.yml"}
     for path in paths:
-        runbook = load_runbook(path)
+        runbook = load_runbook(path, cli)
         assert runbook.name == path.stem
         assert (RUNBOOKS / f"{path.stem}.md").is_file(), f"{path.stem}.md for people is missing"
-    gates = [step.id for step in load_runbook(RUNBOOKS / "cutover.yml").steps if step.gate]
+    gates = [step.id for step in load_runbook(RUNBOOKS / "cutover.yml", cli).steps if step.gate]
     assert "verify-gate" in gates
 
 

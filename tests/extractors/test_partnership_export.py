@@ -24,10 +24,10 @@ from transfer.config import Settings, load_settings
 from transfer.extractors.partnership import ExportResult, extract_partnership, staging_path
 from transfer.extractors.partnership.api import Api, Page
 from transfer.extractors.staging import StagingStore
-from transfer.pipeline import sandbox_sources
 from transfer.records import SourceRecord, read_jsonl
 from transfer.runs import Run
 from transfer.sandbox import RunningSandbox, SandboxSettings, serve_sandbox
+from transfer.sandbox.rehearsal import sandbox_sources
 
 REPO = Path(__file__).resolve().parents[2]
 MAPPINGS = REPO / "mappings"

@@ -15,8 +15,8 @@ from click.testing import CliRunner
 from tests.extractors.test_partnership_export import MAPPINGS, export, settings_for, staged
 from transfer.cli import cli
 from transfer.errors import ExtractionError
-from transfer.pipeline import Outcome
 from transfer.sandbox import Faults, RunningSandbox, SandboxSettings, serve_sandbox
+from transfer.sandbox.rehearsal import Outcome
 
 
 def _env(tmp: Path, box: RunningSandbox, **extra: str) -> dict[str, str]:

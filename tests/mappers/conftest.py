@@ -13,9 +13,9 @@ import pytest
 
 from transfer.config import Settings, load_settings
 from transfer.extractors.partnership import extract_partnership
-from transfer.pipeline import sandbox_sources
 from transfer.runs import Run
 from transfer.sandbox import SandboxSettings, serve_sandbox
+from transfer.sandbox.rehearsal import sandbox_sources
 
 MAPPINGS = Path(__file__).resolve().parents[2] / "mappings"
 SCALE = 0.05

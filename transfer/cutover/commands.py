@@ -2,7 +2,8 @@
 
 Runbooks name ``transfer`` subcommands; a typo there would only surface in the middle of
 the cutover night, so the validator walks the real command tree (and the options of the
-command found) before anything runs.
+command found) before anything runs. The tree is handed in by the CLI, which this package
+never imports.
 """
 
 from __future__ import annotations
@@ -10,13 +11,6 @@ from __future__ import annotations
 import click
 
 from transfer.mappers.validate import suggest
-
-
-def _root() -> click.Group:
-    # Imported here: the CLI imports this package lazily, and the check needs the CLI.
-    from transfer.cli import cli
-
-    return cli
 
 
 def _option_names(command: click.Command) -> set[str]:
@@ -50,10 +44,11 @@ def _check_options(command: click.Command, words: list[str], path: str) -> tuple
     return "", index
 
 
-def check_transfer_command(words: list[str]) -> str:
-    """``""`` when ``transfer <words>`` names an existing command with known options, else
-    what is wrong (an unknown or not-yet-existing command, an unknown option)."""
-    command: click.Command = _root()
+def check_transfer_command(root: click.Group, words: list[str]) -> str:
+    """``""`` when ``transfer <words>`` names an existing command of ``root`` (the CLI's
+    command tree, handed over by its caller) with known options, else what is wrong (an
+    unknown or not-yet-existing command, an unknown option)."""
+    command: click.Command = root
     path = "transfer"
     while True:
         problem, used = _check_options(command, words, path)

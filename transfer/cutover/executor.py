@@ -39,7 +39,7 @@ class Confirmed:
 #: Asks the operator to confirm a step; None means they declined.
 Confirmer = Callable[[Step], Confirmed | None]
 #: Told of each step as it ends: (status, step id, detail).
-Reporter = Callable[[str, str, str], None]
+StatusReporter = Callable[[str, str, str], None]
 
 
 def confirm_as(operator: str) -> Confirmer:
@@ -115,7 +115,7 @@ def run_cutover(
     confirmer: Confirmer,
     operator: str = "",
     new: bool = False,
-    report: Reporter | None = None,
+    report: StatusReporter | None = None,
     tasks_file: Path | None = None,
     env: Mapping[str, str] | None = None,
 ) -> CutoverOutcome:
@@ -176,7 +176,7 @@ def _run_steps(
     context: StepContext,
     journal: Journal,
     confirmer: Confirmer,
-    report: Reporter,
+    report: StatusReporter,
     rehearse: bool,
 ) -> tuple[str, ...]:
     latest = journal.latest()

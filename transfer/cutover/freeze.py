@@ -14,6 +14,7 @@ import csv
 import json
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -24,9 +25,9 @@ from zoneinfo import ZoneInfo
 from transfer.config import Settings
 from transfer.cutover.journal import state_dir
 from transfer.errors import ConfigError, CutoverError, ExtractionError
-from transfer.extractors.online_service import extract_online_service
-from transfer.extractors.partnership import extract_partnership, staging_path
+from transfer.extractors.partnership import staging_path
 from transfer.extractors.staging import StagingStore
+from transfer.pipeline import Progress, run_stages
 from transfer.records import SourceRecord
 from transfer.runs import Run
 
@@ -106,6 +107,16 @@ def parse_since(text: str) -> datetime:
     return moment.astimezone(UTC)
 
 
+def _each_stage(report: Callable[[str, Any], None]) -> Progress:
+    """The pipeline's per-stage progress, as one callback given the stage's name."""
+
+    @contextmanager
+    def display(stage: str) -> Iterator[Callable[[Any], None]]:
+        yield lambda stats: report(stage, stats)
+
+    return display
+
+
 def freeze_check(
     settings: Settings,
     run: Run,
@@ -125,8 +136,9 @@ def freeze_check(
         staging_path(settings, "partnership_public"),
     ]
     baselines = _baselines(settings.workspace, paths)
-    crawl = extract_online_service(settings, run, progress=lambda s: report("crawl", s))
-    export = extract_partnership(settings, run, progress=lambda s: report("export", s))
+    extracted = run_stages(settings, run, ("crawl", "export"), progress=_each_stage(report))
+    crawl, export = extracted.crawl, extracted.export
+    assert crawl is not None and export is not None
     changes: list[FrozenChange] = []
     for path in paths:
         if not path.exists():

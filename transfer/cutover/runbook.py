@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import click
+
 from transfer import yamlfile
 from transfer.cutover.commands import check_transfer_command
 from transfer.errors import ConfigError
@@ -95,11 +97,12 @@ class Runbook:
         raise KeyError(step_id)
 
 
-def load_runbook(path: Path) -> Runbook:
-    """Read and validate ``path``; every problem raises one ConfigError listing them all
+def load_runbook(path: Path, commands: click.Group) -> Runbook:
+    """Read and validate ``path`` against ``commands`` (the ``transfer`` command tree that
+    its ``run:`` steps must name); every problem raises one ConfigError listing them all
     (file, line, key, what is wrong)."""
     data, located = yamlfile.load(path)
-    check = _RunbookCheck(path, located)
+    check = _RunbookCheck(path, located, commands)
     runbook = check.run(data)
     if check.problems or runbook is None:
         raise ConfigError(
@@ -117,8 +120,8 @@ def command_fields(text: str) -> list[str]:
 
 
 class _RunbookCheck:
-    def __init__(self, path: Path, located: yamlfile.Located) -> None:
-        self.path, self.located = path, located
+    def __init__(self, path: Path, located: yamlfile.Located, commands: click.Group) -> None:
+        self.path, self.located, self.commands = path, located, commands
         self.problems: list[Problem] = []
 
     def problem(self, at: KeyPath, message: str) -> None:
@@ -256,7 +259,7 @@ class _RunbookCheck:
         if not words or words[0] != "transfer":
             self.problem(at, "run: takes a `transfer …` command; use shell: for anything else")
             return
-        trouble = check_transfer_command(words[1:])
+        trouble = check_transfer_command(self.commands, words[1:])
         if trouble:
             self.problem(at, trouble)
 

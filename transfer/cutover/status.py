@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import click
+
 from transfer.config import Settings
 from transfer.cutover.executor import DONE, FAILED, SKIPPED, mode_of
 from transfer.cutover.journal import Journal, RunState, all_states, read_state, state_path
@@ -61,6 +63,6 @@ def runbook_files(folder: Path) -> list[Path]:
     return [path for path in sorted(folder.glob("*.yml")) if path.name not in NOT_RUNBOOKS]
 
 
-def validate_runbooks(paths: list[Path]) -> list[Runbook]:
+def validate_runbooks(paths: list[Path], commands: click.Group) -> list[Runbook]:
     """Load every runbook; the first file with problems raises ConfigError listing them."""
-    return [load_runbook(path) for path in paths]
+    return [load_runbook(path, commands) for path in paths]

@@ -1,0 +1,74 @@
+"""``transfer config``, ``exit-codes`` and ``doctor``: the settings; is this machine ready?"""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from transfer import doctor, ui
+from transfer.cli.root import CliState, pass_state
+from transfer.errors import (
+    EXIT_CODES,
+)
+from transfer.runs import Run
+
+
+@click.group()
+def config() -> None:
+    """Inspect the configuration."""
+
+
+@config.command("show")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@pass_state
+def config_show(state: CliState, as_json: bool) -> None:
+    """Print the effective settings, secrets redacted, with where each value came from."""
+    rows = state.settings().describe()
+    if as_json:
+        ui.say(
+            json.dumps(
+                {key: {"value": value, "from": origin} for key, value, origin in rows},
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+        return
+    ui.table("Effective settings", ("setting", "value", "from"), rows)
+
+
+@click.command("exit-codes")
+def exit_codes() -> None:
+    """List the exit codes that runbooks can gate on."""
+    ui.table(
+        "Exit codes",
+        ("code", "name", "meaning"),
+        ((code.code, code.name, code.meaning) for code in EXIT_CODES),
+    )
+
+
+@click.command("doctor")
+@click.option("--no-sources", is_flag=True, help="Skip the checks that call the sources.")
+@pass_state
+def doctor_command(state: CliState, no_sources: bool) -> None:
+    """Check Python, dependencies, configuration, folders, target database and sources.
+
+    Prints one line per check. Exits 7 when the target database fails its check, 11 when
+    any other check fails, 0 when all pass.
+    """
+    settings = state.settings()
+    with Run("doctor", settings.logs_dir) as run:
+        results = []
+        for check in doctor.checks(settings, sources=not no_sources):
+            ui.status_line(check.status, check.name, check.detail)
+            run.events.emit(
+                "doctor",
+                "check",
+                level="error" if check.status == "fail" else "info",
+                name=check.name,
+                status=check.status,
+                detail=check.detail,
+            )
+            results.append(check)
+        ui.say(f"run {run.run_id}: events in {run.dir / 'events.jsonl'}")
+        doctor.verdict(results)

@@ -1,0 +1,144 @@
+"""The root of the ``transfer`` command: its global options, the state every command
+reads its settings from, and the group that turns library errors into exit codes.
+
+Errors from the library (``TransferError``) become click exceptions carrying the
+documented exit code; nothing below the CLI prints.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import click
+from sqlalchemy.exc import SQLAlchemyError
+
+from transfer import __version__
+from transfer.config import Settings, load_settings
+from transfer.diskfull import disk_full_error
+from transfer.errors import (
+    Interrupted,
+    TransferError,
+)
+from transfer.redaction import redact
+
+
+class TransferException(click.ClickException):
+    """A library error on its way out: redacted message, the error's exit code."""
+
+    def __init__(self, error: TransferError) -> None:
+        super().__init__(redact(str(error)))
+        # click reads the code from the instance; each TransferError brings its own.
+        self.exit_code = error.exit_code  # type: ignore[misc]
+
+
+class TransferGroup(click.Group):
+    """A click group that turns library errors and Ctrl-C into documented exit codes."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except TransferError as error:
+            raise TransferException(error) from None
+        except (OSError, sqlite3.Error, SQLAlchemyError) as error:
+            full = disk_full_error(error, ctx.invoked_subcommand or "", _workspace_of(ctx))
+            if full is None:
+                raise
+            raise TransferException(full) from None
+        except KeyboardInterrupt:
+            raise TransferException(
+                Interrupted(
+                    "stopped by the operator", next_step="run the same command again to continue"
+                )
+            ) from None
+
+
+def _workspace_of(ctx: click.Context) -> Path:
+    state = ctx.obj
+    if isinstance(state, CliState):
+        try:
+            return state.settings().workspace
+        except TransferError:
+            pass
+    return Path(".transfer")
+
+
+@dataclass
+class CliState:
+    config: Path | None
+    overrides: dict[str, Any]
+    _settings: Settings | None = field(default=None)
+
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = load_settings(self.config, overrides=self.overrides)
+        return self._settings
+
+
+pass_state = click.make_pass_decorator(CliState)
+
+
+@click.group(
+    cls=TransferGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+@click.version_option(__version__, "--version", prog_name="transfer")
+@click.option(
+    "--config",
+    "config",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Configuration file (default: $TRANSFER_CONFIG or ./transfer.toml).",
+)
+@click.option(
+    "--workspace",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder for stage state and the default SQLite target [.transfer].",
+)
+@click.option(
+    "--logs-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Where runs write logs/<run_id>/ [logs].",
+)
+@click.option(
+    "--target-url",
+    help="SQLAlchemy URL of the KEHA target (no password: use TRANSFER_TARGET_PASSWORD).",
+)
+@click.pass_context
+def cli(
+    ctx: click.Context,
+    config: Path | None,
+    workspace: Path | None,
+    logs_dir: Path | None,
+    target_url: str | None,
+) -> None:
+    """Move kotoutuminen.fi and the Partnership platform to the KEHA Centre.
+
+    Settings come from defaults, then transfer.toml, then TRANSFER_* environment variables,
+    then these flags. Secrets come only from the environment. Every command that does work
+    writes logs/<run_id>/events.jsonl.
+
+    \b
+    First steps:
+      transfer doctor          is this machine ready?
+      transfer config show     the effective settings and where each came from
+      transfer rehearse        a full dry run against the built-in sandbox
+    """
+    ctx.obj = CliState(
+        config, {"workspace": workspace, "logs_dir": logs_dir, "target.url": target_url}
+    )
+
+
+def target_engine(state: CliState) -> Any:
+    """The engine of the configured KEHA target."""
+    from transfer.database import create_target_engine, target_url
+
+    return create_target_engine(target_url(state.settings().target))
+
+
+def command_tree() -> click.Group:
+    """The ``transfer`` command tree of the running command, for the runbook checker."""
+    root = click.get_current_context().find_root().command
+    assert isinstance(root, click.Group)
+    return root
