@@ -16,9 +16,9 @@ from sqlalchemy.engine import make_url
 
 from tests.conftest import PG_PASSWORD, PG_URL
 from tests.loaders.helpers import prepare, run_load, workspace_of
-from transfer.loaders.bookkeeping import journal
 from transfer.loaders.dump import canonical_dump
 from transfer.loaders.options import LoadOptions
+from transfer.schema.bookkeeping import journal
 from transfer.schema.versioning import downgrade, upgrade
 
 SCALE = 0.02

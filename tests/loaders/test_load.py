@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import Engine, func, select
 
 from tests.loaders.helpers import prepare, run_load
-from transfer.loaders.bookkeeping import id_map, journal
 from transfer.loaders.dump import canonical_dump
 from transfer.loaders.options import LoadOptions
+from transfer.schema.bookkeeping import id_map, journal
 from transfer.schema.content import ContentTranslation
 
 SCALE = 0.02

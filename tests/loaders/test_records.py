@@ -13,11 +13,11 @@ from tests.loaders import factory
 from tests.loaders.helpers import run_load, workspace_of
 from transfer.database import create_target_engine
 from transfer.errors import TargetDatabaseError
-from transfer.loaders.bookkeeping import id_map
 from transfer.loaders.media import file_sha256
 from transfer.loaders.options import LoadOptions
 from transfer.loaders.report import read_messages
 from transfer.mappers.mapped_store import MappedRecord, MappedRow, Ref
+from transfer.schema.bookkeeping import id_map
 
 SCALE = 0.01
 OS = factory.OS

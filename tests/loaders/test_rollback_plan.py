@@ -11,11 +11,11 @@ from sqlalchemy import Engine, func, select
 from tests.loaders import factory
 from tests.loaders.helpers import prepare, run_load, workspace_of
 from transfer.errors import LoadError
-from transfer.loaders.bookkeeping import TABLES
 from transfer.loaders.dump import canonical_dump
 from transfer.loaders.lock import writer_lock
 from transfer.loaders.options import LoadOptions
 from transfer.loaders.rollback import rollback
+from transfer.schema.bookkeeping import TABLES
 
 SCALE = 0.02
 

@@ -10,7 +10,6 @@ from sqlalchemy import Engine, select
 from tests.loaders import factory
 from tests.loaders.helpers import run_load as _run_load
 from tests.loaders.helpers import workspace_of
-from transfer.loaders.bookkeeping import id_map
 from transfer.loaders.dump import canonical_dump
 from transfer.loaders.options import LoadOptions
 from transfer.loaders.rollback import rollback
@@ -18,6 +17,7 @@ from transfer.loaders.run import LoadResult
 from transfer.loaders.slots import SLOTS
 from transfer.mappers.mapped_store import MappedRecord, MappedRow, Ref
 from transfer.schema import metadata
+from transfer.schema.bookkeeping import id_map
 
 OS = factory.OS
 GROUP = "https://kotoutuminen.fi/fi/ryhma"

@@ -10,8 +10,8 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import CheckConstraint, Engine, inspect, select, text
 
 from transfer.errors import LoadError
-from transfer.loaders.bookkeeping import bookkeeping_metadata
 from transfer.schema import metadata
+from transfer.schema.bookkeeping import bookkeeping_metadata
 from transfer.schema.content import CONTENT_KINDS, ContentKind
 from transfer.schema.versioning import (
     VERSION_TABLE,

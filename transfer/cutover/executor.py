@@ -18,7 +18,14 @@ from typing import Any
 
 from transfer.config import Settings
 from transfer.cutover import journal as journal_module
-from transfer.cutover.journal import Journal, RunState, locked, now_iso, read_state, write_state
+from transfer.cutover.journal import (
+    CutoverJournal,
+    RunState,
+    locked,
+    now_iso,
+    read_state,
+    write_state,
+)
 from transfer.cutover.runbook import Runbook, Step
 from transfer.cutover.steps import StepContext, run_command, unmet
 from transfer.errors import ConfigError, CutoverError
@@ -143,7 +150,7 @@ def run_cutover(
                 run_dir / "summary.md",
                 run_dir / "summary.html",
             )
-        journal = Journal(run_dir, state.run_id)
+        journal = CutoverJournal(run_dir, state.run_id)
         context = StepContext(
             state.run_id, run_dir, mode, runbook.path.parent, settings, dict(env or {})
         )
@@ -174,7 +181,7 @@ def _silent(status: str, step_id: str, detail: str) -> None:
 def _run_steps(
     runbook: Runbook,
     context: StepContext,
-    journal: Journal,
+    journal: CutoverJournal,
     confirmer: Confirmer,
     report: StatusReporter,
     rehearse: bool,

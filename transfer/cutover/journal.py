@@ -99,7 +99,7 @@ def locked(path: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-class Journal:
+class CutoverJournal:
     """The append-only step journal of one cutover run."""
 
     def __init__(self, run_dir: Path, run_id: str) -> None:

@@ -13,7 +13,7 @@ import click
 
 from transfer.config import Settings
 from transfer.cutover.executor import DONE, FAILED, SKIPPED, mode_of
-from transfer.cutover.journal import Journal, RunState, all_states, read_state, state_path
+from transfer.cutover.journal import CutoverJournal, RunState, all_states, read_state, state_path
 from transfer.cutover.runbook import Runbook, load_runbook
 from transfer.cutover.summary import StepLine, step_lines
 
@@ -40,7 +40,7 @@ def list_runs(workspace: Path) -> list[RunLine]:
     """Every cutover run recorded in ``workspace``, newest first."""
     lines = []
     for state in all_states(workspace):
-        latest = Journal(Path(state.logs_dir) / state.run_id, state.run_id).latest()
+        latest = CutoverJournal(Path(state.logs_dir) / state.run_id, state.run_id).latest()
         finished = sum(1 for r in latest.values() if r["status"] in (DONE, SKIPPED))
         failed = next((key for key, r in latest.items() if r["status"] == FAILED), "")
         lines.append(RunLine(state, finished, failed))
@@ -54,7 +54,7 @@ def runbook_status(
     state = read_state(state_path(settings.workspace, runbook.name, mode_of(rehearse)))
     if state is None:
         return None, []
-    journal = Journal(Path(state.logs_dir) / state.run_id, state.run_id)
+    journal = CutoverJournal(Path(state.logs_dir) / state.run_id, state.run_id)
     return state, step_lines(runbook, journal)
 
 

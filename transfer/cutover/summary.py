@@ -15,7 +15,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from transfer.cutover.journal import Journal, RunState
+from transfer.cutover.journal import CutoverJournal, RunState
 from transfer.cutover.runbook import Runbook
 from transfer.cutover.tasks import TaskRow, load_register, task_table
 
@@ -59,7 +59,7 @@ class StepLine:
     confirmed_at: str
 
 
-def step_lines(runbook: Runbook, journal: Journal) -> list[StepLine]:
+def step_lines(runbook: Runbook, journal: CutoverJournal) -> list[StepLine]:
     """Each step of the runbook with its journal records folded together."""
     records: dict[str, list[dict[str, Any]]] = {}
     for record in journal.step_records():
@@ -86,7 +86,7 @@ def step_lines(runbook: Runbook, journal: Journal) -> list[StepLine]:
 
 
 def write_summary(
-    runbook: Runbook, state: RunState, journal: Journal, tasks_file: Path | None, closed: str
+    runbook: Runbook, state: RunState, journal: CutoverJournal, tasks_file: Path | None, closed: str
 ) -> tuple[Path, Path]:
     """Write ``summary.md`` and ``summary.html`` into the run's folder; return both."""
     tasks: list[TaskRow] = []

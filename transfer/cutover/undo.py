@@ -15,8 +15,8 @@ from sqlalchemy import Engine, select
 
 from transfer.cutover import journal
 from transfer.errors import CutoverError
-from transfer.loaders.bookkeeping import runs
 from transfer.loaders.rollback import RollbackResult, rollback
+from transfer.schema.bookkeeping import runs
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ from typing import Any
 from sqlalchemy import Connection, Engine, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 
-from transfer.loaders.bookkeeping import LIVE_STATUSES, id_map
 from transfer.loaders.rows import pair_filters
+from transfer.schema.bookkeeping import LIVE_STATUSES, id_map
 
 Key = tuple[str, str]
 TargetIds = tuple[tuple[str, int], ...]

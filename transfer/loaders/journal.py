@@ -16,10 +16,10 @@ from typing import Any
 
 from sqlalchemy import Column, Connection, Table, select
 
-from transfer.loaders.bookkeeping import journal
 from transfer.loaders.rows import STATEFUL_TABLES, table_of
 from transfer.mappers.mapped_store import decode_value, encode_value
 from transfer.schema import metadata
+from transfer.schema.bookkeeping import journal
 
 
 class RowInUse(Exception):
@@ -48,8 +48,8 @@ def decode_row(text: str) -> dict[str, Any]:
     return value
 
 
-class Journal:
-    """Journal entries of one run, written with the batch that caused them."""
+class LoadJournal:
+    """LoadJournal entries of one run, written with the batch that caused them."""
 
     def __init__(self, run_id: str) -> None:
         self.run_id = run_id
@@ -91,7 +91,7 @@ def _row(connection: Connection, table: Table, row_id: int) -> dict[str, Any] | 
     return None if found is None else dict(found)
 
 
-def delete_row(connection: Connection, log: Journal, table_name: str, row_id: int) -> None:
+def delete_row(connection: Connection, log: LoadJournal, table_name: str, row_id: int) -> None:
     """Delete one row and, first, everything its foreign keys' rules would touch."""
     table = table_of(table_name)
     before = _row(connection, table, row_id)
@@ -133,7 +133,7 @@ def referenced(connection: Connection, table_name: str, row_id: int) -> bool:
 
 
 def unpublish_row(
-    connection: Connection, log: Journal, table_name: str, row_id: int, now: datetime
+    connection: Connection, log: LoadJournal, table_name: str, row_id: int, now: datetime
 ) -> None:
     """Set a content row's state to unpublished (and when, where the table says so)."""
     table = table_of(table_name)
@@ -148,7 +148,7 @@ def unpublish_row(
 
 
 def retire_row(
-    connection: Connection, log: Journal, table_name: str, row_id: int, now: datetime
+    connection: Connection, log: LoadJournal, table_name: str, row_id: int, now: datetime
 ) -> None:
     """Unpublish a row of a table with a state, delete any other (the removal policy)."""
     if table_name in STATEFUL_TABLES:

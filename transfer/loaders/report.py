@@ -17,9 +17,9 @@ from sqlalchemy.exc import DBAPIError
 from transfer.database import describe_failure
 from transfer.errors import LoadError
 from transfer.loaders import idmap
-from transfer.loaders.bookkeeping import id_map, messages, runs
 from transfer.loaders.decide import decide
 from transfer.loaders.source import MappedSource
+from transfer.schema.bookkeeping import id_map, messages, runs
 from transfer.schema.versioning import check_current
 
 STATUS_COLUMNS = ("total", "imported", "updated", "unchanged", "failed", "pending", "removed")

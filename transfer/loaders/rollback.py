@@ -18,10 +18,10 @@ from sqlalchemy.exc import DBAPIError
 from transfer.database import describe_failure, display_url
 from transfer.errors import LoadError
 from transfer.loaders import idmap
-from transfer.loaders.bookkeeping import journal, runs
 from transfer.loaders.journal import decode_row
 from transfer.loaders.lock import writer_lock
 from transfer.loaders.rows import table_of
+from transfer.schema.bookkeeping import journal, runs
 from transfer.schema.versioning import check_current
 
 _PAGE = 1000

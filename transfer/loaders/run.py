@@ -25,7 +25,6 @@ from transfer.config import Settings
 from transfer.database import create_target_engine, describe_failure, display_url, target_url
 from transfer.errors import LoadError
 from transfer.loaders import idmap
-from transfer.loaders.bookkeeping import runs
 from transfer.loaders.decide import Decision, decide, gone
 from transfer.loaders.idmap import IdMapEntry
 from transfer.loaders.lock import writer_lock
@@ -37,6 +36,7 @@ from transfer.loaders.source import Key, MappedSource, SourceEntry
 from transfer.loaders.tables import Work
 from transfer.loaders.writer import BatchResult, BatchWriter
 from transfer.runs import Run
+from transfer.schema.bookkeeping import runs
 from transfer.schema.versioning import check_current
 
 __all__ = ["LoadResult", "LoadStats", "Progress", "load", "load_target"]

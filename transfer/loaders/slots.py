@@ -33,7 +33,7 @@ from sqlalchemy import Connection, Index, Table, UniqueConstraint, select
 from transfer.loaders import idmap
 from transfer.loaders.decide import decide, removal
 from transfer.loaders.idmap import IdMapEntry, Key, TargetIds
-from transfer.loaders.journal import Journal, delete_row
+from transfer.loaders.journal import LoadJournal, delete_row
 from transfer.loaders.rows import STATEFUL_TABLES, UNIQUE_TABLES, provenance
 from transfer.loaders.source import SourceEntry
 from transfer.loaders.tables import Work
@@ -80,7 +80,9 @@ class SlotTaken(Exception):
 class SlotGuard:
     """Frees the unique slots a batch's rows need, in the batch's transaction."""
 
-    def __init__(self, connection: Connection, log: Journal, run_id: str, records: Records) -> None:
+    def __init__(
+        self, connection: Connection, log: LoadJournal, run_id: str, records: Records
+    ) -> None:
         self.connection, self.log, self.run_id, self.records = connection, log, run_id, records
         #: Rows removed from each owner's target ids, and the owners' entries before.
         self.dropped: dict[Key, set[tuple[str, int]]] = {}

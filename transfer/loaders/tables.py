@@ -14,7 +14,7 @@ from sqlalchemy import Connection, Table, insert
 
 from transfer.loaders.decide import Decision
 from transfer.loaders.idmap import IdMapEntry
-from transfer.loaders.journal import Journal
+from transfer.loaders.journal import LoadJournal
 from transfer.loaders.rows import (
     UNIQUE_TABLES,
     complete,
@@ -94,7 +94,7 @@ def _missing_ref(
 
 def upsert_rows(
     connection: Connection,
-    log: Journal,
+    log: LoadJournal,
     table: Table,
     items: list[tuple[Work, MappedRow]],
     ids: dict[Ref, int],
@@ -125,7 +125,7 @@ def upsert_rows(
 
 def insert_rows(
     connection: Connection,
-    log: Journal,
+    log: LoadJournal,
     table: Table,
     items: list[tuple[Work, MappedRow]],
     ids: dict[Ref, int],

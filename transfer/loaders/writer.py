@@ -24,10 +24,9 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, StatementError
 
 from transfer.database import describe_failure
 from transfer.loaders import idmap
-from transfer.loaders.bookkeeping import messages
 from transfer.loaders.idmap import IdMapEntry, TargetIds
 from transfer.loaders.journal import (
-    Journal,
+    LoadJournal,
     RowInUse,
     delete_row,
     referenced,
@@ -47,6 +46,7 @@ from transfer.loaders.rows import (
 from transfer.loaders.slots import Records, SlotGuard, SlotTaken
 from transfer.loaders.tables import RecordProblem, Work, insert_rows, resolve, upsert_rows
 from transfer.mappers.mapped_store import MappedRow, Ref
+from transfer.schema.bookkeeping import messages
 
 
 @dataclass
@@ -162,7 +162,7 @@ class BatchWriter:
     def _apply(
         self, connection: Connection, works: list[Work], *, guarded: bool
     ) -> tuple[dict[Work, str], list[IdMapEntry]]:
-        log = Journal(self.run_id)
+        log = LoadJournal(self.run_id)
         guard = SlotGuard(connection, log, self.run_id, self.records) if guarded else None
         ids: dict[Ref, int] = {}
         writes = [work for work in works if work.action in ("create", "update")]
@@ -213,7 +213,7 @@ class BatchWriter:
     def _finish(
         self,
         connection: Connection,
-        log: Journal,
+        log: LoadJournal,
         work: Work,
         written: TargetIds,
         claimed: dict[tuple[str, int], Work],
@@ -304,7 +304,7 @@ class BatchWriter:
 
     def record_failures(self, failed: list[tuple[Work, str]]) -> None:
         """Mark failed records in the id map, with an error message each (own transaction)."""
-        log = Journal(self.run_id)
+        log = LoadJournal(self.run_id)
         entries, notes = [], []
         for work, message in failed:
             known, entry = work.known, work.entry

@@ -13,9 +13,9 @@ from transfer.mappers.context import (
     Context,
     LinkMapper,
     MapContext,
+    MapNotes,
     PlanValues,
     ReferenceResolver,
-    Report,
 )
 from transfer.mappers.engine import Skip, map_record, map_rows
 from transfer.mappers.lookups import load_lookups
@@ -39,13 +39,13 @@ __all__ = [
     "Key",
     "LinkMapper",
     "MapContext",
+    "MapNotes",
     "Mapping",
     "PlanValues",
     "Problem",
     "Processor",
     "ProcessorError",
     "ReferenceResolver",
-    "Report",
     "Skip",
     "SkipRecord",
     "check_mappings",

@@ -108,7 +108,7 @@ class LostValue:
 
 
 @dataclass
-class Report:
+class MapNotes:
     """What mapping found that people must look at; filled in by processors."""
 
     unmapped: dict[tuple[str, str, str], UnmappedValue] = field(default_factory=dict)
@@ -155,7 +155,7 @@ class Report:
             raise ValueError(f"unknown note kind {kind!r}")
 
     @classmethod
-    def from_notes(cls, notes: Iterable[tuple[str, Note]]) -> Report:
+    def from_notes(cls, notes: Iterable[tuple[str, Note]]) -> MapNotes:
         """The report of (record_key, note) pairs, replayed in their order."""
         report = cls()
         for record_key, note in notes:
@@ -175,7 +175,7 @@ class MapContext:
     links: LinkMapper | None = None
     plan: PlanValues | None = None
     trees: TreeIndex | None = None
-    report: Report = field(default_factory=Report)
+    report: MapNotes = field(default_factory=MapNotes)
 
 
 @dataclass
@@ -198,5 +198,5 @@ class Context:
         return self.services.lookups
 
     @property
-    def report(self) -> Report:
+    def report(self) -> MapNotes:
         return self.services.report

@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from transfer.mappers.context import Report
+from transfer.mappers.context import MapNotes
 from transfer.mappers.mapped_store import MappedStore
 from transfer.mappers.plan import StagePlan
 from transfer.runs import Run
@@ -32,7 +32,7 @@ def _write(path: Path, data: Any) -> Path:
 
 
 def write_artefacts(
-    run: Run, result: MapResult, report: Report, plan: StagePlan, store: MappedStore | None = None
+    run: Run, result: MapResult, report: MapNotes, plan: StagePlan, store: MappedStore | None = None
 ) -> tuple[dict[str, Any], dict[str, Path]]:
     """Write every artefact of the run; returns the summary and the artefact paths."""
     unmapped = sorted(report.unmapped.values(), key=lambda u: (u.mapping, u.column, u.value))
@@ -119,7 +119,7 @@ def _totals(counts: dict[tuple[str, str, str], int]) -> dict[str, dict[str, int]
     return totals
 
 
-def write_coverage(path: Path, coverage: dict[str, Any], report: Report) -> Path:
+def write_coverage(path: Path, coverage: dict[str, Any], report: MapNotes) -> Path:
     """``source-fields.json``: the pass's source-field inventory (per kind: every field with
     its value count and examples), undeclared fields, unmatched paths, declared drops, and
     the values the pass left out (column, source path, records, cause)."""

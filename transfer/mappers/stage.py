@@ -33,7 +33,7 @@ from transfer.extractors.partnership.privacy import (
     salt_for,
 )
 from transfer.extractors.staging import StagingStore
-from transfer.mappers.context import Context, MapContext, Report
+from transfer.mappers.context import Context, MapContext, MapNotes
 from transfer.mappers.coverage import Undeclared, Unmatched, summary, undeclared, unmatched
 from transfer.mappers.lookups import load_lookups
 from transfer.mappers.mapped_store import MappedRecord, MappedStore, Note, SharedKey
@@ -211,7 +211,7 @@ def map_sources(
             result = _run_pass(
                 settings, run, stores, mappings, context, plan, out, progress, stop, found
             )
-            context.report = Report.from_notes(out.notes(result.pass_id))
+            context.report = MapNotes.from_notes(out.notes(result.pass_id))
             write_failed(run.artefact("failed-records.json"), out)
             coverage = out.coverage(result.pass_id) or {}
     finally:
@@ -399,7 +399,7 @@ def _run_pass(
                 source_hash=record.record_hash,
             )
         else:
-            context.report = Report()  # this record's notes alone
+            context.report = MapNotes()  # this record's notes alone
             mapped = map_one(
                 record, mappings_for(mappings, record.source, record.kind), context, plan
             )
@@ -421,7 +421,7 @@ def _run_pass(
     return MapResult(pass_id, resumed, stopped, out.counts(), removed, state)
 
 
-def _attribute_losses(report: Report, staged: SourceRecord, shown: SourceRecord) -> None:
+def _attribute_losses(report: MapNotes, staged: SourceRecord, shown: SourceRecord) -> None:
     """A value lost because the personal-data policy masked or dropped it is declared by
     the policy: say so on the loss."""
     for index, lost in enumerate(report.lost):

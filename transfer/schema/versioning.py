@@ -24,8 +24,8 @@ from sqlalchemy.exc import DBAPIError
 
 from transfer.database import describe_failure, display_url
 from transfer.errors import LoadError
-from transfer.loaders.bookkeeping import bookkeeping_metadata
 from transfer.schema import metadata
+from transfer.schema.bookkeeping import bookkeeping_metadata
 
 if TYPE_CHECKING:
     from alembic.runtime.environment import NameFilterParentNames, NameFilterType

@@ -11,8 +11,8 @@ from typing import Any
 
 from alembic import context
 
-from transfer.loaders.bookkeeping import bookkeeping_metadata
 from transfer.schema import metadata
+from transfer.schema.bookkeeping import bookkeeping_metadata
 from transfer.schema.versioning import include_name
 
 

@@ -1,7 +1,7 @@
 """Load bookkeeping: runs, id map, per-record messages, rollback journal.
 
 Tables beside the KEHA schema, outside its models' metadata (their definitions live in
-transfer/loaders/bookkeeping.py); written by hand from those definitions and frozen here.
+transfer/schema/bookkeeping.py); written by hand from those definitions and frozen here.
 
 Revision ID: 0002_load_bookkeeping
 Revises: 0001_initial

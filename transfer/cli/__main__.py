@@ -1,0 +1,5 @@
+"""``python -m transfer.cli``: the same command as ``transfer``."""
+
+from transfer.cli import main
+
+main()
