@@ -32,11 +32,9 @@ from transfer.extractors.partnership.privacy import (
     load_policy,
     salt_for,
 )
-from transfer.extractors.staging import StagingStore
 from transfer.mappers.context import Context, MapContext, Report
 from transfer.mappers.coverage import Undeclared, Unmatched, summary, undeclared, unmatched
 from transfer.mappers.lookups import load_lookups
-from transfer.mappers.mapped_store import MappedRecord, MappedStore, Note, SharedKey
 from transfer.mappers.mapping import Mapping, Problem, check_mappings, load_mappings, mappings_for
 from transfer.mappers.paths import resolve
 from transfer.mappers.plan import SourcePlan, StagePlan, collect, plan_source, spec_path
@@ -47,6 +45,9 @@ from transfer.mappers.survey import Survey, survey
 from transfer.mappers.url_plan import check_spec
 from transfer.records import SourceRecord
 from transfer.runs import Run
+from transfer.stores.mapped import MappedRecord, MappedStore, Note, SharedKey
+from transfer.stores.staging import StagingStore
+from transfer.workspace import Workspace
 
 #: Sources in mapping order, each with its staging file name.
 SOURCES = ("online_service", "partnership", "partnership_public")
@@ -96,14 +97,6 @@ class MapResult:
             )
 
 
-def mapped_path(settings: Settings) -> Path:
-    return settings.workspace / "mapped" / "mapped.sqlite"
-
-
-def staging_file(settings: Settings, source: str) -> Path:
-    return settings.workspace / "staging" / f"{source}.sqlite"
-
-
 def check_mapping_files(mappings_dir: Path) -> tuple[int, list[Problem]]:
     """How many mapping and URL-plan files there are, and every problem in them."""
     from transfer.mappers.validate import mapping_files
@@ -138,11 +131,7 @@ def check_against_staging(settings: Settings) -> StagedCheck:
     path they read that no staged record has; empty when no staging store exists (the
     mapping files must be valid: see :func:`check_mapping_files`)."""
     mappings = load_mappings(settings.mappings_dir)
-    stores = {
-        source: StagingStore(staging_file(settings, source))
-        for source in SOURCES
-        if staging_file(settings, source).is_file()
-    }
+    stores = _open_staging(Workspace.from_settings(settings))
     try:
         found = _survey(settings, stores, mappings)
     finally:
@@ -153,6 +142,15 @@ def check_against_staging(settings: Settings) -> StagedCheck:
         tuple(undeclared(found.inventory, mappings)),
         tuple(unmatched(found.inventory, mappings)),
     )
+
+
+def _open_staging(workspace: Workspace) -> dict[str, StagingStore]:
+    """The staging stores of :data:`SOURCES` that exist, in mapping order."""
+    return {
+        source: StagingStore(workspace.staging(source))
+        for source in SOURCES
+        if workspace.staging(source).is_file()
+    }
 
 
 def _load_all(mappings_dir: Path) -> list[Mapping]:
@@ -182,15 +180,12 @@ def map_sources(
     the message and counted; :meth:`MapResult.raise_for_failures` turns them into exit 5.
     """
     mappings = _load_all(settings.mappings_dir)
-    stores = {
-        source: StagingStore(staging_file(settings, source))
-        for source in SOURCES
-        if staging_file(settings, source).is_file()
-    }
+    workspace = Workspace.from_settings(settings)
+    stores = _open_staging(workspace)
     if not stores:
         raise MappingError(
             "nothing to map: no staging store exists",
-            where=str(settings.workspace / "staging"),
+            where=str(workspace.staging_dir),
             next_step="run `transfer extract online-service` or `transfer extract partnership`",
         )
     try:
@@ -207,7 +202,7 @@ def map_sources(
         run.events.emit(
             "map", "planned", groups={s: len(p.groups.members()) for s, p in plan.sources.items()}
         )
-        with MappedStore(mapped_path(settings)) as out:
+        with MappedStore(workspace.mapped) as out:
             result = _run_pass(
                 settings, run, stores, mappings, context, plan, out, progress, stop, found
             )

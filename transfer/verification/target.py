@@ -18,8 +18,8 @@ from sqlalchemy import Connection, Table, UniqueConstraint, inspect, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from transfer.loaders.bookkeeping import id_map, runs
-from transfer.mappers.mapped_store import Ref
 from transfer.schema import metadata
+from transfer.stores.mapped import Ref
 
 PROVENANCE = ("source_system", "source_key")
 BATCH = 1000

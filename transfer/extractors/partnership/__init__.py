@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from transfer.blobstore import BlobStore
 from transfer.config import Settings
 from transfer.extractors.http import HttpClient
 from transfer.extractors.http.politeness import Pacer
@@ -29,12 +28,6 @@ from transfer.extractors.partnership.auth import Authenticator, Credentials
 from transfer.extractors.partnership.collections import Export
 from transfer.extractors.partnership.entities import KINDS, SOURCE
 from transfer.extractors.partnership.files import Downloader
-from transfer.extractors.partnership.ledger import (
-    kind_summary,
-    mark_unseen_gone,
-    open_private,
-    restrict,
-)
 from transfer.extractors.partnership.policy_file import Policy
 from transfer.extractors.partnership.privacy import apply_policy, load_policy, salt_for
 from transfer.extractors.partnership.report import (
@@ -44,9 +37,11 @@ from transfer.extractors.partnership.report import (
     write_records,
 )
 from transfer.extractors.partnership.walk import ExportStats, Stopped, Walker
-from transfer.extractors.staging import StagingStore
 from transfer.records import write_jsonl
 from transfer.runs import Run
+from transfer.stores.blobs import BlobStore
+from transfer.stores.staging import StagingStore, restrict
+from transfer.workspace import Workspace
 
 PUBLIC_SOURCE = "partnership_public"
 
@@ -57,12 +52,7 @@ __all__ = [
     "extract_partnership",
     "load_policy",
     "policy_path",
-    "staging_path",
 ]
-
-
-def staging_path(settings: Settings, source: str = SOURCE) -> Path:
-    return settings.workspace / "staging" / f"{source}.sqlite"
 
 
 def policy_path(settings: Settings) -> Path:
@@ -133,9 +123,11 @@ def extract_partnership(
         on_renew=lambda reason, n: emit("token_issued", reason=reason, generation=n),
     )
     api = Api(client, auth, source.fetch_url, emit=emit)
-    path = staging_path(settings)
-    store = open_private(path)
-    blobs = BlobStore(settings.workspace / "blobs")
+    workspace = Workspace.from_settings(settings)
+    path = workspace.staging(SOURCE)
+    # Owner-only: the staging store holds the raw export, personal data included.
+    store = StagingStore.open_private(path)
+    blobs = BlobStore(workspace.blobs)
     try:
         pass_id, resumed = store.begin_pass(run.run_id)
         if not resumed:
@@ -179,11 +171,15 @@ def extract_partnership(
             export.close()
         complete = not stopped and not walker.failed
         if complete:
-            gone = mark_unseen_gone(store, pass_id)
+            gone = store.mark_unseen_gone(pass_id)
             emit("gone_marked", count=gone)
         store.end_pass(pass_id, "complete" if complete else "stopped")
-        public = None if stopped or not public_pages else _public_pages(settings, client, run, stop)
-        collections = kind_summary(store, pass_id, KINDS)
+        public = (
+            None
+            if stopped or not public_pages
+            else _public_pages(settings, workspace, client, run, stop)
+        )
+        collections = store.kind_summary(pass_id, KINDS)
         failures = store.failures(pass_id)
         written = write_records(store, run.artefact("records.jsonl"), policy, environment, salt)
         privacy = personal_data(written, policy, environment, salt)
@@ -225,16 +221,20 @@ def extract_partnership(
 
 
 def _public_pages(
-    settings: Settings, client: HttpClient, run: Run, stop: threading.Event
+    settings: Settings,
+    workspace: Workspace,
+    client: HttpClient,
+    run: Run,
+    stop: threading.Event,
 ) -> CrawlResult:
     """Crawl the public pages (about, terms, privacy in fi, sv and en) with the crawler."""
     profile = load_profile(settings.mappings_dir / "partnership" / "profile.yml")
-    store = StagingStore(staging_path(settings, profile.source))
+    store = StagingStore(workspace.staging(profile.source))
     try:
         worker = Worker(
             profile,
             client,
-            BlobStore(settings.workspace / "blobs"),
+            BlobStore(workspace.blobs),
             settings.partnership.fetch_base,
         )
         crawler = Crawler(

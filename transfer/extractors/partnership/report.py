@@ -23,8 +23,8 @@ from transfer.extractors.partnership.privacy import (
     excluded_members,
     is_excluded,
 )
-from transfer.extractors.staging import StagingStore
 from transfer.records import SourceRecord
+from transfer.stores.staging import StagingStore
 
 #: ``_download`` statuses of files the platform itself cannot give (see files.py).
 SOURCE_DEFECTS = ("empty", "unavailable")
