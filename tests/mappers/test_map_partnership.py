@@ -16,8 +16,8 @@ import pytest
 
 from tests.mappers.conftest import MAPPINGS, Staged, map_settings
 from transfer.config import Settings
-from transfer.extractors.partnership.privacy import MASK, SALT_ENV
 from transfer.mappers.stage import MapResult, map_sources
+from transfer.privacy.policy import MASK, SALT_ENV
 from transfer.runs import Run
 from transfer.stores.mapped import MappedStore, Ref, encode_rows
 from transfer.stores.staging import StagingStore

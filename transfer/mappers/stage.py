@@ -25,13 +25,6 @@ from typing import Any
 from transfer.config import Settings
 from transfer.errors import MappingError
 from transfer.extractors.online_service.profile import load_profile
-from transfer.extractors.partnership.privacy import (
-    apply_policy,
-    excluded_members,
-    is_excluded,
-    load_policy,
-    salt_for,
-)
 from transfer.mappers.context import Context, MapContext, Report
 from transfer.mappers.coverage import Undeclared, Unmatched, summary, undeclared, unmatched
 from transfer.mappers.lookups import load_lookups
@@ -43,6 +36,7 @@ from transfer.mappers.reports import write_artefacts, write_coverage, write_fail
 from transfer.mappers.rows import map_one, provenance_unique
 from transfer.mappers.survey import Survey, survey
 from transfer.mappers.url_plan import check_spec
+from transfer.privacy.policy import PersonalData, is_excluded
 from transfer.records import SourceRecord
 from transfer.runs import Run
 from transfer.stores.mapped import MappedRecord, MappedStore, Note, SharedKey
@@ -133,7 +127,7 @@ def check_against_staging(settings: Settings) -> StagedCheck:
     mappings = load_mappings(settings.mappings_dir)
     stores = _open_staging(Workspace.from_settings(settings))
     try:
-        found = _survey(settings, stores, mappings)
+        found = _survey(stores, mappings, _personal_data(settings, stores))
     finally:
         for store in stores.values():
             store.close()
@@ -189,7 +183,8 @@ def map_sources(
             next_step="run `transfer extract online-service` or `transfer extract partnership`",
         )
     try:
-        found = _survey(settings, stores, mappings)
+        personal = _personal_data(settings, stores)
+        found = _survey(stores, mappings, personal)
         _refuse_unmatched(found, mappings)
         plan = _plan(settings, stores, mappings, found.excluded)
         context = MapContext(
@@ -204,7 +199,7 @@ def map_sources(
         )
         with MappedStore(workspace.mapped) as out:
             result = _run_pass(
-                settings, run, stores, mappings, context, plan, out, progress, stop, found
+                personal, run, stores, mappings, context, plan, out, progress, stop, found
             )
             context.report = Report.from_notes(out.notes(result.pass_id))
             write_failed(run.artefact("failed-records.json"), out)
@@ -277,15 +272,20 @@ def _plan(
 Police = Callable[[SourceRecord], SourceRecord]
 
 
-def _police(settings: Settings) -> Police:
-    """The personal-data policy of the target environment, as a function of a partnership
-    record (members also get ``fields._masked``, for ``members.is_masked``)."""
-    policy = load_policy(settings.mappings_dir / "partnership" / "personal_data.yml")
-    environment = settings.target.environment
-    salt = salt_for(policy, environment)
+def _personal_data(settings: Settings, stores: dict[str, StagingStore]) -> PersonalData | None:
+    """The personal-data policy of the target environment, loaded once per run, when there
+    are partnership records to apply it to."""
+    if "partnership" not in stores:
+        return None
+    return PersonalData.load(settings.mappings_dir, settings.target.environment)
+
+
+def _police(personal: PersonalData) -> Police:
+    """The policy as a function of a partnership record (members also get
+    ``fields._masked``, for ``members.is_masked``)."""
 
     def police(record: SourceRecord) -> SourceRecord:
-        policed = apply_policy(record, policy, environment, salt=salt)
+        policed = personal.apply(record)
         if record.kind == "member":
             fields = {**policed.fields, MASKED_FIELD: policed.fields != record.fields}
             policed = replace(policed, fields=fields)
@@ -294,10 +294,12 @@ def _police(settings: Settings) -> Police:
     return police
 
 
-def _survey(settings: Settings, stores: dict[str, StagingStore], mappings: list[Mapping]) -> Survey:
+def _survey(
+    stores: dict[str, StagingStore], mappings: list[Mapping], personal: PersonalData | None
+) -> Survey:
     """The survey of every live staged record; the policy is applied only where the
     inventory still wants examples."""
-    police = _police(settings) if "partnership" in stores else None
+    police = _police(personal) if personal is not None else None
 
     def records() -> Iterator[tuple[SourceRecord, Callable[[], SourceRecord]]]:
         for source in SOURCES:
@@ -319,7 +321,7 @@ def _same(record: SourceRecord) -> SourceRecord:
 
 
 def _records(
-    settings: Settings, stores: dict[str, StagingStore]
+    stores: dict[str, StagingStore], personal: PersonalData | None
 ) -> Iterator[tuple[SourceRecord, SourceRecord, str | None]]:
     """Every live record as staged and with the policy applied (partnership records); with
     a skip reason for members the policy leaves out."""
@@ -327,13 +329,12 @@ def _records(
         store = stores.get(source)
         if store is None:
             continue
-        if source != "partnership":
+        if source != "partnership" or personal is None:
             for record in store.records():
                 yield record, record, None
             continue
-        police = _police(settings)
-        policy = load_policy(settings.mappings_dir / "partnership" / "personal_data.yml")
-        excluded = excluded_members(store.records(kinds=["member"]), policy)
+        police = _police(personal)
+        excluded = personal.excluded(store.records(kinds=["member"]))
         for record in store.records():
             reason = (
                 "inactive member left out by the personal-data policy"
@@ -344,7 +345,7 @@ def _records(
 
 
 def _run_pass(
-    settings: Settings,
+    personal: PersonalData | None,
     run: Run,
     stores: dict[str, StagingStore],
     mappings: list[Mapping],
@@ -377,7 +378,7 @@ def _run_pass(
         if progress is not None:
             progress(state)
 
-    for staged, record, excluded in _records(settings, stores):
+    for staged, record, excluded in _records(stores, personal):
         if (record.source, record.key) in done:
             state.done += 1
             continue

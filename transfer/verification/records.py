@@ -20,8 +20,8 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from transfer.extractors.partnership.privacy import MASK
 from transfer.loaders.bookkeeping import LIVE_STATUSES
+from transfer.privacy.policy import MASK
 from transfer.verification.collect import CheckCollector
 from transfer.verification.data import shape_of_personal
 from transfer.verification.scratch import Scratch

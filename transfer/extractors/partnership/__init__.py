@@ -5,7 +5,7 @@ staging store ``<workspace>/staging/partnership.sqlite`` (``collections.py``, ``
 streams documents into the blob store (``files.py``), marks what the source no longer has
 as gone, crawls the public pages with the online-service crawler (profile
 ``mappings/partnership/profile.yml``), and writes the run's artefacts: ``records.jsonl``
-with the personal-data policy applied (``privacy.py``), ``personal-data.json``,
+with the personal-data policy applied (:mod:`transfer.privacy`), ``personal-data.json``,
 ``export-summary.json`` and ``public-pages.jsonl``.
 """
 
@@ -14,7 +14,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from transfer.config import Settings
@@ -28,8 +27,6 @@ from transfer.extractors.partnership.auth import Authenticator, Credentials
 from transfer.extractors.partnership.collections import Export
 from transfer.extractors.partnership.entities import KINDS, SOURCE
 from transfer.extractors.partnership.files import Downloader
-from transfer.extractors.partnership.policy_file import Policy
-from transfer.extractors.partnership.privacy import apply_policy, load_policy, salt_for
 from transfer.extractors.partnership.report import (
     export_summary,
     personal_data,
@@ -37,6 +34,8 @@ from transfer.extractors.partnership.report import (
     write_records,
 )
 from transfer.extractors.partnership.walk import ExportStats, Stopped, Walker
+from transfer.privacy.policy import PersonalData, load_policy, policy_path
+from transfer.privacy.policy_file import Policy
 from transfer.records import write_jsonl
 from transfer.runs import Run
 from transfer.stores.blobs import BlobStore
@@ -48,15 +47,8 @@ PUBLIC_SOURCE = "partnership_public"
 __all__ = [
     "ExportResult",
     "ExportStats",
-    "apply_policy",
     "extract_partnership",
-    "load_policy",
-    "policy_path",
 ]
-
-
-def policy_path(settings: Settings) -> Path:
-    return settings.mappings_dir / "partnership" / "personal_data.yml"
 
 
 @dataclass(frozen=True)
@@ -106,9 +98,9 @@ def extract_partnership(
     for missing credentials or a policy that hashes without a salt, before any request.
     """
     credentials = Credentials.from_settings(settings.partnership)
-    policy = policy or load_policy(policy_path(settings))
-    environment = settings.target.environment
-    salt = salt_for(policy, environment)
+    personal = PersonalData.of(
+        policy or load_policy(policy_path(settings.mappings_dir)), settings.target.environment
+    )
     stop = stop or threading.Event()
     source = settings.partnership
 
@@ -181,8 +173,8 @@ def extract_partnership(
         )
         collections = store.kind_summary(pass_id, KINDS)
         failures = store.failures(pass_id)
-        written = write_records(store, run.artefact("records.jsonl"), policy, environment, salt)
-        privacy = personal_data(written, policy, environment, salt)
+        written = write_records(store, run.artefact("records.jsonl"), personal)
+        privacy = personal_data(written, personal)
         write_json(run.artefact("personal-data.json"), privacy)
         result = ExportResult(
             pass_id=pass_id,
