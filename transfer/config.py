@@ -23,6 +23,7 @@ from sqlalchemy.exc import ArgumentError
 from transfer import __version__
 from transfer.errors import ConfigError
 from transfer.redaction import Secret, is_credential_parameter, redact, register_secret
+from transfer.workspace import Workspace
 
 ENV_PREFIX = "TRANSFER_"
 DEFAULT_CONFIG_FILE = Path("transfer.toml")
@@ -457,7 +458,7 @@ def load_settings(
             register_secret(credential)
     workspace = Path(values["workspace"])
     if not values["target.url"]:
-        values["target.url"] = f"sqlite:///{workspace / 'target.db'}"
+        values["target.url"] = Workspace.at(workspace).default_target_url
     return Settings(
         workspace=workspace,
         logs_dir=Path(values["logs_dir"]),

@@ -21,6 +21,20 @@ from typing import Any, TextIO
 #: read by verification.
 WARNINGS_FIELD = "_warnings"
 
+#: The kinds of record the Partnership-platform export produces, one per collection: part of
+#: the record contract, read by the personal-data policy, which classifies fields per kind.
+PARTNERSHIP_KINDS = (
+    "organization",
+    "member",
+    "workspace",
+    "membership",
+    "section",
+    "thread",
+    "post",
+    "folder",
+    "file",
+)
+
 
 @dataclass(frozen=True)
 class FetchInfo:

@@ -17,10 +17,10 @@ from transfer.cutover.executor import confirm_as, run_cutover
 from transfer.cutover.runbook import load_runbook
 from transfer.database import create_target_engine, target_url
 from transfer.loaders.dump import Dump, canonical_dump
-from transfer.mappers.mapped_store import MappedStore
 from transfer.runs import Run
 from transfer.sandbox import SandboxSettings
 from transfer.sandbox.rehearsal import rehearse, rehearse_cutover
+from transfer.stores.mapped import MappedStore
 
 MAPPINGS = Path(__file__).resolve().parents[2] / "mappings"
 RUNBOOK = Path(__file__).resolve().parents[2] / "runbooks" / "cutover.yml"
@@ -152,7 +152,7 @@ def _redirected(dumped: Dump) -> dict[str, str]:
 
 
 def _links(workspace: Path, key: tuple[str, str]) -> set[str]:
-    from transfer.extractors.staging import StagingStore
+    from transfer.stores.staging import StagingStore
 
     store = StagingStore(workspace / "staging" / f"{key[0]}.sqlite")
     try:

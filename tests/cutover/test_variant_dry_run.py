@@ -11,10 +11,10 @@ import pytest
 
 from tests.extractors.test_online_crawl import same_time
 from transfer.config import load_settings
-from transfer.extractors.staging import StagingStore
 from transfer.runs import Run
 from transfer.sandbox import SandboxSettings
 from transfer.sandbox.rehearsal import rehearse
+from transfer.stores.staging import StagingStore
 
 pytestmark = pytest.mark.slow
 MAPPINGS = Path(__file__).resolve().parents[2] / "mappings"

@@ -8,8 +8,8 @@ from typing import Any
 
 from transfer.config import Settings, load_settings
 from transfer.extractors.online_service import CrawlResult, extract_online_service
-from transfer.extractors.staging import StagingStore
 from transfer.runs import Run
+from transfer.stores.staging import StagingStore
 
 # The sandbox's own kind names beside the profile's (the KEHA kinds).
 KINDS = {

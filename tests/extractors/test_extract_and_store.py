@@ -13,8 +13,8 @@ from transfer.extractors.online_service.extract import extract_fields, parse_pag
 from transfer.extractors.online_service.fetch import safe_file_name
 from transfer.extractors.online_service.robots import Robots
 from transfer.extractors.online_service.sitemaps import SitemapError, parse_sitemap
-from transfer.extractors.staging import StagingStore
 from transfer.records import FetchInfo, SourceRecord
+from transfer.stores.staging import StagingStore
 
 HEX = encode_cfemail("liisa.esimerkki@example.fi", 0x5A)
 PAGE = f"""<html lang="en-US"><head>

@@ -9,11 +9,11 @@ import requests
 import responses
 
 from tests.sandbox.test_server import PAGE, serving
-from transfer.blobstore import BlobStore
 from transfer.config import HttpSettings
 from transfer.extractors.http import FetchFailed, HttpClient, Verdict, classify
 from transfer.extractors.http.classify import parse_retry_after
 from transfer.sandbox.settings import Faults
+from transfer.stores.blobs import BlobStore
 
 URL = "https://kotoutuminen.fi/sivu"
 

@@ -21,16 +21,22 @@ import pytest
 
 from tests.extractors.platform_truth import default_site_memberships, site_ids
 from transfer.config import Settings, load_settings
-from transfer.extractors.partnership import ExportResult, extract_partnership, staging_path
+from transfer.extractors.partnership import ExportResult, extract_partnership
 from transfer.extractors.partnership.api import Api, Page
-from transfer.extractors.staging import StagingStore
 from transfer.records import SourceRecord, read_jsonl
 from transfer.runs import Run
 from transfer.sandbox import RunningSandbox, SandboxSettings, serve_sandbox
 from transfer.sandbox.rehearsal import sandbox_sources
+from transfer.stores.staging import StagingStore
+from transfer.workspace import Workspace
 
 REPO = Path(__file__).resolve().parents[2]
 MAPPINGS = REPO / "mappings"
+
+
+def staging_path(settings: Settings) -> Path:
+    """The workspace's staging store of the platform export."""
+    return Workspace.from_settings(settings).staging("partnership")
 
 
 SINGULAR = {

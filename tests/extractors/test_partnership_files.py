@@ -10,9 +10,9 @@ import pytest
 import responses
 
 from tests.extractors.test_partnership_token import TOKEN, client, oauth, token
-from transfer.blobstore import BlobStore
 from transfer.extractors.partnership.auth import Authenticator, Credentials
 from transfer.extractors.partnership.files import Downloader, looks_like_sign_in
+from transfer.stores.blobs import BlobStore
 
 BASE = "https://platform.test"
 PATH = "/documents/101/0/Muistio.pdf/0a1b2c3d-0000-1111-2222-333344445555"

@@ -12,13 +12,14 @@ import pytest
 
 from tests.extractors.test_partnership_export import MAPPINGS, export, settings_for, staged
 from transfer.errors import ConfigError
-from transfer.extractors.partnership import apply_policy, load_policy
-from transfer.extractors.partnership.privacy import (
+from transfer.privacy.policy import (
     MASK,
     SALT_ENV,
     PolicyReport,
+    apply_policy,
     excluded_members,
     is_excluded,
+    load_policy,
     salt_for,
 )
 from transfer.records import SourceRecord, read_jsonl

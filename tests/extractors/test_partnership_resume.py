@@ -14,8 +14,8 @@ from typing import Any
 
 from tests.extractors.platform_truth import default_site_memberships
 from tests.extractors.test_partnership_export import MAPPINGS, REPO
-from transfer.extractors.staging import StagingStore
 from transfer.sandbox import Faults, RunningSandbox, SandboxSettings, serve_sandbox
+from transfer.stores.staging import StagingStore
 
 TRANSFER = REPO / ".venv" / "bin" / "transfer"
 

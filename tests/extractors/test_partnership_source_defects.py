@@ -105,8 +105,8 @@ def test_stale_token_downloads_are_renewed_not_recorded_missing(tmp_path: Path) 
 
 
 def test_the_verification_report_lists_source_defects_as_warnings(tmp_path: Path) -> None:
-    from transfer.extractors.staging import StagingStore
     from transfer.records import SourceRecord
+    from transfer.stores.staging import StagingStore
     from transfer.verification.collect import CheckCollector
     from transfer.verification.data import list_source_defects
     from transfer.verification.model import WARN

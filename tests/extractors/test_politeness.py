@@ -10,13 +10,13 @@ import pytest
 import responses
 
 from tests.extractors.test_online_profile import PROFILE
-from transfer.blobstore import BlobStore
 from transfer.config import HttpSettings, load_settings
 from transfer.extractors.http import HttpClient
 from transfer.extractors.http.politeness import Pacer
 from transfer.extractors.online_service.crawler import Crawler
 from transfer.extractors.online_service.fetch import Worker
-from transfer.extractors.staging import StagingStore
+from transfer.stores.blobs import BlobStore
+from transfer.stores.staging import StagingStore
 
 
 class Clock:

@@ -21,8 +21,8 @@ import pytest
 
 from tests.hostile.conftest import invoke
 from tests.hostile.site import Answer, front, page, serving
-from transfer.extractors.staging import StagingStore
 from transfer.records import SourceRecord
+from transfer.stores.staging import StagingStore
 
 SITE = "https://kotoutuminen.fi"
 MAPPINGS = Path(__file__).parents[2] / "mappings"

@@ -22,10 +22,10 @@ from tests.extractors.test_partnership_export import (
 from transfer.cli import cli
 from transfer.config import Settings
 from transfer.extractors.online_service import extract_online_service
-from transfer.extractors.staging import StagingStore
 from transfer.runs import Run
 from transfer.sandbox import RunningSandbox, SandboxSettings, serve_sandbox
 from transfer.sandbox.settings import Faults
+from transfer.stores.staging import StagingStore
 
 EVERY_FAULT = Faults(
     latency_ms=1,

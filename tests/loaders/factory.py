@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from transfer.blobstore import BlobStore
-from transfer.mappers.mapped_store import MappedRecord, MappedRow, MappedStore, Ref
+from transfer.stores.blobs import BlobStore
+from transfer.stores.mapped import MappedRecord, MappedRow, MappedStore, Ref
 
 OS = "online_service"
 PP = "partnership"

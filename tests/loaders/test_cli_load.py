@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from tests.loaders import factory
 from transfer.cli import cli
-from transfer.mappers.mapped_store import MappedRecord, MappedRow
+from transfer.stores.mapped import MappedRecord, MappedRow
 
 SCALE = 0.01
 

@@ -10,15 +10,22 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from tests.loaders.helpers import run_load
+from transfer.config import Settings
 from transfer.loaders.dump import canonical_dump
 from transfer.loaders.options import LoadOptions
-from transfer.mappers.stage import map_sources, mapped_path
+from transfer.mappers.stage import map_sources
 from transfer.runs import Run
 from transfer.sandbox import SandboxSettings, serve_sandbox
 from transfer.schema.content import ContentTranslation
+from transfer.workspace import Workspace
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "extractors"))
 from crawl_helpers import crawl, settings_for
+
+
+def mapped_path(settings: Settings) -> Path:
+    """The workspace's mapped store."""
+    return Workspace.from_settings(settings).mapped
 
 
 @pytest.fixture(scope="module")

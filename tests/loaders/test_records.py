@@ -16,8 +16,8 @@ from transfer.errors import TargetDatabaseError
 from transfer.loaders.media import file_sha256
 from transfer.loaders.options import LoadOptions
 from transfer.loaders.report import read_messages
-from transfer.mappers.mapped_store import MappedRecord, MappedRow, Ref
 from transfer.schema.bookkeeping import id_map
+from transfer.stores.mapped import MappedRecord, MappedRow, Ref
 
 SCALE = 0.01
 OS = factory.OS

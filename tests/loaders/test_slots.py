@@ -15,9 +15,9 @@ from transfer.loaders.options import LoadOptions
 from transfer.loaders.rollback import rollback
 from transfer.loaders.run import LoadResult
 from transfer.loaders.slots import SLOTS
-from transfer.mappers.mapped_store import MappedRecord, MappedRow, Ref
 from transfer.schema import metadata
 from transfer.schema.bookkeeping import id_map
+from transfer.stores.mapped import MappedRecord, MappedRow, Ref
 
 OS = factory.OS
 GROUP = "https://kotoutuminen.fi/fi/ryhma"

@@ -20,13 +20,13 @@ from transfer.cli import cli
 from transfer.config import Settings
 from transfer.database import create_target_engine, target_url
 from transfer.errors import MappingError
-from transfer.extractors.staging import StagingStore
 from transfer.loaders.run import load
 from transfer.mappers.coverage import covered, dropped_by, drops_on, reads_on
 from transfer.mappers.mapping import load_mappings
 from transfer.mappers.stage import check_against_staging, map_sources
 from transfer.runs import Run
 from transfer.schema.versioning import upgrade
+from transfer.stores.staging import StagingStore
 from transfer.verification.model import Report
 from transfer.verification.settings import run_verification
 

@@ -15,13 +15,20 @@ from typing import Any
 import pytest
 
 from tests.mappers.conftest import MAPPINGS, Staged, map_settings
-from transfer.extractors.partnership.privacy import MASK, SALT_ENV
-from transfer.extractors.staging import StagingStore
-from transfer.mappers.mapped_store import MappedStore, Ref, encode_rows
-from transfer.mappers.stage import MapResult, map_sources, mapped_path
+from transfer.config import Settings
+from transfer.mappers.stage import MapResult, map_sources
+from transfer.privacy.policy import MASK, SALT_ENV
 from transfer.runs import Run
+from transfer.stores.mapped import MappedStore, Ref, encode_rows
+from transfer.stores.staging import StagingStore
+from transfer.workspace import Workspace
 
 SALT = "test-salt-not-a-secret"
+
+
+def mapped_path(settings: Settings) -> Path:
+    """The workspace's mapped store."""
+    return Workspace.from_settings(settings).mapped
 
 
 def run_map(folder: Path, staged: Staged, **options: Any) -> tuple[MapResult, dict[str, Any]]:

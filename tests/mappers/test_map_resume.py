@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.mappers.conftest import MAPPINGS, Staged, mappings_with_static_maps
-from transfer.mappers.mapped_store import MappedStore
+from transfer.stores.mapped import MappedStore
 
 ROOT = Path(__file__).resolve().parents[2]
 TRANSFER = ROOT / ".venv" / "bin" / "transfer"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from transfer.mappers.mapped_store import (
+from transfer.stores.mapped import (
     MappedRecord,
     MappedRow,
     MappedStore,

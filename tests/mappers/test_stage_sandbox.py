@@ -20,13 +20,19 @@ import pytest
 from bs4 import BeautifulSoup
 
 from transfer.config import Settings
-from transfer.mappers.mapped_store import MappedRecord, MappedStore
-from transfer.mappers.stage import MapResult, map_sources, mapped_path
+from transfer.mappers.stage import MapResult, map_sources
 from transfer.runs import Run
 from transfer.sandbox import SandboxSettings, serve_sandbox
+from transfer.stores.mapped import MappedRecord, MappedStore
+from transfer.workspace import Workspace
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "extractors"))
 from crawl_helpers import crawl, settings_for
+
+
+def mapped_path(settings: Settings) -> Path:
+    """The workspace's mapped store."""
+    return Workspace.from_settings(settings).mapped
 
 
 @dataclass
@@ -128,7 +134,7 @@ def test_a_second_run_ends_identical(mapped_default: Mapped) -> None:
 def test_contact_people_are_kept_once_with_titles_as_each_page_shows_them(
     mapped_default: Mapped,
 ) -> None:
-    from transfer.extractors.staging import StagingStore
+    from transfer.stores.staging import StagingStore
 
     holders: Counter[str] = Counter()
     titles: dict[str, set[str]] = {}

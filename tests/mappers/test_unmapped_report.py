@@ -9,10 +9,10 @@ from collections import Counter
 from pathlib import Path
 
 from tests.mappers.conftest import Staged, map_settings, mappings_with_static_maps
-from transfer.extractors.staging import StagingStore
 from transfer.mappers.reports import CSV_COLUMNS
 from transfer.mappers.stage import map_sources
 from transfer.runs import Run
+from transfer.stores.staging import StagingStore
 
 
 def test_unknown_values_are_counted_with_examples_in_json_and_csv(

@@ -18,15 +18,15 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from transfer.blobstore import BlobStore
-from transfer.extractors.staging import StagingStore
 from transfer.loaders.options import LoadOptions
 from transfer.loaders.run import LoadResult
 from transfer.loaders.run import load_target as run_load
 from transfer.mappers.inventory import Inventory
-from transfer.mappers.mapped_store import MappedRecord, MappedRow, MappedStore, Ref
 from transfer.records import FetchInfo, SourceRecord
 from transfer.schema.versioning import upgrade
+from transfer.stores.blobs import BlobStore
+from transfer.stores.mapped import MappedRecord, MappedRow, MappedStore, Ref
+from transfer.stores.staging import StagingStore
 
 OS, PS = "online_service", "partnership"
 SITE = "https://kotoutuminen.fi"

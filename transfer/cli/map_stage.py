@@ -14,6 +14,7 @@ from transfer.errors import (
     MappingError,
 )
 from transfer.runs import Run
+from transfer.workspace import Workspace
 
 
 @click.command("map")
@@ -102,7 +103,7 @@ def mappings_check(state: CliState) -> None:
     if staged.problems:
         raise MappingError(
             f"{len(staged.problems)} problem(s) against the staged records",
-            where=str(settings.workspace / "staging"),
+            where=str(Workspace.from_settings(settings).staging_dir),
             next_step="read or drop each field named above (with the reason), fix each path, "
             "and run `transfer mappings check` again",
         )

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from transfer.config import Settings
-from transfer.cutover import journal as journal_module
 from transfer.cutover.journal import (
     CutoverJournal,
     RunState,
@@ -30,6 +29,7 @@ from transfer.cutover.runbook import Runbook, Step
 from transfer.cutover.steps import StepContext, run_command, unmet
 from transfer.errors import ConfigError, CutoverError
 from transfer.runs import Run, new_run_id
+from transfer.workspace import Workspace
 
 DONE, FAILED, SKIPPED = "done", "failed", "skipped"
 
@@ -98,7 +98,7 @@ def check_target(settings: Settings, rehearse: bool) -> None:
 def _open_state(
     runbook: Runbook, settings: Settings, mode: str, new: bool
 ) -> tuple[RunState, bool]:
-    path = journal_module.state_path(settings.workspace, runbook.name, mode)
+    path = Workspace.from_settings(settings).cutover_state(runbook.name, mode)
     state = read_state(path)
     if state is not None and not new:
         return state, True
@@ -135,7 +135,7 @@ def run_cutover(
     """
     check_target(settings, rehearse)
     mode = mode_of(rehearse)
-    path = journal_module.state_path(settings.workspace, runbook.name, mode)
+    path = Workspace.from_settings(settings).cutover_state(runbook.name, mode)
     with locked(path):
         state, resumed = _open_state(runbook, settings, mode, new)
         run_dir = Path(state.logs_dir) / state.run_id

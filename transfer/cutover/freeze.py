@@ -23,13 +23,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from transfer.config import Settings
-from transfer.cutover.journal import state_dir
 from transfer.errors import ConfigError, CutoverError, ExtractionError
-from transfer.extractors.partnership import staging_path
-from transfer.extractors.staging import StagingStore
 from transfer.pipeline import Progress, run_stages
 from transfer.records import SourceRecord
 from transfer.runs import Run
+from transfer.stores.staging import StagingStore
+from transfer.workspace import Workspace
 
 CHANGES = ("new", "changed", "gone", "moved")
 
@@ -62,15 +61,11 @@ class FreezeReport:
         return dict(Counter((change.source, change.change) for change in self.changes))
 
 
-def _baseline_file(workspace: Path) -> Path:
-    return state_dir(workspace) / "freeze-baseline.json"
-
-
-def _baselines(workspace: Path, paths: list[Path]) -> dict[str, int]:
+def _baselines(workspace: Workspace, paths: list[Path]) -> dict[str, int]:
     """Each staging store's newest complete pass when this freeze check began: kept in
     ``<workspace>/cutover/freeze-baseline.json`` until a freeze check ends whole, so that
     one killed or stopped and run again lists the same delta as one that never stopped."""
-    path = _baseline_file(workspace)
+    path = workspace.freeze_baseline
     if path.is_file():
         try:
             kept = json.loads(path.read_text(encoding="utf-8"))
@@ -83,7 +78,7 @@ def _baselines(workspace: Path, paths: list[Path]) -> dict[str, int]:
         if store_path.exists():
             store = StagingStore(store_path)
             try:
-                baselines[store_path.name] = store.latest_complete_pass()
+                baselines[store_path.name] = store.last_complete_pass() or 0
             finally:
                 store.close()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -130,12 +125,12 @@ def freeze_check(
     :class:`CutoverError` (exit 10) with ``fail_on_change`` when anything changed after
     the freeze or without a stamp to tell."""
     report = progress or (lambda stage, stats: None)
+    workspace = Workspace.from_settings(settings)
     paths = [
-        staging_path(settings, "online_service"),
-        staging_path(settings),
-        staging_path(settings, "partnership_public"),
+        workspace.staging(source)
+        for source in ("online_service", "partnership", "partnership_public")
     ]
-    baselines = _baselines(settings.workspace, paths)
+    baselines = _baselines(workspace, paths)
     extracted = run_stages(settings, run, ("crawl", "export"), progress=_each_stage(report))
     crawl, export = extracted.crawl, extracted.export
     assert crawl is not None and export is not None
@@ -165,7 +160,7 @@ def freeze_check(
             where=str(run.dir),
             next_step="run `transfer freeze-check` again: both extractions resume",
         )
-    _baseline_file(settings.workspace).unlink(missing_ok=True)  # the delta is whole
+    workspace.freeze_baseline.unlink(missing_ok=True)  # the delta is whole
     run.events.emit(
         "freeze_check",
         "checked",

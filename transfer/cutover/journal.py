@@ -42,14 +42,6 @@ class RunState:
     closed: str | None = None
 
 
-def state_dir(workspace: Path) -> Path:
-    return workspace / "cutover"
-
-
-def state_path(workspace: Path, runbook: str, mode: str) -> Path:
-    return state_dir(workspace) / f"{runbook}.{mode}.json"
-
-
 def read_state(path: Path) -> RunState | None:
     """The saved state, or None when there is none."""
     try:
@@ -73,9 +65,9 @@ def write_state(path: Path, state: RunState) -> None:
     temporary.replace(path)
 
 
-def all_states(workspace: Path) -> list[RunState]:
-    """Every cutover run this workspace knows, newest first."""
-    folder = state_dir(workspace)
+def all_states(folder: Path) -> list[RunState]:
+    """Every cutover run whose state file is in ``folder`` (the workspace's
+    :attr:`~transfer.workspace.Workspace.cutover`), newest first."""
     found = [read_state(path) for path in sorted(folder.glob("*.json"))]
     return sorted((s for s in found if s is not None), key=lambda s: s.opened, reverse=True)
 

@@ -13,9 +13,10 @@ import click
 
 from transfer.config import Settings
 from transfer.cutover.executor import DONE, FAILED, SKIPPED, mode_of
-from transfer.cutover.journal import CutoverJournal, RunState, all_states, read_state, state_path
+from transfer.cutover.journal import CutoverJournal, RunState, all_states, read_state
 from transfer.cutover.runbook import Runbook, load_runbook
 from transfer.cutover.summary import StepLine, step_lines
+from transfer.workspace import Workspace
 
 #: Files in a runbooks folder that are not runbooks.
 NOT_RUNBOOKS = frozenset({"tasks.yml"})
@@ -39,7 +40,7 @@ class RunLine:
 def list_runs(workspace: Path) -> list[RunLine]:
     """Every cutover run recorded in ``workspace``, newest first."""
     lines = []
-    for state in all_states(workspace):
+    for state in all_states(Workspace.at(workspace).cutover):
         latest = CutoverJournal(Path(state.logs_dir) / state.run_id, state.run_id).latest()
         finished = sum(1 for r in latest.values() if r["status"] in (DONE, SKIPPED))
         failed = next((key for key, r in latest.items() if r["status"] == FAILED), "")
@@ -51,7 +52,8 @@ def runbook_status(
     runbook: Runbook, settings: Settings, rehearse: bool
 ) -> tuple[RunState | None, list[StepLine]]:
     """The current run of ``runbook`` in this mode (None before the first) and its steps."""
-    state = read_state(state_path(settings.workspace, runbook.name, mode_of(rehearse)))
+    path = Workspace.from_settings(settings).cutover_state(runbook.name, mode_of(rehearse))
+    state = read_state(path)
     if state is None:
         return None, []
     journal = CutoverJournal(Path(state.logs_dir) / state.run_id, state.run_id)

@@ -17,6 +17,7 @@ from transfer.cutover import journal
 from transfer.errors import CutoverError
 from transfer.loaders.rollback import RollbackResult, rollback
 from transfer.schema.bookkeeping import runs
+from transfer.workspace import Workspace
 
 
 @dataclass(frozen=True)
@@ -30,10 +31,11 @@ def undo_cutover(engine: Engine, workspace: Path, mode: str) -> CutoverUndone:
     """Roll back every load run made since the latest ``mode`` cutover run opened (the
     ``cutover`` runbook's state in ``workspace``). Raises CutoverError when there is no
     such cutover run; a load run that cannot be rolled back raises LoadError."""
-    state = journal.read_state(journal.state_path(workspace, "cutover", mode))
+    states = Workspace.at(workspace)
+    state = journal.read_state(states.cutover_state("cutover", mode))
     if state is None:
         raise CutoverError(
-            f"no {mode} cutover run is recorded in {journal.state_dir(workspace)}",
+            f"no {mode} cutover run is recorded in {states.cutover}",
             next_step="run the rollback with the workspace the cutover ran in",
         )
     opened = datetime.fromisoformat(state.opened)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from transfer.loaders.idmap import IdMapEntry
 from transfer.loaders.rows import STATEFUL_TABLES
-from transfer.loaders.source import SourceEntry
+from transfer.stores.mapped import SourceEntry
 
 #: create/update write rows; unpublish/delete retire them; skip and fail record the map
 #: stage's verdict; unchanged records are not touched at all.

@@ -17,9 +17,9 @@ from typing import Any
 from sqlalchemy import Column, Connection, Table, select
 
 from transfer.loaders.rows import STATEFUL_TABLES, table_of
-from transfer.mappers.mapped_store import decode_value, encode_value
 from transfer.schema import metadata
 from transfer.schema.bookkeeping import journal
+from transfer.stores.mapped import decode_value, encode_value
 
 
 class RowInUse(Exception):

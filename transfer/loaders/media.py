@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from transfer.blobstore import CHUNK, BlobStore
+from transfer.stores.blobs import CHUNK, BlobStore
 
 
 class MediaProblem(Exception):

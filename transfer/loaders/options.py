@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from transfer.config import Settings
-
-MAPPED_STORE = Path("mapped") / "mapped.sqlite"
+from transfer.workspace import Workspace
 
 
 @dataclass(frozen=True)
@@ -25,11 +24,11 @@ class LoadOptions:
     @classmethod
     def from_settings(cls, settings: Settings, *, allow_removals: bool = False) -> LoadOptions:
         values = settings.values
-        media = str(values.get("load.media_dir") or "")
+        workspace = Workspace.from_settings(settings)
         return cls(
-            mapped_store=settings.workspace / MAPPED_STORE,
-            blob_dir=settings.workspace / "blobs",
-            media_dir=Path(media) if media else settings.workspace / "media",
+            mapped_store=workspace.mapped,
+            blob_dir=workspace.blobs,
+            media_dir=workspace.media,
             batch_size=int(values.get("load.batch_size") or 200),
             max_removal_share=float(values.get("load.max_removal_share") or 0.1),
             allow_removals=allow_removals,

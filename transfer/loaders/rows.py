@@ -13,8 +13,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, Table, UniqueConstraint, and_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from transfer.mappers.mapped_store import MappedRow, Ref
 from transfer.schema import metadata
+from transfer.stores.mapped import MappedRow, Ref
 
 Provenance = tuple[str, str]
 _CHUNK = 400

@@ -20,7 +20,6 @@ from typing import IO
 from sqlalchemy import Engine, update
 from sqlalchemy.exc import DBAPIError
 
-from transfer.blobstore import BlobStore
 from transfer.config import Settings
 from transfer.database import create_target_engine, describe_failure, display_url, target_url
 from transfer.errors import LoadError
@@ -32,12 +31,14 @@ from transfer.loaders.media import MediaStore
 from transfer.loaders.options import LoadOptions
 from transfer.loaders.results import LoadResult, LoadStats, Progress
 from transfer.loaders.rows import ORDER
-from transfer.loaders.source import Key, MappedSource, SourceEntry
+from transfer.loaders.source import MappedSource
 from transfer.loaders.tables import Work
 from transfer.loaders.writer import BatchResult, BatchWriter
 from transfer.runs import Run
 from transfer.schema.bookkeeping import runs
 from transfer.schema.versioning import check_current
+from transfer.stores.blobs import BlobStore
+from transfer.stores.mapped import Key, SourceEntry
 
 __all__ = ["LoadResult", "LoadStats", "Progress", "load", "load_target"]
 WRITE_ACTIONS = ("create", "update", "unpublish", "delete")

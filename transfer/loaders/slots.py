@@ -35,10 +35,9 @@ from transfer.loaders.decide import decide, removal
 from transfer.loaders.idmap import IdMapEntry, Key, TargetIds
 from transfer.loaders.journal import LoadJournal, delete_row
 from transfer.loaders.rows import STATEFUL_TABLES, UNIQUE_TABLES, provenance
-from transfer.loaders.source import SourceEntry
 from transfer.loaders.tables import Work
-from transfer.mappers.mapped_store import MappedRow, Ref
 from transfer.schema import metadata
+from transfer.stores.mapped import MappedRow, Ref, SourceEntry
 
 Slot = tuple[str, ...]
 _PROVENANCE = frozenset({"source_system", "source_key"})

@@ -1,56 +1,18 @@
-"""Reading the map stage's store (``<workspace>/mapped/mapped.sqlite``) for loading.
+"""Reading the map stage's store (the workspace's ``mapped/mapped.sqlite``) for loading.
 
-Read-only and in key order, a page at a time (keyset pagination), so memory stays bounded;
-rows are decoded only for the records a load has to write.
+The store's own read-only reader (:class:`~transfer.stores.mapped.MappedReader`), opened
+only when the map stage finished its last pass.
 """
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from transfer.errors import LoadError
-from transfer.mappers.mapped_store import MappedRecord, decode_rows
-
-Key = tuple[str, str]
-_COLUMNS = "source_system, record_key, kind, status, reason, mapping, source_hash, rows_hash, rows"
-_CHUNK = 500
+from transfer.stores.mapped import MappedReader
 
 
-@dataclass(frozen=True)
-class SourceEntry:
-    """One record of the mapped store as the loader first sees it: rows not yet decoded."""
-
-    source_system: str
-    record_key: str
-    kind: str
-    status: str
-    reason: str | None
-    mapping: str | None
-    source_hash: str | None
-    rows_hash: str
-    rows_json: str
-
-    @property
-    def key(self) -> Key:
-        return (self.source_system, self.record_key)
-
-    def record(self) -> MappedRecord:
-        return MappedRecord(
-            source_system=self.source_system,
-            record_key=self.record_key,
-            kind=self.kind,
-            status=self.status,
-            rows=decode_rows(self.rows_json),
-            reason=self.reason,
-            mapping=self.mapping,
-            source_hash=self.source_hash,
-        )
-
-
-class MappedSource:
+class MappedSource(MappedReader):
     """The mapped store, opened read-only; refuses a store whose last map pass is unfinished."""
 
     def __init__(self, path: Path) -> None:
@@ -60,12 +22,11 @@ class MappedSource:
                 where=str(path),
                 next_step="run `transfer map` first",
             )
-        self.path = path
-        self.db = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
-        last = self.db.execute("SELECT state FROM passes ORDER BY id DESC LIMIT 1").fetchone()
-        if last is None or last[0] != "complete":
-            state = "no pass" if last is None else f"a {last[0]} pass"
-            self.db.close()
+        super().__init__(path)
+        last = self.last_pass_state()
+        if last != "complete":
+            state = "no pass" if last is None else f"a {last} pass"
+            self.close()
             raise LoadError(
                 f"the mapped store holds {state}, not a complete one: loading now could "
                 "take records the map stage has not reached yet for removed ones",
@@ -73,78 +34,8 @@ class MappedSource:
                 next_step="run `transfer map` to completion, then load again",
             )
 
-    def close(self) -> None:
-        self.db.close()
-
     def __enter__(self) -> MappedSource:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-    def pages(
-        self, size: int, kinds: Iterable[tuple[str, str]] | None = None
-    ) -> Iterator[list[SourceEntry]]:
-        """Every record (of ``kinds``, pairs of source system and kind, when given) in
-        (source_system, record_key) order, ``size`` at a time."""
-        after: Key = ("", "")
-        chosen = sorted(set(kinds)) if kinds is not None else None
-        only = ""
-        if chosen is not None:
-            only = (
-                " AND (source_system, kind) IN (VALUES " + ",".join("(?,?)" for _ in chosen) + ")"
-            )
-        extra = [part for pair in chosen or () for part in pair]
-        while True:
-            rows = self.db.execute(
-                f"SELECT {_COLUMNS} FROM records WHERE (source_system, record_key) > (?, ?)"  # noqa: S608
-                f"{only} ORDER BY source_system, record_key LIMIT ?",
-                (*after, *extra, size),
-            ).fetchall()
-            if not rows:
-                return
-            page = [SourceEntry(*row) for row in rows]
-            after = page[-1].key
-            yield page
-
-    def get_many(self, keys: Iterable[Key]) -> dict[Key, SourceEntry]:
-        """The entries of ``keys`` that the store holds (point lookups on its key)."""
-        found: dict[Key, SourceEntry] = {}
-        sql = f"SELECT {_COLUMNS} FROM records WHERE source_system = ? AND record_key = ?"  # noqa: S608
-        for key in keys:
-            row = self.db.execute(sql, key).fetchone()
-            if row is not None:
-                found[key] = SourceEntry(*row)
-        return found
-
-    def statuses(self, keys: Iterable[Key]) -> dict[Key, str]:
-        """The map status of those ``keys`` the store holds (for finding removed records)."""
-        found: dict[Key, str] = {}
-        sql = "SELECT status FROM records WHERE source_system = ? AND record_key = ?"
-        for key in keys:
-            row = self.db.execute(sql, key).fetchone()
-            if row is not None:
-                found[key] = row[0]
-        return found
-
-    def tables_by_kind(self, sample: int = 20) -> dict[tuple[str, str], set[str]]:
-        """The tables the first ``sample`` mapped records of each (source system, kind)
-        write: enough to order the kinds so that referenced rows load first."""
-        found: dict[tuple[str, str], set[str]] = {}
-        for system, kind in self.counts():
-            tables: set[str] = set()
-            for (rows,) in self.db.execute(
-                "SELECT rows FROM records WHERE source_system = ? AND kind = ?"
-                " AND status = 'mapped' LIMIT ?",
-                (system, kind, sample),
-            ):
-                tables.update(row.table for row in decode_rows(rows))
-            found[(system, kind)] = tables
-        return found
-
-    def counts(self) -> dict[tuple[str, str], int]:
-        """How many records per (source_system, kind)."""
-        rows = self.db.execute(
-            "SELECT source_system, kind, count(*) FROM records GROUP BY source_system, kind"
-        )
-        return {(system, kind): int(n) for system, kind, n in rows}

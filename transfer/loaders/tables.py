@@ -25,8 +25,7 @@ from transfer.loaders.rows import (
     table_of,
     upsert,
 )
-from transfer.loaders.source import SourceEntry
-from transfer.mappers.mapped_store import MappedRow, Ref
+from transfer.stores.mapped import MappedRow, Ref, SourceEntry
 
 
 class RecordProblem(Exception):

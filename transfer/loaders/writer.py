@@ -45,8 +45,8 @@ from transfer.loaders.rows import (
 )
 from transfer.loaders.slots import Records, SlotGuard, SlotTaken
 from transfer.loaders.tables import RecordProblem, Work, insert_rows, resolve, upsert_rows
-from transfer.mappers.mapped_store import MappedRow, Ref
 from transfer.schema.bookkeeping import messages
+from transfer.stores.mapped import MappedRow, Ref
 
 
 @dataclass

@@ -13,8 +13,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from transfer.mappers.mapped_store import Note, Ref
 from transfer.records import SourceRecord
+from transfer.stores.mapped import Note, Ref
 
 #: How many example record keys the report keeps per unmapped value.
 EXAMPLES = 5

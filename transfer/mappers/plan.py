@@ -16,13 +16,13 @@ from urllib.parse import urlsplit, urlunsplit
 from transfer.cfemail import decode_cfemail
 from transfer.extractors.online_service.urls import UrlRules
 from transfer.mappers.context import Context
-from transfer.mappers.mapped_store import Ref
 from transfer.mappers.mapping import Mapping as MappingDef
 from transfer.mappers.redirects import Hosts, RedirectMap, build_redirects, follow, reserved_paths
 from transfer.mappers.registry import SkipRecord
 from transfer.mappers.translations import Groups, Page, group_pages, page_claims
 from transfer.mappers.url_plan import PLAN_FILE, Item, UrlPlan, build_plan, load_spec
 from transfer.records import SourceRecord
+from transfer.stores.mapped import Ref
 
 #: Record kinds whose KEHA content kind has another code.
 KIND_CODES = {"public_page": "page"}

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from transfer.mappers.context import MapNotes
-from transfer.mappers.mapped_store import MappedStore
 from transfer.mappers.plan import StagePlan
 from transfer.runs import Run
+from transfer.stores.mapped import MappedStore
 
 if TYPE_CHECKING:
     from transfer.mappers.stage import MapResult

@@ -11,11 +11,11 @@ from sqlalchemy import UniqueConstraint
 from transfer.errors import MappingError
 from transfer.mappers.context import MapContext, UnknownLink
 from transfer.mappers.engine import Skip, map_rows
-from transfer.mappers.mapped_store import MappedRecord, MappedRow, Ref
 from transfer.mappers.mapping import Mapping
 from transfer.mappers.plan import KIND_CODES, StagePlan
 from transfer.records import SourceRecord
 from transfer.schema import metadata
+from transfer.stores.mapped import MappedRecord, MappedRow, Ref
 
 
 def unique_sets(table: str) -> list[tuple[str, ...]]:

@@ -25,18 +25,9 @@ from typing import Any
 from transfer.config import Settings
 from transfer.errors import MappingError
 from transfer.extractors.online_service.profile import load_profile
-from transfer.extractors.partnership.privacy import (
-    apply_policy,
-    excluded_members,
-    is_excluded,
-    load_policy,
-    salt_for,
-)
-from transfer.extractors.staging import StagingStore
 from transfer.mappers.context import Context, MapContext, MapNotes
 from transfer.mappers.coverage import Undeclared, Unmatched, summary, undeclared, unmatched
 from transfer.mappers.lookups import load_lookups
-from transfer.mappers.mapped_store import MappedRecord, MappedStore, Note, SharedKey
 from transfer.mappers.mapping import Mapping, Problem, check_mappings, load_mappings, mappings_for
 from transfer.mappers.paths import resolve
 from transfer.mappers.plan import SourcePlan, StagePlan, collect, plan_source, spec_path
@@ -45,8 +36,12 @@ from transfer.mappers.reports import write_artefacts, write_coverage, write_fail
 from transfer.mappers.rows import map_one, provenance_unique
 from transfer.mappers.survey import Survey, survey
 from transfer.mappers.url_plan import check_spec
+from transfer.privacy.policy import PersonalData, is_excluded
 from transfer.records import SourceRecord
 from transfer.runs import Run
+from transfer.stores.mapped import MappedRecord, MappedStore, Note, SharedKey
+from transfer.stores.staging import StagingStore
+from transfer.workspace import Workspace
 
 #: Sources in mapping order, each with its staging file name.
 SOURCES = ("online_service", "partnership", "partnership_public")
@@ -96,14 +91,6 @@ class MapResult:
             )
 
 
-def mapped_path(settings: Settings) -> Path:
-    return settings.workspace / "mapped" / "mapped.sqlite"
-
-
-def staging_file(settings: Settings, source: str) -> Path:
-    return settings.workspace / "staging" / f"{source}.sqlite"
-
-
 def check_mapping_files(mappings_dir: Path) -> tuple[int, list[Problem]]:
     """How many mapping and URL-plan files there are, and every problem in them."""
     from transfer.mappers.validate import mapping_files
@@ -138,13 +125,9 @@ def check_against_staging(settings: Settings) -> StagedCheck:
     path they read that no staged record has; empty when no staging store exists (the
     mapping files must be valid: see :func:`check_mapping_files`)."""
     mappings = load_mappings(settings.mappings_dir)
-    stores = {
-        source: StagingStore(staging_file(settings, source))
-        for source in SOURCES
-        if staging_file(settings, source).is_file()
-    }
+    stores = _open_staging(Workspace.from_settings(settings))
     try:
-        found = _survey(settings, stores, mappings)
+        found = _survey(stores, mappings, _personal_data(settings, stores))
     finally:
         for store in stores.values():
             store.close()
@@ -153,6 +136,15 @@ def check_against_staging(settings: Settings) -> StagedCheck:
         tuple(undeclared(found.inventory, mappings)),
         tuple(unmatched(found.inventory, mappings)),
     )
+
+
+def _open_staging(workspace: Workspace) -> dict[str, StagingStore]:
+    """The staging stores of :data:`SOURCES` that exist, in mapping order."""
+    return {
+        source: StagingStore(workspace.staging(source))
+        for source in SOURCES
+        if workspace.staging(source).is_file()
+    }
 
 
 def _load_all(mappings_dir: Path) -> list[Mapping]:
@@ -182,19 +174,17 @@ def map_sources(
     the message and counted; :meth:`MapResult.raise_for_failures` turns them into exit 5.
     """
     mappings = _load_all(settings.mappings_dir)
-    stores = {
-        source: StagingStore(staging_file(settings, source))
-        for source in SOURCES
-        if staging_file(settings, source).is_file()
-    }
+    workspace = Workspace.from_settings(settings)
+    stores = _open_staging(workspace)
     if not stores:
         raise MappingError(
             "nothing to map: no staging store exists",
-            where=str(settings.workspace / "staging"),
+            where=str(workspace.staging_dir),
             next_step="run `transfer extract online-service` or `transfer extract partnership`",
         )
     try:
-        found = _survey(settings, stores, mappings)
+        personal = _personal_data(settings, stores)
+        found = _survey(stores, mappings, personal)
         _refuse_unmatched(found, mappings)
         plan = _plan(settings, stores, mappings, found.excluded)
         context = MapContext(
@@ -207,9 +197,9 @@ def map_sources(
         run.events.emit(
             "map", "planned", groups={s: len(p.groups.members()) for s, p in plan.sources.items()}
         )
-        with MappedStore(mapped_path(settings)) as out:
+        with MappedStore(workspace.mapped) as out:
             result = _run_pass(
-                settings, run, stores, mappings, context, plan, out, progress, stop, found
+                personal, run, stores, mappings, context, plan, out, progress, stop, found
             )
             context.report = MapNotes.from_notes(out.notes(result.pass_id))
             write_failed(run.artefact("failed-records.json"), out)
@@ -282,15 +272,20 @@ def _plan(
 Police = Callable[[SourceRecord], SourceRecord]
 
 
-def _police(settings: Settings) -> Police:
-    """The personal-data policy of the target environment, as a function of a partnership
-    record (members also get ``fields._masked``, for ``members.is_masked``)."""
-    policy = load_policy(settings.mappings_dir / "partnership" / "personal_data.yml")
-    environment = settings.target.environment
-    salt = salt_for(policy, environment)
+def _personal_data(settings: Settings, stores: dict[str, StagingStore]) -> PersonalData | None:
+    """The personal-data policy of the target environment, loaded once per run, when there
+    are partnership records to apply it to."""
+    if "partnership" not in stores:
+        return None
+    return PersonalData.load(settings.mappings_dir, settings.target.environment)
+
+
+def _police(personal: PersonalData) -> Police:
+    """The policy as a function of a partnership record (members also get
+    ``fields._masked``, for ``members.is_masked``)."""
 
     def police(record: SourceRecord) -> SourceRecord:
-        policed = apply_policy(record, policy, environment, salt=salt)
+        policed = personal.apply(record)
         if record.kind == "member":
             fields = {**policed.fields, MASKED_FIELD: policed.fields != record.fields}
             policed = replace(policed, fields=fields)
@@ -299,10 +294,12 @@ def _police(settings: Settings) -> Police:
     return police
 
 
-def _survey(settings: Settings, stores: dict[str, StagingStore], mappings: list[Mapping]) -> Survey:
+def _survey(
+    stores: dict[str, StagingStore], mappings: list[Mapping], personal: PersonalData | None
+) -> Survey:
     """The survey of every live staged record; the policy is applied only where the
     inventory still wants examples."""
-    police = _police(settings) if "partnership" in stores else None
+    police = _police(personal) if personal is not None else None
 
     def records() -> Iterator[tuple[SourceRecord, Callable[[], SourceRecord]]]:
         for source in SOURCES:
@@ -324,7 +321,7 @@ def _same(record: SourceRecord) -> SourceRecord:
 
 
 def _records(
-    settings: Settings, stores: dict[str, StagingStore]
+    stores: dict[str, StagingStore], personal: PersonalData | None
 ) -> Iterator[tuple[SourceRecord, SourceRecord, str | None]]:
     """Every live record as staged and with the policy applied (partnership records); with
     a skip reason for members the policy leaves out."""
@@ -332,13 +329,12 @@ def _records(
         store = stores.get(source)
         if store is None:
             continue
-        if source != "partnership":
+        if source != "partnership" or personal is None:
             for record in store.records():
                 yield record, record, None
             continue
-        police = _police(settings)
-        policy = load_policy(settings.mappings_dir / "partnership" / "personal_data.yml")
-        excluded = excluded_members(store.records(kinds=["member"]), policy)
+        police = _police(personal)
+        excluded = personal.excluded(store.records(kinds=["member"]))
         for record in store.records():
             reason = (
                 "inactive member left out by the personal-data policy"
@@ -349,7 +345,7 @@ def _records(
 
 
 def _run_pass(
-    settings: Settings,
+    personal: PersonalData | None,
     run: Run,
     stores: dict[str, StagingStore],
     mappings: list[Mapping],
@@ -382,7 +378,7 @@ def _run_pass(
         if progress is not None:
             progress(state)
 
-    for staged, record, excluded in _records(settings, stores):
+    for staged, record, excluded in _records(stores, personal):
         if (record.source, record.key) in done:
             state.done += 1
             continue

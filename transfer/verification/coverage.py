@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from transfer.mappers.mapped_store import MappedStore
+from transfer.stores.mapped import MappedStore
 from transfer.verification.collect import CheckCollector
 
 #: Example record keys kept per lost column.

@@ -10,10 +10,10 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, select
 
-from transfer.extractors.partnership.privacy import MASK
-from transfer.extractors.staging import StagingStore
+from transfer.privacy.policy import MASK
 from transfer.schema.assets import Asset
 from transfer.schema.platform import Member
+from transfer.stores.staging import StagingStore
 from transfer.verification.collect import CheckCollector
 
 CHUNK = 1024 * 1024

@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from transfer.extractors.partnership.privacy import MASK
+from transfer.privacy.policy import MASK
 from transfer.schema.bookkeeping import LIVE_STATUSES
 from transfer.verification.collect import CheckCollector
 from transfer.verification.data import shape_of_personal

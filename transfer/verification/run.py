@@ -15,8 +15,8 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from transfer.errors import VerificationError
-from transfer.extractors.staging import StagingStore
-from transfer.mappers.mapped_store import MappedStore
+from transfer.stores.mapped import MappedStore
+from transfer.stores.staging import StagingStore
 from transfer.verification.collect import CheckCollector
 from transfer.verification.coverage import check_coverage
 from transfer.verification.data import (
@@ -31,6 +31,7 @@ from transfer.verification.render import write_reports
 from transfer.verification.scratch import Scratch
 from transfer.verification.target import id_map_entries
 from transfer.verification.web import Hosts, check_links, check_redirects, check_translations
+from transfer.workspace import staged_sources
 
 DEFAULT_HOSTS = Hosts(
     canonical="kotoutuminen.fi",
@@ -63,10 +64,10 @@ class VerifyInputs:
 
 
 def _staging_stores(staging_dir: Path) -> Iterator[tuple[str, StagingStore]]:
-    for path in sorted(staging_dir.glob("*.sqlite")):
+    for source, path in staged_sources(staging_dir).items():
         store = StagingStore(path)
         try:
-            yield path.stem, store
+            yield source, store
         finally:
             store.close()
 

@@ -13,10 +13,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from transfer.extractors.staging import StagingStore
-from transfer.mappers.mapped_store import MappedStore
-from transfer.records import WARNINGS_FIELD, SourceRecord
+from transfer.records import WARNINGS_FIELD
 from transfer.schema import metadata
+from transfer.stores.mapped import MappedStore
+from transfer.stores.staging import StagingStore
 from transfer.verification.target import normalise, pair_columns, pair_key
 
 _SCHEMA = """
@@ -148,9 +148,7 @@ class Scratch:
         warnings: list[tuple[str, str, str, str]] = []
 
         def records() -> Iterable[tuple[Any, ...]]:
-            cursor = store.db.execute("SELECT record, state FROM records")
-            for text, state in cursor:
-                record = SourceRecord.from_json(text)
+            for record, state in store.records_with_state():
                 if state == "live":
                     for entry in record.fields.get(WARNINGS_FIELD) or ():
                         warnings.append(
@@ -169,21 +167,14 @@ class Scratch:
 
         self.many("INSERT OR REPLACE INTO src VALUES (?,?,?,?,?,?,?,?)", records())
         self.many("INSERT INTO srcwarn VALUES (?,?,?,?)", warnings)
-        # Straight from the store's tables through a cursor: StagingStore.aliases() and
-        # failures() build the whole table in memory.
+        # Streamed: StagingStore.aliases() and failures() build the whole table in memory.
         self.many(
             "INSERT OR REPLACE INTO alias VALUES (?,?,?,?,?)",
-            (
-                (system, *row)
-                for row in store.db.execute("SELECT alias, target, reason, status FROM aliases")
-            ),
+            ((system, *row) for row in store.alias_rows()),
         )
         self.many(
             "INSERT OR REPLACE INTO failure VALUES (?,?,?,?)",
-            (
-                (system, *row)
-                for row in store.db.execute("SELECT url, reason, status FROM failures")
-            ),
+            ((system, *row) for row in store.failure_rows()),
         )
 
     def load_id_map(self, rows: Iterable[tuple[str, str, str, str | None, bool]]) -> None:

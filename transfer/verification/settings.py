@@ -13,12 +13,7 @@ from transfer.runs import Run
 from transfer.verification.model import CHECK_NAMES, Report
 from transfer.verification.run import DEFAULT_HOSTS, VerifyInputs, verify
 from transfer.verification.web import Hosts
-
-
-def media_dir(settings: Settings) -> Path:
-    """The loader's media store: ``load.media_dir``, else ``<workspace>/media``."""
-    configured = str(settings.values.get("load.media_dir") or "")
-    return Path(configured) if configured else settings.workspace / "media"
+from transfer.workspace import Workspace
 
 
 def thresholds(settings: Settings) -> dict[str, int]:
@@ -36,11 +31,12 @@ def inputs_from_settings(
 ) -> VerifyInputs:
     """Everything :func:`transfer.verification.verify` needs, as the settings name it."""
     url = target_url(settings.target)
+    workspace = Workspace.from_settings(settings)
     return VerifyInputs(
         engine=create_target_engine(url),
-        mapped_store=settings.workspace / "mapped" / "mapped.sqlite",
-        staging_dir=settings.workspace / "staging",
-        media_dir=media or media_dir(settings),
+        mapped_store=workspace.mapped,
+        staging_dir=workspace.staging_dir,
+        media_dir=media or workspace.media,
         out_dir=out_dir,
         logs_dir=settings.logs_dir,
         run_id=run_id,

@@ -17,9 +17,9 @@ from typing import Any
 from sqlalchemy import Connection, Table, UniqueConstraint, inspect, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from transfer.mappers.mapped_store import Ref
 from transfer.schema import metadata
 from transfer.schema.bookkeeping import id_map, runs
+from transfer.stores.mapped import Ref
 
 PROVENANCE = ("source_system", "source_key")
 BATCH = 1000

@@ -26,7 +26,6 @@ from tenacity.wait import wait_exponential_jitter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
-from transfer.blobstore import Blob, BlobStore
 from transfer.config import HttpSettings
 from transfer.errors import ExtractionError
 from transfer.extractors.http.classify import (
@@ -37,6 +36,7 @@ from transfer.extractors.http.classify import (
     classify,
 )
 from transfer.extractors.http.politeness import Pacer
+from transfer.stores.blobs import Blob, BlobStore
 
 CHUNK = 64 * 1024
 DEFAULT_MAX_BODY = 64 * 1024 * 1024

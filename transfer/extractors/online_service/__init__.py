@@ -14,16 +14,17 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from transfer.blobstore import BlobStore
 from transfer.config import Settings
 from transfer.extractors.http import HttpClient
 from transfer.extractors.http.politeness import Pacer
 from transfer.extractors.online_service.crawler import Crawler, CrawlResult, CrawlStats
 from transfer.extractors.online_service.fetch import Archive, Worker
 from transfer.extractors.online_service.profile import Profile, load_profile
-from transfer.extractors.staging import StagingStore
 from transfer.records import write_jsonl
 from transfer.runs import Run
+from transfer.stores.blobs import BlobStore
+from transfer.stores.staging import StagingStore
+from transfer.workspace import Workspace
 
 SOURCE = "online_service"
 
@@ -33,16 +34,11 @@ __all__ = [
     "extract_online_service",
     "load_profile",
     "profile_path",
-    "staging_path",
 ]
 
 
 def profile_path(settings: Settings) -> Path:
     return settings.mappings_dir / SOURCE / "profile.yml"
-
-
-def staging_path(settings: Settings, source: str = SOURCE) -> Path:
-    return settings.workspace / "staging" / f"{source}.sqlite"
 
 
 def extract_online_service(
@@ -59,8 +55,9 @@ def extract_online_service(
     profile = profile or load_profile(profile_path(settings))
     http = settings.http if concurrency is None else replace(settings.http, concurrency=concurrency)
     client = HttpClient(http, pacer=Pacer(min_pause_s=http.min_delay_s))
-    store = StagingStore(staging_path(settings, profile.source))
-    blobs = BlobStore(settings.workspace / "blobs")
+    workspace = Workspace.from_settings(settings)
+    store = StagingStore(workspace.staging(profile.source))
+    blobs = BlobStore(workspace.blobs)
     archive_file = warc.open("ab") if warc is not None else None
     try:
         archive = Archive(archive_file) if archive_file is not None else None

@@ -20,12 +20,11 @@ from dataclasses import dataclass, field, replace
 from transfer.errors import ExtractionError
 from transfer.extractors.http import FetchFailed, HttpClient, Verdict
 from transfer.extractors.online_service.fetch import Outcome, Task, Worker
-from transfer.extractors.online_service.frontier import Entry, Frontier
 from transfer.extractors.online_service.profile import Profile
 from transfer.extractors.online_service.robots import Robots
 from transfer.extractors.online_service.sitemaps import SitemapError, parse_sitemap
-from transfer.extractors.staging import PassSummary, StagingStore
 from transfer.runs import EventLog
+from transfer.stores.staging import Entry, PassSummary, StagingStore
 
 SITEMAP_CHECKPOINT = "sitemap_lastmod"
 SEEDED_CHECKPOINT = "seeded_pass"
@@ -112,7 +111,7 @@ class Crawler:
     ) -> None:
         self.profile = profile
         self.store = store
-        self.frontier = Frontier(store)
+        self.frontier = store.frontier
         self.worker = worker
         self.client = client
         self.concurrency = concurrency
@@ -409,13 +408,8 @@ class Crawler:
     def _finish(self) -> CrawlResult:
         stopped = self.stop.is_set()
         if not stopped:
-            with self.store.transaction():
-                # Known pages that no link, sitemap or seed reached any more are gone too.
-                for key in self.store.db.execute(
-                    "SELECT key FROM records WHERE state = 'live' AND seen_pass < ?",
-                    (self.pass_id,),
-                ).fetchall():
-                    self.store.mark_gone(key[0], self.pass_id)
+            # Known pages that no link, sitemap or seed reached any more are gone too.
+            self.store.mark_unseen_gone(self.pass_id)
             self.store.end_pass(self.pass_id, "complete")
         else:
             self.store.end_pass(self.pass_id, "stopped")

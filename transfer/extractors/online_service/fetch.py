@@ -18,7 +18,6 @@ from urllib.parse import unquote_plus, urlsplit
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from transfer.blobstore import BlobStore
 from transfer.extractors.http import FetchFailed, FetchResult, HttpClient, Verdict
 from transfer.extractors.hygiene import CHARSET, warning
 from transfer.extractors.online_service.extract import (
@@ -29,6 +28,7 @@ from transfer.extractors.online_service.extract import (
 )
 from transfer.extractors.online_service.profile import Profile
 from transfer.records import WARNINGS_FIELD, FetchInfo, SourceRecord
+from transfer.stores.blobs import BlobStore
 
 _MAGIC = (
     (b"%PDF-", "application/pdf"),

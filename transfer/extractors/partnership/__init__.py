@@ -5,7 +5,7 @@ staging store ``<workspace>/staging/partnership.sqlite`` (``collections.py``, ``
 streams documents into the blob store (``files.py``), marks what the source no longer has
 as gone, crawls the public pages with the online-service crawler (profile
 ``mappings/partnership/profile.yml``), and writes the run's artefacts: ``records.jsonl``
-with the personal-data policy applied (``privacy.py``), ``personal-data.json``,
+with the personal-data policy applied (:mod:`transfer.privacy`), ``personal-data.json``,
 ``export-summary.json`` and ``public-pages.jsonl``.
 """
 
@@ -14,10 +14,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from transfer.blobstore import BlobStore
 from transfer.config import Settings
 from transfer.extractors.http import HttpClient
 from transfer.extractors.http.politeness import Pacer
@@ -29,14 +27,6 @@ from transfer.extractors.partnership.auth import Authenticator, Credentials
 from transfer.extractors.partnership.collections import Export
 from transfer.extractors.partnership.entities import KINDS, SOURCE
 from transfer.extractors.partnership.files import Downloader
-from transfer.extractors.partnership.ledger import (
-    kind_summary,
-    mark_unseen_gone,
-    open_private,
-    restrict,
-)
-from transfer.extractors.partnership.policy_file import Policy
-from transfer.extractors.partnership.privacy import apply_policy, load_policy, salt_for
 from transfer.extractors.partnership.report import (
     export_summary,
     personal_data,
@@ -44,29 +34,21 @@ from transfer.extractors.partnership.report import (
     write_records,
 )
 from transfer.extractors.partnership.walk import ExportStats, Stopped, Walker
-from transfer.extractors.staging import StagingStore
+from transfer.privacy.policy import PersonalData, load_policy, policy_path
+from transfer.privacy.policy_file import Policy
 from transfer.records import write_jsonl
 from transfer.runs import Run
+from transfer.stores.blobs import BlobStore
+from transfer.stores.staging import StagingStore, restrict
+from transfer.workspace import Workspace
 
 PUBLIC_SOURCE = "partnership_public"
 
 __all__ = [
     "ExportResult",
     "ExportStats",
-    "apply_policy",
     "extract_partnership",
-    "load_policy",
-    "policy_path",
-    "staging_path",
 ]
-
-
-def staging_path(settings: Settings, source: str = SOURCE) -> Path:
-    return settings.workspace / "staging" / f"{source}.sqlite"
-
-
-def policy_path(settings: Settings) -> Path:
-    return settings.mappings_dir / "partnership" / "personal_data.yml"
 
 
 @dataclass(frozen=True)
@@ -116,9 +98,9 @@ def extract_partnership(
     for missing credentials or a policy that hashes without a salt, before any request.
     """
     credentials = Credentials.from_settings(settings.partnership)
-    policy = policy or load_policy(policy_path(settings))
-    environment = settings.target.environment
-    salt = salt_for(policy, environment)
+    personal = PersonalData.of(
+        policy or load_policy(policy_path(settings.mappings_dir)), settings.target.environment
+    )
     stop = stop or threading.Event()
     source = settings.partnership
 
@@ -133,9 +115,11 @@ def extract_partnership(
         on_renew=lambda reason, n: emit("token_issued", reason=reason, generation=n),
     )
     api = Api(client, auth, source.fetch_url, emit=emit)
-    path = staging_path(settings)
-    store = open_private(path)
-    blobs = BlobStore(settings.workspace / "blobs")
+    workspace = Workspace.from_settings(settings)
+    path = workspace.staging(SOURCE)
+    # Owner-only: the staging store holds the raw export, personal data included.
+    store = StagingStore.open_private(path)
+    blobs = BlobStore(workspace.blobs)
     try:
         pass_id, resumed = store.begin_pass(run.run_id)
         if not resumed:
@@ -179,14 +163,18 @@ def extract_partnership(
             export.close()
         complete = not stopped and not walker.failed
         if complete:
-            gone = mark_unseen_gone(store, pass_id)
+            gone = store.mark_unseen_gone(pass_id)
             emit("gone_marked", count=gone)
         store.end_pass(pass_id, "complete" if complete else "stopped")
-        public = None if stopped or not public_pages else _public_pages(settings, client, run, stop)
-        collections = kind_summary(store, pass_id, KINDS)
+        public = (
+            None
+            if stopped or not public_pages
+            else _public_pages(settings, workspace, client, run, stop)
+        )
+        collections = store.kind_summary(pass_id, KINDS)
         failures = store.failures(pass_id)
-        written = write_records(store, run.artefact("records.jsonl"), policy, environment, salt)
-        privacy = personal_data(written, policy, environment, salt)
+        written = write_records(store, run.artefact("records.jsonl"), personal)
+        privacy = personal_data(written, personal)
         write_json(run.artefact("personal-data.json"), privacy)
         result = ExportResult(
             pass_id=pass_id,
@@ -225,16 +213,20 @@ def extract_partnership(
 
 
 def _public_pages(
-    settings: Settings, client: HttpClient, run: Run, stop: threading.Event
+    settings: Settings,
+    workspace: Workspace,
+    client: HttpClient,
+    run: Run,
+    stop: threading.Event,
 ) -> CrawlResult:
     """Crawl the public pages (about, terms, privacy in fi, sv and en) with the crawler."""
     profile = load_profile(settings.mappings_dir / "partnership" / "profile.yml")
-    store = StagingStore(staging_path(settings, profile.source))
+    store = StagingStore(workspace.staging(profile.source))
     try:
         worker = Worker(
             profile,
             client,
-            BlobStore(settings.workspace / "blobs"),
+            BlobStore(workspace.blobs),
             settings.partnership.fetch_base,
         )
         crawler = Crawler(

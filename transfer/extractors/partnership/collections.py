@@ -34,7 +34,6 @@ from transfer.extractors.partnership.integrity import (
     member_flags,
     scrub_export_account,
 )
-from transfer.extractors.partnership.ledger import seen_ids
 from transfer.extractors.partnership.walk import (
     Batch,
     Builder,
@@ -97,14 +96,14 @@ class Export(DerivedSteps):
             # Integrity flags are judged against every member and workspace: without the
             # full lists, nothing below is exported in this run (the next one resumes).
             return
-        self.member_ids = seen_ids(self.store, "member", pass_id)
-        self.workspace_ids = seen_ids(self.store, "workspace", pass_id)
+        self.member_ids = self.store.seen_ids("member", pass_id)
+        self.workspace_ids = self.store.seen_ids("workspace", pass_id)
         if not self.walker.is_done(MISSING_WORKSPACES):
             try:
                 self._missing_workspaces()
             except ApiError as exc:
                 self.walker.fail(MISSING_WORKSPACES, exc)
-        self.workspace_ids = seen_ids(self.store, "workspace", pass_id)
+        self.workspace_ids = self.store.seen_ids("workspace", pass_id)
         for site in sorted(self.workspace_ids, key=id_order):
             self._site(site)
 

@@ -19,8 +19,8 @@ from transfer.extractors.partnership.entities import (
 )
 from transfer.extractors.partnership.integrity import creator_flags
 from transfer.extractors.partnership.walk import Batch, Collection, Walker
-from transfer.extractors.staging import StagingStore
 from transfer.records import SourceRecord
+from transfer.stores.staging import StagingStore
 
 FLAT = {"flatten": "true"}
 MISSING_WORKSPACES = "memberships-of-missing-workspaces"

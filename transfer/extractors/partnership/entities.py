@@ -12,21 +12,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from transfer.extractors.hygiene import CONTROL_CHARS, strip_controls_deep, warning
-from transfer.records import WARNINGS_FIELD, FetchInfo, SourceRecord
+from transfer.records import PARTNERSHIP_KINDS, WARNINGS_FIELD, FetchInfo, SourceRecord
 from transfer.redaction import redact_value
 
 SOURCE = "partnership"
-KINDS = (
-    "organization",
-    "member",
-    "workspace",
-    "membership",
-    "section",
-    "thread",
-    "post",
-    "folder",
-    "file",
-)
+#: The collections this exporter walks, as records of these kinds.
+KINDS = PARTNERSHIP_KINDS
 FLAGS = "_flags"
 Json = dict[str, Any]
 

@@ -23,11 +23,11 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from transfer.blobstore import BlobStore
 from transfer.extractors.http import FetchFailed, FetchResult, HttpClient, Verdict
 from transfer.extractors.partnership.auth import Authenticator
 from transfer.extractors.partnership.entities import now
 from transfer.records import FetchInfo
+from transfer.stores.blobs import BlobStore
 
 MAX_FILE_BYTES = 2 * 1024**3
 EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()

@@ -16,15 +16,9 @@ from typing import Any
 
 from transfer.extractors.partnership.entities import FLAGS, KINDS, to_json
 from transfer.extractors.partnership.integrity import RULES, MergeCandidate, merge_candidates
-from transfer.extractors.partnership.policy_file import Policy
-from transfer.extractors.partnership.privacy import (
-    PolicyReport,
-    apply_policy,
-    excluded_members,
-    is_excluded,
-)
-from transfer.extractors.staging import StagingStore
+from transfer.privacy.policy import PersonalData, PolicyReport, is_excluded
 from transfer.records import SourceRecord
+from transfer.stores.staging import StagingStore
 
 #: ``_download`` statuses of files the platform itself cannot give (see files.py).
 SOURCE_DEFECTS = ("empty", "unavailable")
@@ -44,15 +38,10 @@ class Written:
 
 
 def write_records(
-    store: StagingStore,
-    out_path: Path,
-    policy: Policy,
-    environment: str,
-    salt: str | None,
-    today: date | None = None,
+    store: StagingStore, out_path: Path, personal: PersonalData, today: date | None = None
 ) -> Written:
     """Write every live record, policy applied, to ``out_path`` (owner-only)."""
-    written = Written(privacy=PolicyReport(environment))
+    written = Written(privacy=PolicyReport(personal.environment))
     organizations = list(store.records(kinds=["organization"]))
     written.merge_candidates = merge_candidates(dict(o.fields) for o in organizations)
     candidates: dict[str, list[dict[str, Any]]] = {}
@@ -62,7 +51,7 @@ def write_records(
             candidates.setdefault(org_id, []).append(
                 {"rule": candidate.rule, "key": candidate.key, "with": others}
             )
-    excluded = excluded_members(store.records(kinds=["member"]), policy, today)
+    excluded = personal.excluded(store.records(kinds=["member"]), today)
     out_path.touch(mode=0o600, exist_ok=True)
     out_path.chmod(0o600)  # in production the records keep personal data
     with out_path.open("w", encoding="utf-8") as out:
@@ -85,7 +74,7 @@ def write_records(
             item_id = record.key.split(":", 1)[1]
             if record.kind == "organization" and item_id in candidates:
                 record = _with(record, "_merge_candidates", candidates[item_id])
-            record = apply_policy(record, policy, environment, salt=salt, report=written.privacy)
+            record = personal.apply(record, report=written.privacy)
             out.write(to_json(record) + "\n")
             written.records += 1
     return written
@@ -95,14 +84,13 @@ def _with(record: SourceRecord, name: str, value: Any) -> SourceRecord:
     return replace(record, fields={**record.fields, name: value})
 
 
-def personal_data(
-    written: Written, policy: Policy, environment: str, salt: str | None
-) -> dict[str, Any]:
+def personal_data(written: Written, personal: PersonalData) -> dict[str, Any]:
     assert written.privacy is not None
+    policy = personal.policy
     return {
-        "environment": environment,
+        "environment": personal.environment,
         "policy_file": str(policy.path),
-        "salt": "set" if salt else "not needed",
+        "salt": "set" if personal.salt else "not needed",
         "records_written": written.records,
         "unclassified": written.privacy.unclassified(),
         "inactive_members": {

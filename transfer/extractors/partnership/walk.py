@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from transfer.extractors.partnership.api import Api, ApiError, Page
-from transfer.extractors.staging import StagingStore
 from transfer.records import SourceRecord
+from transfer.stores.staging import StagingStore
 
 
 class Stopped(Exception):

@@ -11,19 +11,18 @@ reports as new, changed, unchanged and deleted.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from transfer.records import SourceRecord
-from transfer.sqlitestore import SqliteStore
+from transfer.stores.passes import PASSES_SCHEMA, PassLedger
+from transfer.stores.sqlite import SqliteStore
+from transfer.stores.staging.frontier import FRONTIER_SCHEMA, Frontier
 
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS passes (
-  id INTEGER PRIMARY KEY, run_id TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT,
-  state TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS records (
   key TEXT PRIMARY KEY, kind TEXT NOT NULL, language TEXT, state TEXT NOT NULL,
   record TEXT NOT NULL, record_hash TEXT NOT NULL, etag TEXT, last_modified TEXT,
@@ -37,13 +36,20 @@ CREATE TABLE IF NOT EXISTS aliases (
 CREATE TABLE IF NOT EXISTS failures (
   url TEXT PRIMARY KEY, reason TEXT NOT NULL, status INTEGER, attempts INTEGER, via TEXT,
   pass INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS frontier (
-  url TEXT PRIMARY KEY, depth INTEGER NOT NULL, via TEXT, state TEXT NOT NULL,
-  pass INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS frontier_pending ON frontier (state, depth, url);
 CREATE TABLE IF NOT EXISTS checkpoints (
   name TEXT PRIMARY KEY, value TEXT NOT NULL, pass INTEGER NOT NULL);
 """
+
+
+#: What :meth:`StagingStore.kind_summary` counts per kind.
+KIND_COUNTS = ("exported", "new", "changed", "unchanged", "gone")
+
+
+def restrict(path: Path) -> None:
+    """chmod 600 a store and its WAL and shared-memory files, where they exist."""
+    for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        if name.exists():
+            name.chmod(0o600)
 
 
 @dataclass(frozen=True)
@@ -78,44 +84,38 @@ class PassSummary:
         }
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
 class StagingStore(SqliteStore):
     """Crash-safe state of one source's extraction. Use from one thread."""
 
     def __init__(self, path: Path) -> None:
-        super().__init__(path, _SCHEMA)
+        super().__init__(path, PASSES_SCHEMA + _SCHEMA + FRONTIER_SCHEMA)
+        self.passes = PassLedger(self.db)
+        self.frontier = Frontier(self.db)
+
+    @classmethod
+    def open_private(cls, path: Path) -> StagingStore:
+        """The store, its file created owner-only (0600) before SQLite opens it, so its
+        journal files inherit that mode: for a store holding personal data."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+        path.chmod(0o600)
+        store = cls(path)
+        restrict(path)
+        return store
 
     # passes -------------------------------------------------------------------------
     def begin_pass(self, run_id: str) -> tuple[int, bool]:
-        """Resume the unfinished pass if there is one, else start a new one.
-
-        Returns (pass id, resumed).
-        """
-        row = self.db.execute(
-            "SELECT id FROM passes WHERE state != 'complete' ORDER BY id DESC LIMIT 1"
-        ).fetchone()
-        if row is not None:
-            self.db.execute("UPDATE passes SET state = 'running' WHERE id = ?", (row[0],))
-            return int(row[0]), True
-        cursor = self.db.execute(
-            "INSERT INTO passes (run_id, started_at, state) VALUES (?, ?, 'running')",
-            (run_id, _now()),
-        )
-        return int(cursor.lastrowid or 0), False
+        """Resume the newest pass when it is unfinished, else start a new one (the rule of
+        :class:`~transfer.stores.passes.PassLedger`). Returns (pass id, resumed)."""
+        return self.passes.begin(run_id)
 
     def end_pass(self, pass_id: int, state: str) -> None:
         """Mark the pass ``complete`` or ``stopped`` (a stopped pass is resumed next time)."""
-        self.db.execute(
-            "UPDATE passes SET state = ?, finished_at = ? WHERE id = ?", (state, _now(), pass_id)
-        )
+        self.passes.end(pass_id, state)
 
-    def latest_complete_pass(self) -> int:
-        """The newest complete pass (0 when there is none)."""
-        row = self.db.execute("SELECT max(id) FROM passes WHERE state = 'complete'").fetchone()
-        return int(row[0]) if row and row[0] is not None else 0
+    def last_complete_pass(self) -> int | None:
+        """The newest complete pass (None when there is none)."""
+        return self.passes.last_complete()
 
     def changes_after(self, after: int) -> dict[str, list[str]]:
         """Keys new, changed and gone in any pass after ``after``, and moved ones: the
@@ -150,12 +150,6 @@ class StagingStore(SqliteStore):
                 after,
             ),
         }
-
-    def previous_complete_pass(self, pass_id: int) -> int | None:
-        row = self.db.execute(
-            "SELECT max(id) FROM passes WHERE state = 'complete' AND id < ?", (pass_id,)
-        ).fetchone()
-        return int(row[0]) if row and row[0] is not None else None
 
     # records ------------------------------------------------------------------------
     def get(self, key: str) -> Stored | None:
@@ -305,6 +299,33 @@ class StagingStore(SqliteStore):
             self.db.execute("SELECT count(*) FROM records WHERE state = ?", (state,)).fetchone()[0]
         )
 
+    def seen_ids(self, kind: str, pass_id: int) -> set[str]:
+        """Ids (the part of the key after ``kind:``) of live records of ``kind`` seen in
+        the pass."""
+        prefix = len(kind) + 1
+        rows = self.db.execute(
+            "SELECT key FROM records WHERE kind = ? AND seen_pass = ? AND state = 'live'",
+            (kind, pass_id),
+        )
+        return {row[0][prefix:] for row in rows}
+
+    def mark_unseen_gone(self, pass_id: int) -> int:
+        """Mark every live record the pass did not see as gone, in one transaction;
+        returns how many."""
+        with self.transaction():
+            keys = [
+                row[0]
+                for row in self.db.execute(
+                    "SELECT key FROM records WHERE state = 'live' AND seen_pass < ?", (pass_id,)
+                ).fetchall()
+            ]
+            return sum(self.mark_gone(key, pass_id) for key in keys)
+
+    def records_with_state(self) -> Iterator[tuple[SourceRecord, str]]:
+        """Every record, live or not, with its state, streamed in store order."""
+        for text, state in self.db.execute("SELECT record, state FROM records"):
+            yield SourceRecord.from_json(text), state
+
     # aliases and failures ------------------------------------------------------------
     def add_alias(
         self, alias: str, target: str, reason: str, pass_id: int, status: int | None = None
@@ -354,6 +375,10 @@ class StagingStore(SqliteStore):
                 return []  # a loop further on; it is reported when its own member commits
         return []
 
+    def alias_rows(self) -> Iterator[tuple[str, str, str, int | None]]:
+        """(alias, target, reason, status) of every alias, streamed (not built in memory)."""
+        yield from self.db.execute("SELECT alias, target, reason, status FROM aliases")
+
     def remove_alias(self, alias: str) -> None:
         self.db.execute("DELETE FROM aliases WHERE alias = ?", (alias,))
 
@@ -388,6 +413,10 @@ class StagingStore(SqliteStore):
             dict(zip(("url", "reason", "status", "attempts", "via"), row, strict=True))
             for row in rows
         ]
+
+    def failure_rows(self) -> Iterator[tuple[str, str, int | None]]:
+        """(url, reason, status) of every failure, streamed (not built in memory)."""
+        yield from self.db.execute("SELECT url, reason, status FROM failures")
 
     # checkpoints (for paged exports) -------------------------------------------------
     def checkpoint(self, name: str) -> Any:
@@ -443,6 +472,25 @@ class StagingStore(SqliteStore):
                 "SELECT count(*) FROM failures WHERE pass = ? AND status IN (404, 410)", pass_id
             ),
         )
+
+    def kind_summary(self, pass_id: int, kinds: tuple[str, ...]) -> dict[str, dict[str, int]]:
+        """Per kind: exported (live and seen in the pass), new, changed, unchanged, gone."""
+        out = {kind: dict.fromkeys(KIND_COUNTS, 0) for kind in kinds}
+        rows = self.db.execute(
+            "SELECT kind,"
+            " sum(state = 'live' AND seen_pass = :p),"
+            " sum(state = 'live' AND seen_pass = :p AND first_pass = :p),"
+            " sum(state = 'live' AND seen_pass = :p AND first_pass < :p AND changed_pass = :p),"
+            " sum(state = 'live' AND seen_pass = :p AND changed_pass < :p),"
+            " sum(gone_pass = :p)"
+            " FROM records GROUP BY kind",
+            {"p": pass_id},
+        )
+        for kind, *values in rows:
+            out[kind] = {
+                name: int(value or 0) for name, value in zip(KIND_COUNTS, values, strict=True)
+            }
+        return out
 
     def changes(self, pass_id: int) -> dict[str, list[str]]:
         """Keys that are new, changed and gone in this pass, and moved ones (old → new)."""

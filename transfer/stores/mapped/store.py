@@ -28,22 +28,25 @@ mapped before the interruption too.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from transfer.sqlitestore import SqliteStore
-
-STATUSES = ("mapped", "skipped", "failed")
+from transfer.stores.mapped.rows import (
+    MappedRecord,
+    MappedRow,
+    Note,
+    RecordId,
+    SharedKey,
+    decode_rows,
+    encode_rows,
+)
+from transfer.stores.passes import PASSES_SCHEMA, PassLedger
+from transfer.stores.sqlite import SqliteStore
 
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS passes (
-  id INTEGER PRIMARY KEY, run_id TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT,
-  state TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS records (
   source_system TEXT NOT NULL, record_key TEXT NOT NULL, kind TEXT NOT NULL,
   status TEXT NOT NULL, reason TEXT, mapping TEXT, source_hash TEXT, rows_hash TEXT NOT NULL,
@@ -61,126 +64,20 @@ CREATE TABLE IF NOT EXISTS shared_owners (
   PRIMARY KEY (tbl, row_system, row_key));
 """
 
-#: A row shared by several records, by provenance: (table, source_system, source_key).
-SharedKey = tuple[str, str, str]
-#: A record: (source_system, record_key).
-RecordId = tuple[str, str]
-
-#: One note: its kind (``unmapped``, ``unknown_link``, ``stub``) followed by its strings.
-Note = tuple[str, ...]
-
-
-@dataclass(frozen=True, order=True)
-class Ref:
-    """Another KEHA row, named by its provenance; the loader turns it into that row's id."""
-
-    table: str
-    source_system: str
-    source_key: str
-
-
-@dataclass(frozen=True)
-class MappedRow:
-    """One KEHA row: the target table and its column values (``source_system`` and
-    ``source_key`` included; values are JSON values, :class:`Ref` or ``datetime``)."""
-
-    table: str
-    values: Mapping[str, Any]
-
-
-@dataclass(frozen=True)
-class MappedRecord:
-    """What one source record became.
-
-    ``status`` is ``mapped`` (``rows`` holds its rows, possibly none), ``skipped`` (``reason``
-    names the rule) or ``failed`` (``reason`` holds the message). ``mapping`` names the
-    mapping file(s) used; ``source_hash`` is the source record's hash.
-    """
-
-    source_system: str
-    record_key: str
-    kind: str
-    status: str
-    rows: tuple[MappedRow, ...] = ()
-    reason: str | None = None
-    mapping: str | None = None
-    source_hash: str | None = None
-
-    def __post_init__(self) -> None:
-        if self.status not in STATUSES:
-            raise ValueError(f"status must be one of {STATUSES}, not {self.status!r}")
-
-    @property
-    def rows_hash(self) -> str:
-        """sha256 of the rows (what a loader compares to decide whether to write again)."""
-        return hashlib.sha256(encode_rows(self.rows).encode("utf-8")).hexdigest()
-
-
-def encode_value(value: Any) -> Any:
-    """The JSON form of a row value: ``Ref`` and ``datetime`` become tagged objects."""
-    if isinstance(value, Ref):
-        return {"$ref": [value.table, value.source_system, value.source_key]}
-    if isinstance(value, datetime):
-        if value.tzinfo is None:
-            raise ValueError(f"naive datetime {value!r}: the map stage writes UTC times")
-        return {"$datetime": value.astimezone(UTC).isoformat()}
-    if isinstance(value, list | tuple):
-        return [encode_value(item) for item in value]
-    if isinstance(value, dict):
-        return {str(k): encode_value(v) for k, v in value.items()}
-    return value
-
-
-def decode_value(value: Any) -> Any:
-    """The inverse of :func:`encode_value`."""
-    if isinstance(value, dict):
-        if set(value) == {"$ref"}:
-            table, system, key = value["$ref"]
-            return Ref(table, system, key)
-        if set(value) == {"$datetime"}:
-            return datetime.fromisoformat(value["$datetime"])
-        return {k: decode_value(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [decode_value(item) for item in value]
-    return value
-
-
-def encode_rows(rows: tuple[MappedRow, ...]) -> str:
-    """Canonical JSON of rows (sorted keys, no spaces): stable across runs and machines."""
-    payload = [{"table": row.table, "values": encode_value(dict(row.values))} for row in rows]
-    return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-
-
-def decode_rows(text: str) -> tuple[MappedRow, ...]:
-    return tuple(
-        MappedRow(item["table"], decode_value(item["values"])) for item in json.loads(text)
-    )
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
 
 class MappedStore(SqliteStore):
     """Crash-safe output of the map stage. Use from one thread."""
 
     def __init__(self, path: Path) -> None:
-        super().__init__(path, _SCHEMA)
+        super().__init__(path, PASSES_SCHEMA + _SCHEMA)
+        self.passes = PassLedger(self.db)
 
     # passes -------------------------------------------------------------------------
     def begin_pass(self, run_id: str) -> tuple[int, bool]:
-        """Resume the unfinished pass if there is one, else start a new one; returns the
-        pass id and whether it was resumed."""
-        row = self.db.execute(
-            "SELECT id FROM passes WHERE state = 'running' ORDER BY id DESC LIMIT 1"
-        ).fetchone()
-        if row is not None:
-            return int(row[0]), True
-        cursor = self.db.execute(
-            "INSERT INTO passes (run_id, started_at, state) VALUES (?, ?, 'running')",
-            (run_id, _now()),
-        )
-        return int(cursor.lastrowid or 0), False
+        """Resume the newest pass when it is unfinished, else start a new one (the rule of
+        :class:`~transfer.stores.passes.PassLedger`); returns the pass id and whether it
+        was resumed."""
+        return self.passes.begin(run_id)
 
     def end_pass(self, pass_id: int, *, complete: bool) -> int:
         """Close the pass. A complete pass removes the records it did not write (gone from
@@ -192,10 +89,7 @@ class MappedStore(SqliteStore):
                 removed = cursor.rowcount
                 self.db.execute("DELETE FROM notes WHERE pass != ?", (pass_id,))
                 self.db.execute("DELETE FROM coverage WHERE pass != ?", (pass_id,))
-            self.db.execute(
-                "UPDATE passes SET state = ?, finished_at = ? WHERE id = ?",
-                ("complete" if complete else "stopped", _now(), pass_id),
-            )
+            self.passes.end(pass_id, "complete" if complete else "stopped")
         return removed
 
     def save_coverage(self, pass_id: int, data: Mapping[str, Any]) -> None:
@@ -214,8 +108,7 @@ class MappedStore(SqliteStore):
         return None if row is None else dict(json.loads(row[0]))
 
     def last_complete_pass(self) -> int | None:
-        row = self.db.execute("SELECT max(id) FROM passes WHERE state = 'complete'").fetchone()
-        return None if row is None or row[0] is None else int(row[0])
+        return self.passes.last_complete()
 
     # records ------------------------------------------------------------------------
     def put(self, record: MappedRecord, pass_id: int, notes: Sequence[Note] = ()) -> None:

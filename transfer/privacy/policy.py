@@ -1,7 +1,8 @@
 """Personal data handled by policy: keep, mask, hash or drop, per field and target environment.
 
-The staging store keeps the raw export; everything written to a run folder passes through
-:func:`apply_policy`, which the mapping stage uses too. A field the policy file does not
+The staging store keeps the raw export. The map stage passes every partnership record through
+:class:`PersonalData` before mapping it; the exporter's run-folder copy of the records passes
+through the same. A field the policy file does not
 classify is treated as personal (masked in a dry run) and reported, never silently kept.
 Hashing is salted sha256 with the salt from ``TRANSFER_PSEUDONYM_SALT``, so equal values
 stay equal (and joinable) without being readable.
@@ -14,10 +15,11 @@ import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 from transfer.errors import ConfigError
-from transfer.extractors.partnership.policy_file import (
+from transfer.privacy.policy_file import (
     UNCLASSIFIED,
     FieldRule,
     Policy,
@@ -33,13 +35,20 @@ _DROP = object()
 __all__ = [
     "MASK",
     "SALT_ENV",
+    "PersonalData",
     "PolicyReport",
     "apply_policy",
     "excluded_members",
     "is_excluded",
     "load_policy",
+    "policy_path",
     "salt_for",
 ]
+
+
+def policy_path(mappings_dir: Path) -> Path:
+    """The policy file in a mappings folder."""
+    return mappings_dir / "partnership" / "personal_data.yml"
 
 
 def salt_for(policy: Policy, environment: str, env: Mapping[str, str] | None = None) -> str | None:
@@ -234,3 +243,30 @@ def is_excluded(record: SourceRecord, excluded: set[str]) -> bool:
     if record.kind == "membership":
         return str(record.fields.get("userAccountId")) in excluded
     return False
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    """The policy in effect for one target environment, loaded once with its salt."""
+
+    policy: Policy
+    environment: str
+    salt: str | None
+
+    @classmethod
+    def of(cls, policy: Policy, environment: str) -> PersonalData:
+        """``policy`` for ``environment``; a clear error when it hashes and no salt is set."""
+        return cls(policy, environment, salt_for(policy, environment))
+
+    @classmethod
+    def load(cls, mappings_dir: Path, environment: str) -> PersonalData:
+        """The policy file of ``mappings_dir`` for ``environment``."""
+        return cls.of(load_policy(policy_path(mappings_dir)), environment)
+
+    def apply(self, record: SourceRecord, report: PolicyReport | None = None) -> SourceRecord:
+        """``record`` with its fields as the policy wants them (see :func:`apply_policy`)."""
+        return apply_policy(record, self.policy, self.environment, salt=self.salt, report=report)
+
+    def excluded(self, members: Iterable[SourceRecord], today: date | None = None) -> set[str]:
+        """Ids of the members the policy leaves out (see :func:`excluded_members`)."""
+        return excluded_members(members, self.policy, today)

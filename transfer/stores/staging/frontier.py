@@ -7,9 +7,16 @@ exactly the URLs whose results were not yet saved.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 
-from transfer.extractors.staging import StagingStore
+#: The frontier's table in the staging store's schema.
+FRONTIER_SCHEMA = """
+CREATE TABLE IF NOT EXISTS frontier (
+  url TEXT PRIMARY KEY, depth INTEGER NOT NULL, via TEXT, state TEXT NOT NULL,
+  pass INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS frontier_pending ON frontier (state, depth, url);
+"""
 
 
 @dataclass(frozen=True)
@@ -20,8 +27,11 @@ class Entry:
 
 
 class Frontier:
-    def __init__(self, store: StagingStore) -> None:
-        self.db = store.db
+    """The frontier of one staging store (:attr:`StagingStore.frontier`), on its connection,
+    so its writes join the store's transactions."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
 
     def clear(self) -> None:
         self.db.execute("DELETE FROM frontier")

@@ -14,7 +14,7 @@ from typing import Any
 
 from transfer.config import ENVIRONMENTS
 from transfer.errors import ConfigError
-from transfer.extractors.partnership.entities import KINDS
+from transfer.records import PARTNERSHIP_KINDS as KINDS
 from transfer.yamlfile import KeyPath, Located, load
 
 POLICIES = ("keep", "mask", "hash", "drop")
