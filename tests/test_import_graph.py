@@ -116,8 +116,7 @@ def test_only_its_own_package_imports(walled: str) -> None:
     offenders = sorted(
         f"{module} imports {target}"
         for module, targets in graph.items()
-        if not (module == walled or module.startswith(walled + "."))
-        and module not in DOORS[walled]
+        if not (module == walled or module.startswith(walled + ".")) and module not in DOORS[walled]
         for target in targets
         if target == walled or target.startswith(walled + ".")
     )
