@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import click
 
-from transfer.mappers.validate import suggest
+from transfer.yamlfile import suggest
 
 
 def _root() -> click.Group:

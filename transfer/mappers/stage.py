@@ -37,7 +37,7 @@ from transfer.mappers.context import Context, MapContext, Report
 from transfer.mappers.coverage import Undeclared, Unmatched, summary, undeclared, unmatched
 from transfer.mappers.lookups import load_lookups
 from transfer.mappers.mapped_store import MappedRecord, MappedStore, Note, SharedKey
-from transfer.mappers.mapping import Mapping, Problem, check_mappings, load_mappings, mappings_for
+from transfer.mappers.mapping import Mapping, mappings_for
 from transfer.mappers.paths import resolve
 from transfer.mappers.plan import SourcePlan, StagePlan, collect, plan_source, spec_path
 from transfer.mappers.redirects import Hosts
@@ -45,8 +45,10 @@ from transfer.mappers.reports import write_artefacts, write_coverage, write_fail
 from transfer.mappers.rows import map_one, provenance_unique
 from transfer.mappers.survey import Survey, survey
 from transfer.mappers.url_plan import check_spec
+from transfer.mappers.validate import FIX_MAPPINGS, check_mappings, load_mappings, mapping_files
 from transfer.records import SourceRecord
 from transfer.runs import Run
+from transfer.yamlfile import MappingProblems, Problem
 
 #: Sources in mapping order, each with its staging file name.
 SOURCES = ("online_service", "partnership", "partnership_public")
@@ -106,8 +108,6 @@ def staging_file(settings: Settings, source: str) -> Path:
 
 def check_mapping_files(mappings_dir: Path) -> tuple[int, list[Problem]]:
     """How many mapping and URL-plan files there are, and every problem in them."""
-    from transfer.mappers.validate import mapping_files
-
     problems = check_mappings(mappings_dir)
     files = len(mapping_files(mappings_dir)) if mappings_dir.is_dir() else 0
     for source in SOURCES:
@@ -159,12 +159,7 @@ def _load_all(mappings_dir: Path) -> list[Mapping]:
     mappings = load_mappings(mappings_dir)
     _, problems = check_mapping_files(mappings_dir)
     if problems:
-        listed = "\n".join(f"  {problem}" for problem in problems)
-        raise MappingError(
-            f"{len(problems)} problem(s) in the mapping files:\n{listed}",
-            where=str(mappings_dir),
-            next_step="fix the files named above, then run `transfer mappings check`",
-        )
+        raise MappingProblems(problems, "the mapping files", FIX_MAPPINGS)
     return mappings
 
 
