@@ -149,7 +149,9 @@ class Problems:
         good: dict[str, Any] = {}
         for key, item in value.items():
             if key not in keys.allowed:
-                self.add((*at, key), f"unknown key {key!r}{suggest(key, sorted(keys.allowed))}")
+                known = sorted(keys.allowed)
+                near = suggest(key, known)
+                self.add((*at, key), f"unknown key {key!r}{near}", "" if near else _known(known))
                 continue
             kinds = keys.types.get(key)
             if kinds is not None and not _is(item, kinds):
@@ -169,6 +171,10 @@ class Problems:
         """Raise ``error`` listing every problem found, if any."""
         if self.found:
             raise error(self.found, subject, next_step)
+
+
+def _known(names: list[str]) -> str:
+    return f"known: {', '.join(names)}" if names else "no keys are known here"
 
 
 def _is(value: Any, kinds: tuple[type, ...]) -> bool:
