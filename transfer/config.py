@@ -24,6 +24,7 @@ from transfer import __version__
 from transfer.errors import ConfigError
 from transfer.redaction import Secret, is_credential_parameter, redact, register_secret
 from transfer.workspace import Workspace
+from transfer.yamlfile import ConfigProblems, Problem, suggest
 
 ENV_PREFIX = "TRANSFER_"
 DEFAULT_CONFIG_FILE = Path("transfer.toml")
@@ -314,7 +315,26 @@ def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     return flat
 
 
+_HEADER = re.compile(r"\s*\[\s*([^\[\]#]+?)\s*\]\s*(#.*)?$")
+_ASSIGN = re.compile(r"\s*([A-Za-z0-9_.\"' -]+?)\s*=")
+
+
+def _bare(name: str) -> str:
+    return re.sub(r"[\"'\s]", "", name)
+
+
 def _line_of(text: str, key: str) -> int:
+    """The line where the dotted ``key`` is set: the ``name =`` line under its ``[table]``
+    header (or written out in full), else the first line setting its last part."""
+    table = ""
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = _HEADER.match(line)
+        if header:
+            table = _bare(header.group(1))
+            continue
+        assign = _ASSIGN.match(line)
+        if assign and f"{table}.{_bare(assign.group(1))}".lstrip(".") == key:
+            return number
     leaf = re.escape(key.rsplit(".", 1)[-1])
     for number, line in enumerate(text.splitlines(), start=1):
         if re.match(rf"\s*[\"']?{leaf}[\"']?\s*=", line):
@@ -323,7 +343,8 @@ def _line_of(text: str, key: str) -> int:
 
 
 def read_config_file(path: Path) -> dict[str, Any]:
-    """Read and validate a ``transfer.toml``; errors name the file, line and key."""
+    """Read and validate a ``transfer.toml``; one ``ConfigError`` names every problem of the
+    file, each with its line and key."""
     return _read_config(path)[0]
 
 
@@ -356,30 +377,41 @@ def _read_config(path: Path) -> tuple[dict[str, Any], dict[str, str]]:
         ) from None
     flat = _flatten(table)
     places: dict[str, str] = {}
-    for key in flat:
-        where = f"{path}:{_line_of(text, key)} ({key})"
-        places[key] = where
-        option = OPTIONS_BY_KEY.get(key)
-        if option is None:
-            raise ConfigError(
-                f"unknown setting {key!r}",
-                where=where,
-                next_step="remove it; `transfer config show` lists every setting",
-            )
-        if option.secret:
-            raise ConfigError(
-                f"{key} is a secret and may not be in a file",
-                where=where,
-                next_step=f"remove it from the file and set {option.env} instead",
-            )
-        if key == "target.url" and _url_credentials(str(flat[key]), where):
-            raise ConfigError(
+    problems: list[Problem] = []
+    for key, raw_value in flat.items():
+        line = _line_of(text, key)
+        where = places[key] = f"{path}:{line} ({key})"
+        problem = _file_problem(key, raw_value, where)
+        if problem is not None:
+            problems.append(Problem(path, line, problem[0], key, problem[1]))
+    if problems:
+        raise ConfigProblems(
+            problems,
+            f"the configuration file {path}",
+            "fix the settings named above; `transfer config show` lists every setting",
+        )
+    return flat, places
+
+
+def _file_problem(key: str, raw: Any, where: str) -> tuple[str, str] | None:
+    """What is wrong with ``key = raw`` in the file (message, hint), or None."""
+    option = OPTIONS_BY_KEY.get(key)
+    if option is None:
+        near = suggest(key, OPTIONS_BY_KEY)
+        return f"unknown setting {key!r}{near}", "" if near else "remove it"
+    if option.secret:
+        return f"{key} is a secret and may not be in a file", f"set {option.env} instead"
+    try:
+        value = _convert(option, raw, where)
+        if key == "target.url" and _url_credentials(str(value), where):
+            return (
                 "target.url carries a password (in the user part or the query), and secrets "
                 "may not be in a file",
-                where=where,
-                next_step="remove the password from the URL and set TRANSFER_TARGET_PASSWORD",
+                "remove the password from the URL and set TRANSFER_TARGET_PASSWORD",
             )
-    return flat, places
+    except ConfigError as exc:
+        return exc.what, ""
+    return None
 
 
 def _url_credentials(url: str, where: str) -> list[str]:

@@ -22,8 +22,8 @@ from transfer.database import create_target_engine, target_url
 from transfer.errors import MappingError
 from transfer.loaders.run import load
 from transfer.mappers.coverage import covered, dropped_by, drops_on, reads_on
-from transfer.mappers.mapping import load_mappings
 from transfer.mappers.stage import check_against_staging, map_sources
+from transfer.mappers.validate import load_mappings
 from transfer.runs import Run
 from transfer.schema.versioning import upgrade
 from transfer.stores.staging import StagingStore

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import click
 
-from transfer.mappers.validate import suggest
+from transfer.yamlfile import suggest
 
 
 def _option_names(command: click.Command) -> set[str]:

@@ -20,9 +20,7 @@ import click
 
 from transfer import yamlfile
 from transfer.cutover.commands import check_transfer_command
-from transfer.errors import ConfigError
-from transfer.mappers.mapping import Problem
-from transfer.mappers.validate import suggest
+from transfer.yamlfile import KeyTable, Problems, suggest
 
 KeyPath = yamlfile.KeyPath
 
@@ -30,20 +28,18 @@ MODES = ("rehearsal", "production")
 #: Values a command may name in braces; the executor fills them in.
 PLACEHOLDERS = ("run_id", "run_dir", "workspace", "logs_dir", "mode", "runbook_dir")
 ACTIONS = ("run", "shell", "confirm")
-TOP_KEYS = frozenset({"runbook", "title", "description", "steps"})
-STEP_KEYS = frozenset(
-    {
-        "id",
-        "title",
-        *ACTIONS,
-        "phrase",
-        "expect_exit",
-        "on_failure",
-        "only",
-        "preconditions",
-        "timeout_s",
-        "gate",
-    }
+TOP_KEYS = KeyTable.of("runbook", "title", "description", "steps")
+STEP_KEYS = KeyTable.of(
+    "id",
+    "title",
+    *ACTIONS,
+    "phrase",
+    "expect_exit",
+    "on_failure",
+    "only",
+    "preconditions",
+    "timeout_s",
+    "gate",
 )
 PRECONDITION_KINDS = ("after", "env", "path", "check")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -104,13 +100,10 @@ def load_runbook(path: Path, commands: click.Group) -> Runbook:
     data, located = yamlfile.load(path)
     check = _RunbookCheck(path, located, commands)
     runbook = check.run(data)
-    if check.problems or runbook is None:
-        raise ConfigError(
-            f"{len(check.problems)} problem(s) in runbook {path}:\n"
-            + "\n".join(f"  {problem}" for problem in check.problems),
-            where=str(path),
-            next_step="fix the runbook at those lines; `transfer cutover validate` checks it",
-        )
+    check.problems.raise_if_any(
+        f"runbook {path}", "fix the runbook at those lines; `transfer cutover validate` checks it"
+    )
+    assert runbook is not None  # no problem means a runbook
     return runbook
 
 
@@ -122,12 +115,8 @@ def command_fields(text: str) -> list[str]:
 class _RunbookCheck:
     def __init__(self, path: Path, located: yamlfile.Located, commands: click.Group) -> None:
         self.path, self.located, self.commands = path, located, commands
-        self.problems: list[Problem] = []
-
-    def problem(self, at: KeyPath, message: str) -> None:
-        self.problems.append(
-            Problem(self.path, self.located.line(at), yamlfile.format_key(at), message)
-        )
+        self.problems = Problems(located)
+        self.problem = self.problems.add
 
     def text(self, block: dict[str, Any], at: KeyPath, key: str, *, required: bool) -> str:
         value = block.get(key)
@@ -142,9 +131,7 @@ class _RunbookCheck:
         if not isinstance(data, dict):
             self.problem((), "a runbook must be a mapping with runbook, title and steps")
             return None
-        for key in data:
-            if key not in TOP_KEYS:
-                self.problem((key,), f"unknown key {key!r}{suggest(key, sorted(TOP_KEYS))}")
+        self.problems.table(data, (), TOP_KEYS)
         name = self.text(data, (), "runbook", required=True)
         if name and not _ID.match(name):
             self.problem(("runbook",), "runbook: a name of lower-case letters, digits and -")
@@ -176,9 +163,7 @@ class _RunbookCheck:
         if not isinstance(raw, dict):
             self.problem(at, "a step must be a mapping with id, title and run/shell/confirm")
             return None
-        for key in raw:
-            if key not in STEP_KEYS:
-                self.problem((*at, key), f"unknown key {key!r}{suggest(key, sorted(STEP_KEYS))}")
+        self.problems.table(raw, at, STEP_KEYS)
         before = len(self.problems)
         step_id = self.text(raw, at, "id", required=True)
         if step_id and not _ID.match(step_id):

@@ -11,23 +11,24 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from transfer import yamlfile
 from transfer.errors import ConfigError
-from transfer.mappers.mapping import Problem
-from transfer.mappers.validate import suggest
+from transfer.yamlfile import KeyTable, Problems, suggest
 
 STATUSES = ("planned", "in_progress", "done", "blocked")
-TOP_KEYS = frozenset({"register", "description", "tasks"})
-TASK_KEYS = frozenset({"id", "task", "effective", "owner", "continuity", "evidence", "status"})
+TOP_KEYS = KeyTable.of("register", "description", "tasks")
+TASK_KEYS = KeyTable.of("id", "task", "effective", "owner", "continuity", "evidence", "status")
 EVIDENCE_KINDS = ("step", "document")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _STEP_REF = re.compile(r"^([a-z0-9][a-z0-9-]*)/([a-z0-9][a-z0-9-]*)$")
 
 KeyPath = yamlfile.KeyPath
+AddProblem = Callable[[KeyPath, str], None]
 
 
 @dataclass(frozen=True)
@@ -90,19 +91,14 @@ def load_register(path: Path) -> Register:
     """Read and validate the register; step evidence must name a step of a runbook in the
     same folder. Raises ConfigError listing every problem."""
     data, located = yamlfile.load(path)
-    problems: list[Problem] = []
-
-    def problem(at: KeyPath, message: str) -> None:
-        problems.append(Problem(path, located.line(at), yamlfile.format_key(at), message))
-
+    problems = Problems(located)
+    problem = problems.add
     tasks: list[Task] = []
     title = ""
     if not isinstance(data, dict):
         problem((), "the register must be a mapping with register: and tasks:")
     else:
-        for key in data:
-            if key not in TOP_KEYS:
-                problem((key,), f"unknown key {key!r}{suggest(key, sorted(TOP_KEYS))}")
+        problems.table(data, (), TOP_KEYS)
         title = str(data.get("register") or "")
         if not title.strip():
             problem(("register",), "register: must be the register's title")
@@ -113,19 +109,13 @@ def load_register(path: Path) -> Register:
         steps = _runbook_steps(path.parent)
         seen: set[str] = set()
         for index, item in enumerate(raw):
-            task = _task(item, ("tasks", index), problem, steps)
+            task = _task(item, ("tasks", index), problems, steps)
             if task is not None:
                 if task.id in seen:
                     problem(("tasks", index, "id"), f"task id {task.id!r} is used twice")
                 seen.add(task.id)
                 tasks.append(task)
-    if problems:
-        raise ConfigError(
-            f"{len(problems)} problem(s) in the task register {path}:\n"
-            + "\n".join(f"  {p}" for p in problems),
-            where=str(path),
-            next_step="fix the register at those lines",
-        )
+    problems.raise_if_any(f"the task register {path}", "fix the register at those lines")
     return Register(path, title.strip(), tuple(tasks))
 
 
@@ -144,7 +134,7 @@ def _runbook_steps(folder: Path) -> dict[str, set[str]] | None:
     return found
 
 
-def _text(item: dict[str, Any], at: KeyPath, key: str, problem: Any) -> str:
+def _text(item: dict[str, Any], at: KeyPath, key: str, problem: AddProblem) -> str:
     value = item.get(key)
     if not isinstance(value, str) or not value.strip():
         problem((*at, key), f"{key}: must be non-empty text")
@@ -152,14 +142,15 @@ def _text(item: dict[str, Any], at: KeyPath, key: str, problem: Any) -> str:
     return value.strip()
 
 
-def _task(item: Any, at: KeyPath, problem: Any, steps: dict[str, set[str]] | None) -> Task | None:
+def _task(
+    item: Any, at: KeyPath, problems: Problems, steps: dict[str, set[str]] | None
+) -> Task | None:
+    problem = problems.add
     if not isinstance(item, dict):
         problem(at, "a task must be a mapping with id, task, effective, owner, … status")
         return None
-    for key in item:
-        if key not in TASK_KEYS:
-            problem((*at, key), f"unknown key {key!r}{suggest(key, sorted(TASK_KEYS))}")
-    for key in sorted(TASK_KEYS - set(item)):
+    problems.table(item, at, TASK_KEYS)
+    for key in sorted(TASK_KEYS.allowed - set(item)):
         problem(at, f"{key}: is missing")
     task_id = _text(item, at, "id", problem)
     if task_id and not _ID.match(task_id):
@@ -194,7 +185,7 @@ def _task(item: Any, at: KeyPath, problem: Any, steps: dict[str, set[str]] | Non
 
 
 def _evidence(
-    raw: Any, at: KeyPath, problem: Any, steps: dict[str, set[str]] | None
+    raw: Any, at: KeyPath, problem: AddProblem, steps: dict[str, set[str]] | None
 ) -> tuple[Evidence, ...] | None:
     if not isinstance(raw, list) or not raw:
         problem(at, "evidence: a list like `- step: cutover/verify-gate` or `- document: …`")

@@ -19,7 +19,7 @@ from transfer.mappers.context import (
 )
 from transfer.mappers.engine import Skip, map_record, map_rows
 from transfer.mappers.lookups import load_lookups
-from transfer.mappers.mapping import Mapping, Problem, check_mappings, load_mappings, mappings_for
+from transfer.mappers.mapping import Mapping, mappings_for
 from transfer.mappers.references import PLAN_VALUES
 from transfer.mappers.registry import (
     REGISTRY,
@@ -29,6 +29,8 @@ from transfer.mappers.registry import (
     SkipRecord,
     processor,
 )
+from transfer.mappers.validate import check_mappings, load_mappings
+from transfer.yamlfile import Problem
 
 del _processors
 

@@ -1,9 +1,11 @@
-"""Mappings as the engine runs them, and the entry points that load and check them.
+"""Mappings as the engine runs them (values only; :mod:`transfer.mappers.validate` reads
+and checks the files).
 
 A mapping file (``mappings/<source>/<kind>.yml``) names the source system, the kinds it
 covers and one or more target blocks; each block becomes one :class:`Mapping` whose id is
 ``<source folder>/<file stem>.<name>`` (the name defaults to the target table). A file
-with ``skip:`` instead of targets is a rule that skips its kinds, with that reason.
+with ``skip:`` instead of targets is a rule that skips its kinds, with that reason. A file
+may ``extends:`` another one of its folder (see ``mappings/README.md``).
 """
 
 from __future__ import annotations
@@ -11,21 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from transfer.errors import MappingError
 from transfer.mappers.registry import Processor
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong in a mapping file, with where it is."""
-
-    file: Path
-    line: int
-    key: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line} ({self.key}): {self.message}"
 
 
 @dataclass(frozen=True)
@@ -96,35 +84,6 @@ class Mapping:
     def applies_to(self, source: str, kind: str) -> bool:
         """Whether this mapping handles records of ``source`` and ``kind``."""
         return source == self.source and kind in self.kinds
-
-
-def check_mappings(mappings_dir: Path) -> list[Problem]:
-    """Every problem of every mapping file under ``mappings_dir``, in file and line order.
-
-    An empty list means :func:`load_mappings` will succeed. Nothing is mapped or written.
-    """
-    from transfer.mappers.validate import validate_dir
-
-    return validate_dir(mappings_dir)[1]
-
-
-def load_mappings(mappings_dir: Path) -> list[Mapping]:
-    """All mappings under ``mappings_dir``, validated first.
-
-    Raises :class:`MappingError` listing every problem (file, line, key) when any file is
-    wrong, so that nothing runs on a half-valid set.
-    """
-    from transfer.mappers.validate import validate_dir
-
-    mappings, problems = validate_dir(mappings_dir)
-    if problems:
-        listed = "\n".join(f"  {problem}" for problem in problems)
-        raise MappingError(
-            f"{len(problems)} problem(s) in the mapping files:\n{listed}",
-            where=str(mappings_dir),
-            next_step="fix the files named above, then run `transfer mappings check`",
-        )
-    return mappings
 
 
 def mappings_for(mappings: list[Mapping], source: str, kind: str) -> list[Mapping]:

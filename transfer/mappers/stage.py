@@ -28,7 +28,7 @@ from transfer.extractors.online_service.profile import load_profile
 from transfer.mappers.context import Context, MapContext, MapNotes
 from transfer.mappers.coverage import Undeclared, Unmatched, summary, undeclared, unmatched
 from transfer.mappers.lookups import load_lookups
-from transfer.mappers.mapping import Mapping, Problem, check_mappings, load_mappings, mappings_for
+from transfer.mappers.mapping import Mapping, mappings_for
 from transfer.mappers.paths import resolve
 from transfer.mappers.plan import SourcePlan, StagePlan, collect, plan_source, spec_path
 from transfer.mappers.redirects import Hosts
@@ -36,12 +36,14 @@ from transfer.mappers.reports import write_artefacts, write_coverage, write_fail
 from transfer.mappers.rows import map_one, provenance_unique
 from transfer.mappers.survey import Survey, survey
 from transfer.mappers.url_plan import check_spec
+from transfer.mappers.validate import FIX_MAPPINGS, check_mappings, load_mappings, mapping_files
 from transfer.privacy.policy import PersonalData, is_excluded
 from transfer.records import SourceRecord
 from transfer.runs import Run
 from transfer.stores.mapped import MappedRecord, MappedStore, Note, SharedKey
 from transfer.stores.staging import StagingStore
 from transfer.workspace import Workspace
+from transfer.yamlfile import MappingProblems, Problem
 
 #: Sources in mapping order, each with its staging file name.
 SOURCES = ("online_service", "partnership", "partnership_public")
@@ -93,8 +95,6 @@ class MapResult:
 
 def check_mapping_files(mappings_dir: Path) -> tuple[int, list[Problem]]:
     """How many mapping and URL-plan files there are, and every problem in them."""
-    from transfer.mappers.validate import mapping_files
-
     problems = check_mappings(mappings_dir)
     files = len(mapping_files(mappings_dir)) if mappings_dir.is_dir() else 0
     for source in SOURCES:
@@ -151,12 +151,7 @@ def _load_all(mappings_dir: Path) -> list[Mapping]:
     mappings = load_mappings(mappings_dir)
     _, problems = check_mapping_files(mappings_dir)
     if problems:
-        listed = "\n".join(f"  {problem}" for problem in problems)
-        raise MappingError(
-            f"{len(problems)} problem(s) in the mapping files:\n{listed}",
-            where=str(mappings_dir),
-            next_step="fix the files named above, then run `transfer mappings check`",
-        )
+        raise MappingProblems(problems, "the mapping files", FIX_MAPPINGS)
     return mappings
 
 

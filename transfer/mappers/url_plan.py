@@ -16,9 +16,9 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from transfer import yamlfile
-from transfer.errors import ConfigError, MappingError
-from transfer.mappers.mapping import Problem
+from transfer.errors import ConfigError
 from transfer.mappers.text import slug
+from transfer.yamlfile import MappingProblems, Problem, Problems
 
 PLAN_FILE = "url_plan.yml"
 PLACEHOLDERS = frozenset({"lang", "slug", "date", "id", "file"})
@@ -74,11 +74,8 @@ def load_spec(path: Path) -> PlanSpec:
     with its file, line and key."""
     spec, problems = check_spec(path)
     if spec is None or problems:
-        listed = "\n".join(f"  {p}" for p in problems)
-        raise MappingError(
-            f"{len(problems)} problem(s) in the URL plan:\n{listed}",
-            where=str(path),
-            next_step="fix the URL plan, then run `transfer mappings check`",
+        raise MappingProblems(
+            problems, "the URL plan", "fix the URL plan, then run `transfer mappings check`"
         )
     return spec
 
@@ -89,13 +86,9 @@ def check_spec(path: Path) -> tuple[PlanSpec | None, list[Problem]]:
         data, located = yamlfile.load(path)
     except ConfigError as exc:
         line = int(exc.where.rsplit(":", 1)[-1]) if exc.where.count(":") else 1
-        return None, [Problem(path, line, "(top)", exc.what)]
-    problems: list[Problem] = []
-
-    def problem(key_path: yamlfile.KeyPath, message: str) -> None:
-        problems.append(
-            Problem(path, located.line(key_path), yamlfile.format_key(key_path), message)
-        )
+        return None, [Problem(path, line, exc.what, "(top)")]
+    found = Problems(located)
+    problem = found.add
 
     if not isinstance(data, dict):
         data = {}
@@ -132,8 +125,8 @@ def check_spec(path: Path) -> tuple[PlanSpec | None, list[Problem]]:
         patterns[str(kind)] = {str(k): str(v) for k, v in per.items()}
     if "default" in patterns and "default" not in patterns["default"]:
         problem(("patterns", "default"), "the default kind needs a default pattern")
-    if problems:
-        return None, problems
+    if found:
+        return None, list(found)
     return PlanSpec(path, str(site_host).lower(), dict(languages), patterns), []
 
 

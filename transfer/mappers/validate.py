@@ -3,12 +3,16 @@
 It checks the file layout, processor names (with the nearest known name), processor keys
 (unknown, missing, wrong type, bad value), target tables and columns against the KEHA
 schema (unknown columns, required columns left out), lookup files and the mapping ids
-that ``lookup`` steps refer to.
+that ``lookup`` steps refer to. :func:`load_mappings` and :func:`check_mappings` are the
+entry points.
+
+A mapping file may ``extends:`` a file of its folder (:func:`transfer.yamlfile.load_extending`):
+``drop:``, ``optional:`` and ``allow_empty:`` merge entry by entry, other keys replace.
+Files whose name starts with ``_`` are such shared bases, read only through ``extends:``.
 """
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 from typing import Any
 
@@ -18,17 +22,20 @@ from transfer import yamlfile
 from transfer.errors import ConfigError, MappingError
 from transfer.mappers import processors  # noqa: F401 - registers the processors
 from transfer.mappers.lookups import LOOKUP_DIR, lookup_files
-from transfer.mappers.mapping import Chain, Declared, Exclude, Mapping, Problem, Step
+from transfer.mappers.mapping import Chain, Declared, Exclude, Mapping, Step
 from transfer.mappers.paths import path_problem
 from transfer.mappers.references import Lookup
 from transfer.mappers.registry import REGISTRY, Processor, normalise_config
 from transfer.mappers.values import StaticMap
 from transfer.schema import metadata
+from transfer.yamlfile import MappingProblems, Problem, load_extending, ordered, suggest
 
 #: YAML files in a source folder that are not mapping files.
 NOT_MAPPINGS = frozenset({"profile.yml", "personal_data.yml", "url_plan.yml"})
 #: Columns the engine fills itself: the surrogate key and the provenance.
 ENGINE_COLUMNS = frozenset({"id", "source_system", "source_key"})
+#: Keys whose mappings a file merges with those of the file it ``extends:``.
+MERGED_KEYS = frozenset({"drop", "optional", "allow_empty"})
 TOP_KEYS = frozenset(
     {
         "source",
@@ -46,14 +53,18 @@ EXCLUDE_KEYS = frozenset({"path", "values", "reason"})
 TARGET_KEYS = frozenset({"target", "name", "key", "each", "columns", "description"})
 
 KeyPath = yamlfile.KeyPath
+FIX_MAPPINGS = "fix the files named above, then run `transfer mappings check`"
 
 
 def mapping_files(mappings_dir: Path) -> list[Path]:
     """The mapping files under ``mappings_dir``: ``*.yml`` of the source folders, except
-    source profiles and other known non-mapping files and the lookup folders."""
+    source profiles and other known non-mapping files, shared bases (``_*.yml``) and the
+    lookup folders."""
     files = []
     for path in sorted(mappings_dir.rglob("*.yml")):
-        if path.name in NOT_MAPPINGS or LOOKUP_DIR in path.relative_to(mappings_dir).parts:
+        if path.name in NOT_MAPPINGS or path.name.startswith("_"):
+            continue
+        if LOOKUP_DIR in path.relative_to(mappings_dir).parts:
             continue
         files.append(path)
     return files
@@ -71,12 +82,6 @@ def required_columns(table: Table) -> set[str]:
     }
 
 
-def suggest(name: str, known: list[str]) -> str:
-    """`` (did you mean 'x'?)`` when a known name is close, else ``""``."""
-    close = difflib.get_close_matches(name, known, n=1, cutoff=0.7)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
 class _FileCheck:
     """Checks one file, collecting problems and building its mappings."""
 
@@ -87,14 +92,8 @@ class _FileCheck:
         self.references: list[tuple[str, KeyPath]] = []
 
     def problem(self, key_path: KeyPath, message: str) -> None:
-        self.problems.append(
-            Problem(
-                self.path,
-                self.located.line(key_path),
-                yamlfile.format_key(key_path),
-                message,
-            )
-        )
+        file, line = self.located.locate(key_path)
+        self.problems.append(Problem(file, line, message, yamlfile.format_key(key_path)))
 
     def run(self, folder: str) -> None:
         data = self.data
@@ -126,7 +125,7 @@ class _FileCheck:
             "optional": self.declared("optional", fields_only=True),
             "allow_empty": allow_empty,
             "excludes": self.excludes(),
-            "declared_at": f"{self.path}:{self.located.line((self.declare_key(),))}",
+            "declared_at": self.declared_at(),
         }
         if not has_targets:
             if not isinstance(skip, str) or not skip.strip():
@@ -158,6 +157,12 @@ class _FileCheck:
                     f"allow_empty: {declared.path!r} is no column of this file"
                     f"{suggest(declared.path, sorted(columns))}",
                 )
+
+    def declared_at(self) -> str:
+        """``file:line`` of the ``drop:`` block (in the file that holds it), else of
+        ``kinds:``: where an undeclared field is to be declared."""
+        file, line = self.located.locate((self.declare_key(),))
+        return f"{file}:{line}"
 
     def declare_key(self) -> str:
         """Where a field is to be declared: the ``drop:`` block, else ``kinds:``."""
@@ -352,14 +357,15 @@ def validate_dir(mappings_dir: Path) -> tuple[list[Mapping], list[Problem]]:
     problems: list[Problem] = []
     checks: list[_FileCheck] = []
     if not mappings_dir.is_dir():
-        return [], [Problem(mappings_dir, 1, "(top)", "the mappings folder does not exist")]
+        return [], [Problem(mappings_dir, 1, "the mappings folder does not exist", "(top)")]
     for path in mapping_files(mappings_dir):
         try:
-            data, located = yamlfile.load(path)
+            data, located, chain_problems = load_extending(path, MERGED_KEYS)
         except ConfigError as exc:
             line = int(exc.where.rsplit(":", 1)[-1]) if exc.where.count(":") else 1
-            problems.append(Problem(path, line, "(top)", exc.what))
+            problems.append(Problem(path, line, exc.what, "(top)"))
             continue
+        problems.extend(chain_problems)
         check = _FileCheck(path, data, located, lookups)
         parts = path.relative_to(mappings_dir).parts
         check.run(parts[0] if len(parts) > 1 else mappings_dir.resolve().name)
@@ -380,8 +386,27 @@ def validate_dir(mappings_dir: Path) -> tuple[list[Mapping], list[Problem]]:
                     )
                 claimed.setdefault(slot, mapping.file)
         problems.extend(check.problems)
-    problems.sort(key=lambda problem: (str(problem.file), problem.line))
-    return mappings, problems
+    return mappings, ordered(problems)
+
+
+def check_mappings(mappings_dir: Path) -> list[Problem]:
+    """Every problem of every mapping file under ``mappings_dir``, in file and line order.
+
+    An empty list means :func:`load_mappings` will succeed. Nothing is mapped or written.
+    """
+    return validate_dir(mappings_dir)[1]
+
+
+def load_mappings(mappings_dir: Path) -> list[Mapping]:
+    """All mappings under ``mappings_dir``, validated first.
+
+    Raises :class:`MappingError` listing every problem (file, line, key) when any file is
+    wrong, so that nothing runs on a half-valid set.
+    """
+    mappings, problems = validate_dir(mappings_dir)
+    if problems:
+        raise MappingProblems(problems, "the mapping files", FIX_MAPPINGS)
+    return mappings
 
 
 def build_step(name: str, config: object = None) -> Processor:

@@ -1,21 +1,20 @@
 """``mappings/partnership/personal_data.yml``: which exported fields are personal data, and
-what happens to each per target environment. Validated before anything runs; every error
-names the file, the line and the key. The format is documented in
+what happens to each per target environment. Validated before anything runs; every problem
+of the file is reported at once, each with its file, line and key. The format is documented in
 ``mappings/partnership/README.md``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from transfer.config import ENVIRONMENTS
-from transfer.errors import ConfigError
 from transfer.records import PARTNERSHIP_KINDS as KINDS
-from transfer.yamlfile import KeyPath, Located, load
+from transfer.yamlfile import KeyPath, KeyTable, Located, Problems, load
 
 POLICIES = ("keep", "mask", "hash", "drop")
 PERSONAL, NOT_PERSONAL, UNCLASSIFIED = "personal", "not_personal", "unclassified"
@@ -89,40 +88,36 @@ def _nearest(policy: Policy, kind: str, path: str) -> FieldRule | None:
 
 
 class _Reader:
-    def __init__(self, located: Located) -> None:
-        self.located = located
+    """Validates while converting, collecting every problem with its location; a wrong
+    value is left out (the defaults stand) so that checking goes on."""
 
-    def fail(self, key_path: KeyPath, message: str) -> ConfigError:
-        return ConfigError(
-            f"personal-data policy: {message}",
-            where=self.located.where(key_path),
-            next_step="fix the file; see mappings/partnership/README.md",
-        )
+    def __init__(self, located: Located) -> None:
+        self.problems = Problems(located)
+        self.fail = self.problems.add
 
     def table(
-        self, value: Any, key_path: KeyPath, allowed: set[str] | None = None
+        self, value: Any, key_path: KeyPath, allowed: Iterable[str] | None = None
     ) -> dict[str, Any]:
         if value is None:
             return {}
-        if not isinstance(value, dict):
-            raise self.fail(key_path, "expected a mapping")
-        for key in value:
-            if allowed is not None and key not in allowed:
-                raise self.fail(
-                    (*key_path, key), f"unknown key {key!r}; known: {', '.join(sorted(allowed))}"
-                )
-        return value
+        if allowed is None:
+            if not isinstance(value, dict):
+                self.fail(key_path, "expected a mapping")
+                return {}
+            return value
+        return self.problems.table(value, key_path, KeyTable.of(*allowed))
 
     def policies(self, value: Any, key_path: KeyPath, base: Mapping[str, str]) -> dict[str, str]:
         """A policy for every environment: one word for all, or a mapping per environment."""
         if isinstance(value, str):
             value = dict.fromkeys(ENVIRONMENTS, value)
         out = dict(base)
-        for env, policy in self.table(value, key_path, set(ENVIRONMENTS)).items():
+        for env, policy in self.table(value, key_path, ENVIRONMENTS).items():
             if policy not in POLICIES:
-                raise self.fail(
+                self.fail(
                     (*key_path, env), f"policy must be one of {', '.join(POLICIES)}, got {policy!r}"
                 )
+                continue
             out[env] = str(policy)
         return out
 
@@ -134,12 +129,12 @@ class _Reader:
             return FieldRule(path, personal, dict(defaults[str(value)]))
         raw = self.table(value, key_path, {"personal", "policy", *ENVIRONMENTS})
         if not isinstance(raw.get("personal"), bool):
-            raise self.fail(
+            self.fail(
                 key_path,
                 "say `personal: true` or `personal: false` (or write "
                 "just `personal` or `not_personal`)",
             )
-        personal = bool(raw["personal"])
+        personal = raw.get("personal") is not False
         base = defaults[PERSONAL if personal else NOT_PERSONAL]
         policies = (
             self.policies(raw["policy"], (*key_path, "policy"), base)
@@ -152,7 +147,8 @@ class _Reader:
 
 
 def load_policy(path: Path) -> Policy:
-    """Read and validate the personal-data policy file."""
+    """Read and validate the personal-data policy file; raises one ``ConfigError`` naming
+    every problem (file, line, key)."""
     data, located = load(path)
     r = _Reader(located)
     top = r.table(data, (), {"defaults", "inactive_members", "common", "collections"})
@@ -166,19 +162,21 @@ def load_policy(path: Path) -> Policy:
     )
     days = inactive.get("exclude_after_days")
     if days is not None and (not isinstance(days, int) or isinstance(days, bool) or days < 0):
-        raise r.fail(
+        r.fail(
             ("inactive_members", "exclude_after_days"),
             "must be a number of days (or null: keep every member)",
         )
+        days = None
     reference = inactive.get("reference_date")
     if reference is not None and not isinstance(reference, date):
-        raise r.fail(("inactive_members", "reference_date"), "must be a date like 2025-05-01")
+        r.fail(("inactive_members", "reference_date"), "must be a date like 2025-05-01")
+        reference = None
     common = {
         name: r.rule(name, value, ("common", name), defaults)
         for name, value in r.table(top.get("common"), ("common",)).items()
     }
     rules: dict[str, dict[str, FieldRule]] = {}
-    collections = r.table(top.get("collections"), ("collections",), set(KINDS))
+    collections = r.table(top.get("collections"), ("collections",), KINDS)
     for kind in KINDS:
         own = r.table(collections.get(kind), ("collections", kind))
         rules[kind] = {
@@ -188,4 +186,7 @@ def load_policy(path: Path) -> Policy:
                 for name, value in own.items()
             },
         }
+    r.problems.raise_if_any(
+        f"the personal-data policy {path}", "fix the file; see mappings/partnership/README.md"
+    )
     return Policy(path, rules, defaults[PERSONAL], days, reference)

@@ -3,7 +3,7 @@
 Hosts and aliases, seeds and sitemaps, include and exclude rules, URL normalisation, the
 rules from URL or markup to kind and language, and per-kind field selectors. A markup change
 on the site is a profile edit, not a code change. The file is validated before anything
-runs; every error names the file, the line and the key.
+runs; every problem of the file is reported at once, each with its file, line and key.
 """
 
 from __future__ import annotations
@@ -17,9 +17,8 @@ from urllib.parse import urlsplit
 
 from cssselect import GenericTranslator, SelectorError
 
-from transfer.errors import ConfigError
 from transfer.extractors.online_service.urls import UrlRules
-from transfer.yamlfile import KeyPath, Located, load
+from transfer.yamlfile import KeyPath, KeyTable, Located, Problems, load
 
 FIELD_MODES = ("text", "html", "attr", "exists")
 DATE_FORMATS = ("local", "local_end", "iso")
@@ -89,63 +88,114 @@ class Profile:
         return tuple(merged.values())
 
 
+#: Stands in for a regular expression that is wrong (already a problem): matches nothing.
+_NEVER = re.compile(r"(?!)")
+FIELD_KEYS = KeyTable.of(
+    "select",
+    "mode",
+    "attr",
+    "many",
+    "regex",
+    "date",
+    "decode",
+    "map",
+    "fields",
+    "exclude",
+    required=("select",),
+)
+_TOP = KeyTable.of(
+    "fields",
+    required=(
+        "source",
+        "site",
+        "crawl",
+        "urls",
+        "attachments",
+        "kinds",
+        "languages",
+        "content_scope",
+    ),
+)
+_SITE = KeyTable.of("aliases", "legacy_hosts", required=("canonical",))
+_CRAWL = KeyTable.of(
+    "sitemaps",
+    "robots",
+    "include",
+    "exclude",
+    required=("seeds",),
+    types={"max_depth": int, "max_page_bytes": int},
+)
+_URLS = KeyTable.of("keep_query", "keep_query_with_kept", "strip_trailing_slash")
+_ATTACHMENTS = KeyTable.of(required=("path", "id"), types={"max_bytes": int})
+
+
 class _Reader:
-    """Validates the raw YAML while converting it, collecting errors with locations."""
+    """Validates the raw YAML while converting it, collecting every problem with its
+    location; a wrong value is replaced by a harmless one so that checking goes on."""
 
     def __init__(self, located: Located) -> None:
-        self.located = located
+        self.problems = Problems(located)
+        self.fail = self.problems.add
 
-    def fail(self, key_path: KeyPath, message: str, next_step: str = "") -> ConfigError:
-        return ConfigError(
-            f"source profile: {message}",
-            where=self.located.where(key_path),
-            next_step=next_step or "fix the profile; see mappings/online_service/README.md",
-        )
+    def table(self, value: Any, key_path: KeyPath, keys: KeyTable) -> dict[str, Any]:
+        return self.problems.table(value, key_path, keys)
 
-    def table(
-        self,
-        value: Any,
-        key_path: KeyPath,
-        allowed: set[str],
-        required: frozenset[str] | set[str] = frozenset(),
-    ) -> dict[str, Any]:
+    def section(self, top: dict[str, Any], key: str, keys: KeyTable) -> dict[str, Any]:
+        """``top[key]`` checked against ``keys``; a missing section is already a problem."""
+        return self.table(top[key], (key,), keys) if key in top else {}
+
+    def mapping(self, value: Any, key_path: KeyPath) -> dict[str, Any]:
+        """A mapping with any keys; null is empty."""
+        if value is None:
+            return {}
         if not isinstance(value, dict):
-            raise self.fail(key_path, "expected a mapping")
-        for key in value:
-            if key not in allowed:
-                near = sorted(allowed, key=lambda known: _distance(key, known))[0]
-                raise self.fail((*key_path, key), f"unknown key {key!r}", f"did you mean {near!r}?")
-        for key in sorted(required - value.keys()):
-            raise self.fail(key_path, f"missing required key {key!r}")
+            self.fail(key_path, "expected a mapping")
+            return {}
+        return value
+
+    def items(self, value: Any, key_path: KeyPath) -> list[Any]:
+        if not isinstance(value, list):
+            self.fail(key_path, "expected a list")
+            return []
         return value
 
     def regex(self, value: Any, key_path: KeyPath) -> re.Pattern[str]:
         try:
             return re.compile(str(value))
         except re.error as exc:
-            raise self.fail(key_path, f"invalid regular expression: {exc}") from None
+            self.fail(key_path, f"invalid regular expression: {exc}")
+            return _NEVER
+
+    def regexes(self, value: Any, key_path: KeyPath) -> tuple[re.Pattern[str], ...]:
+        return tuple(
+            self.regex(pattern, (*key_path, index))
+            for index, pattern in enumerate(self.items(value, key_path))
+        )
 
     def selector(self, value: Any, key_path: KeyPath) -> str:
         try:
             GenericTranslator().css_to_xpath(str(value))
         except SelectorError as exc:
-            raise self.fail(key_path, f"invalid CSS selector {value!r}: {exc}") from None
+            self.fail(key_path, f"invalid CSS selector {value!r}: {exc}")
         return str(value)
 
     def strings(self, value: Any, key_path: KeyPath) -> tuple[str, ...]:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise self.fail(key_path, "expected a list of strings")
+            self.fail(key_path, "expected a list of strings")
+            return ()
         return tuple(value)
 
     def choice(self, value: Any, key_path: KeyPath, choices: tuple[str, ...]) -> str:
         if value not in choices:
-            raise self.fail(key_path, f"must be one of {', '.join(choices)}, got {value!r}")
+            self.fail(key_path, f"must be one of {', '.join(choices)}, got {value!r}")
+            return choices[0]
         return str(value)
 
     def rule(self, value: Any, key_path: KeyPath, name: str) -> Rule:
-        raw = self.table(value, key_path, {name, "path", "query", "select", "content_type"}, {name})
+        keys = KeyTable.of("path", "query", "select", "content_type", required=(name,))
+        raw = self.table(value, key_path, keys)
         return Rule(
-            value=str(raw[name]),
+            value=str(raw.get(name, "")),
             path=self.regex(raw["path"], (*key_path, "path")) if "path" in raw else None,
             query=self.regex(raw["query"], (*key_path, "query")) if "query" in raw else None,
             select=self.selector(raw["select"], (*key_path, "select")) if "select" in raw else None,
@@ -154,33 +204,29 @@ class _Reader:
             else None,
         )
 
-    def field_spec(self, name: str, value: Any, key_path: KeyPath) -> FieldSpec:
-        raw = self.table(
-            value,
-            key_path,
-            {
-                "select",
-                "mode",
-                "attr",
-                "many",
-                "regex",
-                "date",
-                "decode",
-                "map",
-                "fields",
-                "exclude",
-            },
-            {"select"},
+    def rules(self, top: dict[str, Any], name: str, key: str) -> tuple[Rule, ...]:
+        """The kind or language rules; the last one must be a default without conditions."""
+        if name not in top:
+            return ()
+        found = tuple(
+            self.rule(value, (name, index), key)
+            for index, value in enumerate(self.items(top[name], (name,)))
         )
+        if not found or any(x.path or x.query or x.select or x.content_type for x in found[-1:]):
+            self.fail((name,), f"the last entry of {name} must be a default without conditions")
+        return found
+
+    def field_spec(self, name: str, value: Any, key_path: KeyPath) -> FieldSpec:
+        raw = self.table(value, key_path, FIELD_KEYS)
         mode = self.choice(
             raw.get("mode", "attr" if "attr" in raw else "text"), (*key_path, "mode"), FIELD_MODES
         )
         if mode == "attr" and "attr" not in raw:
-            raise self.fail(key_path, "mode attr needs an 'attr' key")
-        nested = raw.get("fields", {})
+            self.fail(key_path, "mode attr needs an 'attr' key")
+        nested = self.mapping(raw.get("fields"), (*key_path, "fields"))
         return FieldSpec(
             name=name,
-            select=self.selector(raw["select"], (*key_path, "select")),
+            select=self.selector(raw["select"], (*key_path, "select")) if "select" in raw else "",
             mode=mode,
             attr=raw.get("attr"),
             many=bool(raw.get("many", False)),
@@ -192,14 +238,11 @@ class _Reader:
             if "decode" in raw
             else None,
             value_map={
-                str(k): str(v)
-                for k, v in self.table(
-                    raw.get("map", {}), (*key_path, "map"), set(raw.get("map", {}))
-                ).items()
+                str(k): str(v) for k, v in self.mapping(raw.get("map"), (*key_path, "map")).items()
             },
             fields=tuple(
                 self.field_spec(child, spec, (*key_path, "fields", child))
-                for child, spec in self.table(nested, (*key_path, "fields"), set(nested)).items()
+                for child, spec in nested.items()
             ),
             exclude=tuple(
                 self.selector(css, (*key_path, "exclude", i))
@@ -210,116 +253,79 @@ class _Reader:
         )
 
 
-def _distance(a: str, b: str) -> int:
-    """Levenshtein distance, for "did you mean" hints."""
-    previous = list(range(len(b) + 1))
-    for i, char_a in enumerate(a, 1):
-        current = [i]
-        for j, char_b in enumerate(b, 1):
-            current.append(
-                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
-            )
-        previous = current
-    return previous[-1]
-
-
-_TOP = {
-    "source",
-    "site",
-    "crawl",
-    "urls",
-    "attachments",
-    "kinds",
-    "languages",
-    "content_scope",
-    "fields",
-}
-
-
 def load_profile(path: Path) -> Profile:
-    """Read and validate a source profile."""
+    """Read and validate a source profile; raises one ``ConfigError`` naming every problem
+    (file, line, key)."""
     data, located = load(path)
     r = _Reader(located)
-    top = r.table(data, (), _TOP, _TOP - {"fields"})
-    site = r.table(top["site"], ("site",), {"canonical", "aliases", "legacy_hosts"}, {"canonical"})
-    canonical = re.match(r"^(https?)://([^/]+)/?$", str(site["canonical"]))
-    if canonical is None:
-        raise r.fail(("site", "canonical"), "canonical must look like https://host")
-    crawl = r.table(
-        top["crawl"],
-        ("crawl",),
-        {"seeds", "sitemaps", "robots", "include", "exclude", "max_depth", "max_page_bytes"},
-        {"seeds"},
-    )
-    urls = r.table(
-        top["urls"], ("urls",), {"keep_query", "keep_query_with_kept", "strip_trailing_slash"}
-    )
-    attachments = r.table(
-        top["attachments"], ("attachments",), {"path", "id", "max_bytes"}, {"path", "id"}
-    )
+    top = r.table(data, (), _TOP)
+    site = r.section(top, "site", _SITE)
+    crawl = r.section(top, "crawl", _CRAWL)
+    urls = r.section(top, "urls", _URLS)
+    attachments = r.section(top, "attachments", _ATTACHMENTS)
+    canonical = re.match(r"^(https?)://([^/]+)/?$", str(site.get("canonical", "")))
+    if canonical is None and "canonical" in site:
+        r.fail(("site", "canonical"), "canonical must look like https://host")
+    scheme, host = (canonical[1], canonical[2].lower()) if canonical else ("https", "invalid")
     rules = UrlRules(
-        canonical_scheme=canonical[1],
-        canonical_host=canonical[2].lower(),
+        canonical_scheme=scheme,
+        canonical_host=host,
         host_aliases=frozenset(
             h.lower() for h in r.strings(site.get("aliases", []), ("site", "aliases"))
         ),
-        keep_query=tuple(
-            r.regex(p, ("urls", "keep_query", i)) for i, p in enumerate(urls.get("keep_query", []))
-        ),
-        keep_query_with_kept=tuple(
-            r.regex(p, ("urls", "keep_query_with_kept", i))
-            for i, p in enumerate(urls.get("keep_query_with_kept", []))
+        keep_query=r.regexes(urls.get("keep_query", []), ("urls", "keep_query")),
+        keep_query_with_kept=r.regexes(
+            urls.get("keep_query_with_kept", []), ("urls", "keep_query_with_kept")
         ),
         strip_trailing_slash=bool(urls.get("strip_trailing_slash", True)),
         legacy_hosts=frozenset(
             h.lower() for h in r.strings(site.get("legacy_hosts", []), ("site", "legacy_hosts"))
         ),
     )
-    kinds = tuple(r.rule(v, ("kinds", i), "kind") for i, v in enumerate(top["kinds"]))
-    languages = tuple(
-        r.rule(v, ("languages", i), "language") for i, v in enumerate(top["languages"])
-    )
-    for name, rules_list in (("kinds", kinds), ("languages", languages)):
-        if not rules_list or any(
-            x.path or x.query or x.select or x.content_type for x in rules_list[-1:]
-        ):
-            raise r.fail((name,), f"the last entry of {name} must be a default without conditions")
-    fields_raw = r.table(top.get("fields", {}), ("fields",), set(top.get("fields", {})))
+    kinds = r.rules(top, "kinds", "kind")
+    languages = r.rules(top, "languages", "language")
+    fields_raw = r.mapping(top.get("fields"), ("fields",))
     fields = {
         kind: tuple(
             r.field_spec(name, spec, ("fields", kind, name))
-            for name, spec in r.table(specs, ("fields", kind), set(specs or {})).items()
+            for name, spec in r.mapping(specs, ("fields", kind)).items()
         )
         for kind, specs in fields_raw.items()
     }
     known_kinds = {rule.value for rule in kinds} | {"common"}
     for kind in fields:
-        if kind not in known_kinds:
-            raise r.fail(
+        if kind not in known_kinds and "kinds" in top:
+            r.fail(
                 ("fields", kind),
                 f"fields for unknown kind {kind!r}",
                 f"kinds are: {', '.join(sorted(known_kinds))}",
             )
-    return Profile(
-        source=str(top["source"]),
+    profile = Profile(
+        source=str(top.get("source", "")),
         path=path,
         urls=rules,
-        seeds=r.strings(crawl["seeds"], ("crawl", "seeds")),
+        seeds=r.strings(crawl["seeds"], ("crawl", "seeds")) if "seeds" in crawl else (),
         sitemaps=r.strings(crawl.get("sitemaps", []), ("crawl", "sitemaps")),
         robots=str(crawl.get("robots", "/robots.txt")),
-        include=tuple(
-            r.regex(p, ("crawl", "include", i)) for i, p in enumerate(crawl.get("include", ["^/"]))
-        ),
-        exclude=tuple(
-            r.regex(p, ("crawl", "exclude", i)) for i, p in enumerate(crawl.get("exclude", []))
-        ),
+        include=r.regexes(crawl.get("include", ["^/"]), ("crawl", "include")),
+        exclude=r.regexes(crawl.get("exclude", []), ("crawl", "exclude")),
         max_depth=int(crawl.get("max_depth", 50)),
         max_page_bytes=int(crawl.get("max_page_bytes", 10 * 1024 * 1024)),
         max_attachment_bytes=int(attachments.get("max_bytes", 200 * 1024 * 1024)),
-        attachment_path=r.regex(attachments["path"], ("attachments", "path")),
-        attachment_id=r.regex(attachments["id"], ("attachments", "id")),
-        content_scope=r.selector(top["content_scope"], ("content_scope",)),
+        attachment_path=r.regex(attachments["path"], ("attachments", "path"))
+        if "path" in attachments
+        else _NEVER,
+        attachment_id=r.regex(attachments["id"], ("attachments", "id"))
+        if "id" in attachments
+        else _NEVER,
+        content_scope=r.selector(top["content_scope"], ("content_scope",))
+        if "content_scope" in top
+        else "",
         kinds=kinds,
         languages=languages,
         fields=fields,
     )
+    r.problems.raise_if_any(
+        f"the source profile {path}", "fix the profile; see mappings/online_service/README.md"
+    )
+    return profile

@@ -1,4 +1,4 @@
-"""YAML files whose errors can name the file, the line and the key.
+"""Safe YAML loading that remembers where each key stands.
 
 ``load(path)`` returns the data plus a :class:`Located` index from each key path (a tuple
 of keys and list positions) to the line it stands on, so validators can say exactly where a
@@ -35,21 +35,35 @@ class _TooLarge(Exception):
 
 @dataclass(frozen=True)
 class Located:
-    """Lines of every key path in one YAML file."""
+    """Lines of every key path in one YAML file.
+
+    ``files`` names another file for key paths that came from it (a file a mapping file
+    ``extends:``); every other key path stands in ``path``.
+    """
 
     path: Path
     lines: Mapping[KeyPath, int] = field(default_factory=dict)
+    files: Mapping[KeyPath, Path] = field(default_factory=dict)
+
+    def locate(self, key_path: KeyPath) -> tuple[Path, int]:
+        """The file and line of ``key_path``, or of its nearest ancestor that has a line."""
+        for cut in range(len(key_path), -1, -1):
+            if key_path[:cut] in self.lines:
+                return self.files.get(key_path[:cut], self.path), self.lines[key_path[:cut]]
+        return self.path, 1
 
     def line(self, key_path: KeyPath) -> int:
         """The line of ``key_path``, or of its nearest ancestor that has one."""
-        for cut in range(len(key_path), -1, -1):
-            if key_path[:cut] in self.lines:
-                return self.lines[key_path[:cut]]
-        return 1
+        return self.locate(key_path)[1]
+
+    def file(self, key_path: KeyPath) -> Path:
+        """The file ``key_path`` stands in."""
+        return self.locate(key_path)[0]
 
     def where(self, key_path: KeyPath) -> str:
         """``file:line (a.b[2].c)`` for error messages."""
-        return f"{self.path}:{self.line(key_path)} ({format_key(key_path)})"
+        file, line = self.locate(key_path)
+        return f"{file}:{line} ({format_key(key_path)})"
 
 
 def format_key(key_path: KeyPath) -> str:
