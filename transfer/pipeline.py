@@ -29,7 +29,7 @@ from transfer.redaction import Secret, register_secret
 from transfer.runs import Run
 from transfer.sandbox import RunningSandbox, SandboxSettings, serve_sandbox
 from transfer.schema.versioning import upgrade
-from transfer.verification.model import Report
+from transfer.verification.model import VerificationReport
 from transfer.verification.settings import no_go, run_verification
 
 Reporter = Callable[[str, str, str], None]
@@ -54,7 +54,7 @@ class Outcome:
     export: ExportResult | None = None
     mapped: MapResult | None = None
     loaded: LoadResult | None = None
-    report: Report | None = None
+    report: VerificationReport | None = None
     report_path: Path | None = None
 
     @property

@@ -104,7 +104,7 @@ def decide(checks: tuple[Check, ...]) -> Verdict:
 
 
 @dataclass(frozen=True)
-class Report:
+class VerificationReport:
     """Everything one verification found."""
 
     run_id: str

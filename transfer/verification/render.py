@@ -14,7 +14,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from transfer.verification.model import Report
+from transfer.verification.model import VerificationReport
 
 _ENV = Environment(
     loader=PackageLoader("transfer.verification", "templates"),
@@ -41,7 +41,7 @@ def _bars(rows: dict[str, Counter[str]]) -> list[dict[str, Any]]:
     ]
 
 
-def chart_rows(report: Report) -> dict[str, list[dict[str, Any]]]:
+def chart_rows(report: VerificationReport) -> dict[str, list[dict[str, Any]]]:
     """Source and target counts by kind and by language, for the charts."""
     by_kind: dict[str, Counter[str]] = {}
     by_language: dict[str, Counter[str]] = {}
@@ -51,7 +51,7 @@ def chart_rows(report: Report) -> dict[str, list[dict[str, Any]]]:
     return {"kind": _bars(by_kind), "language": _bars(by_language)}
 
 
-def write_reports(report: Report, out_dir: Path) -> tuple[Path, Path]:
+def write_reports(report: VerificationReport, out_dir: Path) -> tuple[Path, Path]:
     """Write ``report.html`` and ``report.json`` into ``out_dir``; return their paths.
 
     ``report.json`` comes last and whole (written beside, then renamed): the next

@@ -25,7 +25,7 @@ from transfer.verification.data import (
     list_source_defects,
 )
 from transfer.verification.history import check_changes, load_previous, previous_report, trend
-from transfer.verification.model import CHECK_NAMES, Check, Report, decide
+from transfer.verification.model import CHECK_NAMES, Check, VerificationReport, decide
 from transfer.verification.records import check_completeness, check_fidelity
 from transfer.verification.render import write_reports
 from transfer.verification.scratch import Scratch
@@ -80,7 +80,7 @@ def _timed(timings: dict[str, float], name: str) -> Iterator[None]:
         timings[name] = round(time.perf_counter() - started, 3)
 
 
-def verify(inputs: VerifyInputs) -> Report:
+def verify(inputs: VerifyInputs) -> VerificationReport:
     """Check the target against the mapped store and the staging stores, write
     ``report.html``, ``report.json``, ``inventory.csv`` and ``problems-<check>.csv`` into
     ``inputs.out_dir``, and return the report (its verdict decides GO or NO-GO).
@@ -171,7 +171,7 @@ def _report(
     previous: dict[str, Any],
     timings: dict[str, float],
     coverage: dict[str, Any],
-) -> Report:
+) -> VerificationReport:
     verdict = decide(checks)
     generated = datetime.now(UTC).isoformat(timespec="seconds")
     totals: Counter[str] = Counter()
@@ -185,7 +185,7 @@ def _report(
         "loaded": totals["target"],
         "errors": {check.name: check.errors for check in checks},
     }
-    return Report(
+    return VerificationReport(
         run_id=inputs.run_id,
         generated_at=generated,
         environment=inputs.environment,

@@ -10,7 +10,7 @@ from transfer.database import create_target_engine, display_url, target_url
 from transfer.errors import NoGo
 from transfer.extractors.online_service.profile import load_profile
 from transfer.runs import Run
-from transfer.verification.model import CHECK_NAMES, Report
+from transfer.verification.model import CHECK_NAMES, VerificationReport
 from transfer.verification.run import DEFAULT_HOSTS, VerifyInputs, verify
 from transfer.verification.web import Hosts
 
@@ -60,7 +60,9 @@ def hosts_from_profile(settings: Settings) -> Hosts:
     return Hosts(rules.canonical_host, rules.host_aliases, rules.legacy_hosts)
 
 
-def run_verification(settings: Settings, run: Run, *, media: Path | None = None) -> Report:
+def run_verification(
+    settings: Settings, run: Run, *, media: Path | None = None
+) -> VerificationReport:
     """Verify the configured target into ``run``'s folder; the report says GO or NO-GO."""
     inputs = replace(
         inputs_from_settings(settings, run_id=run.run_id, out_dir=run.dir, media=media),
@@ -80,7 +82,7 @@ def run_verification(settings: Settings, run: Run, *, media: Path | None = None)
     return report
 
 
-def no_go(report: Report, out_dir: Path) -> NoGo:
+def no_go(report: VerificationReport, out_dir: Path) -> NoGo:
     """The error a NO-GO verdict exits with (exit code 9), naming the reasons and report."""
     return NoGo(
         "verification verdict NO-GO: " + "; ".join(report.verdict.reasons),
