@@ -174,6 +174,20 @@ OPTIONS: tuple[Option, ...] = (
         "Problems per check shown in report.html and report.json (the CSV lists all).",
     ),
     Option(
+        "verify.report_language",
+        str,
+        "en",
+        "Language of report.html: fi, sv or en; all writes report.<lang>.html for each "
+        "(transfer verify --lang overrides).",
+        choices=("fi", "sv", "en", "all"),
+    ),
+    Option(
+        "verify.accepted_file",
+        str,
+        "",
+        "Accepted known problems (waivers) of transfer verify; empty: <mappings_dir>/accepted.yml.",
+    ),
+    Option(
         "load.media_dir",
         str,
         "",

@@ -25,7 +25,7 @@ from transfer.loaders.run import LoadResult, load
 from transfer.mappers.stage import MapResult, map_sources
 from transfer.runs import Run
 from transfer.schema.versioning import upgrade
-from transfer.verification.model import Report
+from transfer.verification.model import VerificationReport
 from transfer.verification.settings import no_go, run_verification
 
 #: Every stage, in the one order they run: the online-service crawl, the Partnership
@@ -61,7 +61,7 @@ class StageResults:
     export: ExportResult | None = None
     mapped: MapResult | None = None
     loaded: LoadResult | None = None
-    report: Report | None = None
+    report: VerificationReport | None = None
     report_path: Path | None = None
     #: How errors name the run ("rehearsal export: …").
     name: ClassVar[str] = "pipeline"

@@ -27,7 +27,7 @@ from transfer.mappers.validate import load_mappings
 from transfer.runs import Run
 from transfer.schema.versioning import upgrade
 from transfer.stores.staging import StagingStore
-from transfer.verification.model import Report
+from transfer.verification.model import VerificationReport
 from transfer.verification.settings import run_verification
 
 
@@ -50,7 +50,7 @@ def _members_with(staging: Path, field: str, value: str, every: int) -> int:
     return changed
 
 
-def _dry_run(settings: Settings) -> Report:
+def _dry_run(settings: Settings) -> VerificationReport:
     with Run("map", settings.logs_dir) as run:
         map_sources(settings, run).raise_for_failures()
     engine = create_target_engine(target_url(settings.target))

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine
 
 from tests.verification.world import World, build_world, load_target
-from transfer.verification import Report, VerifyInputs, verify
+from transfer.verification import VerificationReport, VerifyInputs, verify
 
 
 @dataclass
@@ -18,7 +18,7 @@ class Loaded:
     engine: Engine
     logs: Path
 
-    def verify(self, run_id: str, **options: object) -> Report:
+    def verify(self, run_id: str, **options: object) -> VerificationReport:
         inputs = VerifyInputs(
             engine=self.engine,
             mapped_store=self.world.mapped_store,

@@ -38,3 +38,38 @@ def test_verify_without_a_mapped_store_exits_8(workspace: Path) -> None:
     result = CliRunner().invoke(cli, ["verify"], catch_exceptions=False)
     assert result.exit_code == 8
     assert "mapped store" in result.output
+
+
+def test_verify_lang_all_writes_three_reports_and_reads_the_waivers(workspace: Path) -> None:
+    ws = workspace / ".transfer"
+    world = build_world(ws)
+    engine = create_target_engine(f"sqlite:///{ws / 'target.db'}")
+    load_target(engine, world)
+    engine.dispose()
+    accepted = workspace / "mappings" / "accepted.yml"
+    accepted.parent.mkdir(parents=True, exist_ok=True)
+    runner = CliRunner()
+
+    accepted.write_text("accepted:\n  - check: links\n    key: x\n", encoding="utf-8")
+    broken = runner.invoke(cli, ["verify"], catch_exceptions=False)
+    assert broken.exit_code == 3, broken.output
+    assert (
+        "mappings/accepted.yml:2 (accepted[0])" in broken.output
+        and "reason: must be non-empty text" in broken.output
+    )
+
+    accepted.write_text(
+        "accepted:\n  - check: links\n    key: https://kotoutuminen.fi/gone\n"
+        "    reason: r\n    who: Maija Meikäläinen\n    until: 2099-12-31\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(cli, ["verify", "--lang", "all"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    report_line = next(line for line in result.output.splitlines() if line.startswith("report: "))
+    run_dir = Path(report_line.removeprefix("report: ")).parent
+    for name in ("report.html", "report.fi.html", "report.sv.html", "report.en.html"):
+        assert (run_dir / name).is_file(), name
+    assert "Tarkistusraportti" in (run_dir / "report.fi.html").read_text(encoding="utf-8")
+    assert (run_dir.parent / "index.html").is_file()
+    # The waiver matches nothing in a clean migration: stale.
+    assert 'id="waivers-stale"' in (run_dir / "report.html").read_text(encoding="utf-8")

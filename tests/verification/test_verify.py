@@ -10,10 +10,10 @@ import pytest
 
 from tests.verification import plant
 from tests.verification.conftest import Loaded
-from transfer.verification.model import FAIL, GO, NO_GO, Report
+from transfer.verification.model import FAIL, GO, NO_GO, VerificationReport
 
 
-def _keys(report: Report, check: str, kind: str) -> set[str]:
+def _keys(report: VerificationReport, check: str, kind: str) -> set[str]:
     return {p.key for p in report.check(check).problems if p.kind == kind}
 
 

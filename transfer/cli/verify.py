@@ -18,14 +18,21 @@ from transfer.runs import Run
     default=None,
     help="Media store to check attachments in [load.media_dir, else <workspace>/media].",
 )
+@click.option(
+    "--lang",
+    type=click.Choice(["fi", "sv", "en", "all"]),
+    default=None,
+    help="Language of report.html; all writes each of fi, sv and en "
+    "[verify.report_language, else en].",
+)
 @pass_state
-def verify_command(state: CliState, media_dir: Path | None) -> None:
+def verify_command(state: CliState, media_dir: Path | None, lang: str | None) -> None:
     """Verify the target against the sources: report.html, report.json and CSV lists in the
     run folder; exit 0 on GO, 9 on NO-GO."""
     from transfer.verification.settings import no_go, run_verification
 
     with Run("verify", state.settings().logs_dir) as run:
-        report = run_verification(state.settings(), run, media=media_dir)
+        report = run_verification(state.settings(), run, media=media_dir, language=lang)
         ui.table(
             "Verification",
             ("check", "status", "errors", "allowed", "warnings"),

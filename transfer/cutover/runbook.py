@@ -10,6 +10,7 @@ reported at once, each with its file, line and key.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shlex
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ MODES = ("rehearsal", "production")
 #: Values a command may name in braces; the executor fills them in.
 PLACEHOLDERS = ("run_id", "run_dir", "workspace", "logs_dir", "mode", "runbook_dir")
 ACTIONS = ("run", "shell", "confirm")
-TOP_KEYS = KeyTable.of("runbook", "title", "description", "steps")
+TOP_KEYS = KeyTable.of("runbook", "title", "description", "cutover_date", "steps")
 STEP_KEYS = KeyTable.of(
     "id",
     "title",
@@ -85,6 +86,8 @@ class Runbook:
     title: str
     description: str
     steps: tuple[Step, ...]
+    #: The planned cutover day: a rehearsal's sign-off counts task dates against it.
+    cutover_date: dt.date | None = None
 
     def step(self, step_id: str) -> Step:
         for step in self.steps:
@@ -137,6 +140,7 @@ class _RunbookCheck:
             self.problem(("runbook",), "runbook: a name of lower-case letters, digits and -")
         title = self.text(data, (), "title", required=True)
         description = self.text(data, (), "description", required=False)
+        cutover_date = self.date(data, "cutover_date")
         raw_steps = data.get("steps")
         if not isinstance(raw_steps, list) or not raw_steps:
             self.problem(("steps",), "steps: must be a non-empty list of steps")
@@ -157,7 +161,14 @@ class _RunbookCheck:
             seen.add(step.id)
         if len(found) != len(steps):
             return None
-        return Runbook(self.path, name, title, description, tuple(found))
+        return Runbook(self.path, name, title, description, tuple(found), cutover_date)
+
+    def date(self, block: dict[str, Any], key: str) -> dt.date | None:
+        value = block.get(key)
+        if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
+            return value
+        self.problem((key,), f"{key}: must be a date, YYYY-MM-DD (the planned cutover day)")
+        return None
 
     def step(self, at: KeyPath, raw: Any) -> Step | None:
         if not isinstance(raw, dict):

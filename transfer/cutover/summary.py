@@ -85,6 +85,24 @@ def step_lines(runbook: Runbook, journal: CutoverJournal) -> list[StepLine]:
     return lines
 
 
+def _task_day(runbook: Runbook, state: RunState, closed: str) -> dt.date:
+    """The day task dates count against: in a rehearsal, the runbook's planned cutover day
+    (a rehearsal runs weeks before it, or long after in a replay, and "580 d ago (overdue)"
+    would tell nothing); otherwise, and without one, the day the run closed."""
+    if state.mode == "rehearsal" and runbook.cutover_date is not None:
+        return runbook.cutover_date
+    return dt.datetime.fromisoformat(closed).date()
+
+
+def _verification_reports(run_dir: Path) -> list[str]:
+    """Links (relative to the summary) to the three newest verification reports in the same
+    logs folder when the run closes: the gate step's report is the first."""
+    found = sorted(
+        run_dir.parent.glob("*/report.html"), key=lambda p: p.stat().st_mtime, reverse=True
+    )
+    return [f"../{p.parent.name}/report.html" for p in found[:3]]
+
+
 def write_summary(
     runbook: Runbook, state: RunState, journal: CutoverJournal, tasks_file: Path | None, closed: str
 ) -> tuple[Path, Path]:
@@ -94,7 +112,7 @@ def write_summary(
     if tasks_file is not None and tasks_file.is_file():
         register = load_register(tasks_file)
         register_title = register.title
-        tasks = task_table(register, dt.datetime.fromisoformat(closed).date())
+        tasks = task_table(register, _task_day(runbook, state, closed))
     records = journal.records()
     operators = sorted(
         {
@@ -105,7 +123,12 @@ def write_summary(
     )
     lines = step_lines(runbook, journal)
     opened = dt.datetime.fromisoformat(state.opened)
+    run_dir = journal.path.parent
     values = {
+        "task_day": _task_day(runbook, state, closed),
+        "task_day_planned": state.mode == "rehearsal" and runbook.cutover_date is not None,
+        "reports": _verification_reports(run_dir),
+        "index": "../index.html" if (run_dir.parent / "index.html").is_file() else "",
         "runbook": runbook,
         "state": state,
         "closed": closed,
@@ -118,7 +141,6 @@ def write_summary(
         "register_title": register_title,
         "roles": SIGN_OFF_ROLES,
     }
-    run_dir = journal.path.parent
     md = run_dir / "summary.md"
     html = run_dir / "summary.html"
     md.write_text(

@@ -8,7 +8,7 @@ point; the verdict is GO when no check fails its threshold.
 
 from __future__ import annotations
 
-from transfer.verification.model import Check, Problem, Report, Verdict
+from transfer.verification.model import Check, Problem, Verdict, VerificationReport
 from transfer.verification.run import VerifyInputs, verify
 
-__all__ = ["Check", "Problem", "Report", "Verdict", "VerifyInputs", "verify"]
+__all__ = ["Check", "Problem", "Verdict", "VerificationReport", "VerifyInputs", "verify"]

@@ -12,7 +12,8 @@ from collections import Counter
 from pathlib import Path
 from typing import IO, Any
 
-from transfer.verification.model import FAIL, PASS, WARN, Check, Problem
+from transfer.verification.model import FAIL, PASS, WARN, AcceptedProblem, Check, Problem
+from transfer.verification.waivers import WaiverBook
 
 CSV_COLUMNS = ("check", "kind", "severity", "key", "detail", "values")
 
@@ -20,8 +21,19 @@ CSV_COLUMNS = ("check", "kind", "severity", "key", "detail", "values")
 class CheckCollector:
     """Collects one check's findings; :meth:`finish` turns them into a :class:`Check`."""
 
-    def __init__(self, name: str, out_dir: Path, *, cap: int, max_errors: int | None) -> None:
+    def __init__(
+        self,
+        name: str,
+        out_dir: Path,
+        *,
+        cap: int,
+        max_errors: int | None,
+        waivers: WaiverBook | None = None,
+    ) -> None:
         self.name = name
+        self.waivers = waivers
+        self.accepted: list[AcceptedProblem] = []
+        self.accepted_total = 0
         self.cap = cap
         self.max_errors = max_errors
         self.counts: Counter[str] = Counter()
@@ -48,9 +60,16 @@ class CheckCollector:
         **values: Any,
     ) -> None:
         """Record a finding; errors count against the check's threshold, warnings make it
-        warn, and info (e.g. what changed since the last run) only lists it."""
+        warn, and info (e.g. what changed since the last run) only lists it. An error that
+        a waiver in force accepts is listed apart (severity ``accepted``) and not counted."""
         severity = "info" if info else "warning" if warning else "error"
-        if info:
+        waiver = None
+        if severity == "error" and self.waivers is not None:
+            waiver = self.waivers.accepts(self.name, key)
+        if waiver is not None:
+            severity = "accepted"
+            self.accepted_total += 1
+        elif info:
             pass
         elif warning:
             self.warnings += 1
@@ -59,7 +78,10 @@ class CheckCollector:
         self.counts[kind] += 1
         self.total += 1
         found = Problem(self.name, kind, severity, key, detail, values)
-        if len(self.problems) < self.cap:
+        if waiver is not None:
+            if len(self.accepted) < self.cap:
+                self.accepted.append(AcceptedProblem(found, waiver.as_dict()))
+        elif len(self.problems) < self.cap:
             self.problems.append(found)
         self._csv.writerow(
             (
@@ -90,4 +112,6 @@ class CheckCollector:
             problems=tuple(self.problems),
             problems_total=self.total,
             csv=self.csv_name,
+            accepted=tuple(self.accepted),
+            accepted_total=self.accepted_total,
         )

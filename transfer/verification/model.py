@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from transfer.verification import texts
+
 PASS, WARN, FAIL = "pass", "warn", "fail"
 GO, NO_GO = "GO", "NO-GO"
 
@@ -51,6 +53,17 @@ class Problem:
 
 
 @dataclass(frozen=True)
+class AcceptedProblem:
+    """An error that a waiver in ``accepted.yml`` accepts: listed, but not counted."""
+
+    problem: Problem
+    waiver: Mapping[str, Any]  # check, key, reason, who, until, where
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**self.problem.as_dict(), "waiver": dict(self.waiver)}
+
+
+@dataclass(frozen=True)
 class Check:
     """One check's outcome: status, the threshold it was held to, counts by name, the
     number of errors and warnings, and the first ``problem_cap`` problems (all are in the
@@ -65,6 +78,9 @@ class Check:
     problems: tuple[Problem, ...]
     problems_total: int
     csv: str
+    #: Errors a waiver accepts: not in ``errors``, listed here (the first ``problem_cap``).
+    accepted: tuple[AcceptedProblem, ...] = ()
+    accepted_total: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -78,6 +94,8 @@ class Check:
             "problems_shown": len(self.problems),
             "problems_csv": self.csv,
             "problems": [problem.as_dict() for problem in self.problems],
+            "accepted": self.accepted_total,
+            "accepted_problems": [accepted.as_dict() for accepted in self.accepted],
         }
 
 
@@ -94,17 +112,14 @@ class Verdict:
 
 
 def decide(checks: tuple[Check, ...]) -> Verdict:
-    """The verdict over ``checks``: NO-GO when any failed its threshold."""
-    reasons = tuple(
-        f"{check.name}: {check.errors} error(s), more than the {check.max_errors} allowed"
-        for check in checks
-        if check.status == FAIL
-    )
+    """The verdict over ``checks``: NO-GO when any failed its threshold; each reason says
+    in plain words what is wrong and where (see :func:`texts.reason`)."""
+    reasons = tuple(texts.reason(check, str) for check in checks if check.status == FAIL)
     return Verdict(NO_GO if reasons else GO, reasons)
 
 
 @dataclass(frozen=True)
-class Report:
+class VerificationReport:
     """Everything one verification found."""
 
     run_id: str
@@ -120,6 +135,10 @@ class Report:
     previous_run: str | None = None
     #: "What did not come across": dropped fields, skipped records, lost values (coverage).
     coverage: Mapping[str, Any] = field(default_factory=dict)
+    #: Waivers past their date (``expired``) or matching no problem (``stale``).
+    waivers: Mapping[str, Any] = field(default_factory=dict)
+    #: Problems new, fixed and still open since the previous run (``history.since_last``).
+    since_last_run: Mapping[str, Any] = field(default_factory=dict)
 
     def check(self, name: str) -> Check:
         for check in self.checks:
@@ -141,6 +160,8 @@ class Report:
                 for system, kind, language, counts in self.inventory
             ],
             "coverage": dict(self.coverage),
+            "waivers": dict(self.waivers),
+            "since_last_run": dict(self.since_last_run),
             "previous_run": self.previous_run,
             "trend": [dict(point) for point in self.trend],
             "timings_s": dict(self.timings),

@@ -6,8 +6,8 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,12 +24,19 @@ from transfer.verification.data import (
     check_personal_data,
     list_source_defects,
 )
-from transfer.verification.history import check_changes, load_previous, previous_report, trend
-from transfer.verification.model import CHECK_NAMES, Check, Report, decide
+from transfer.verification.history import (
+    check_changes,
+    load_previous,
+    previous_report,
+    since_last,
+    trend,
+)
+from transfer.verification.model import CHECK_NAMES, Check, VerificationReport, decide
 from transfer.verification.records import check_completeness, check_fidelity
-from transfer.verification.render import write_reports
+from transfer.verification.render import LANGUAGES, write_index, write_reports
 from transfer.verification.scratch import Scratch
 from transfer.verification.target import id_map_entries
+from transfer.verification.waivers import Waiver, WaiverBook
 from transfer.verification.web import Hosts, check_links, check_redirects, check_translations
 from transfer.workspace import staged_sources
 
@@ -47,6 +54,8 @@ class VerifyInputs:
     """What verification reads, and the thresholds it holds each check to.
 
     ``max_errors`` maps a check name to the errors it may find and still pass (absent: 0).
+    ``waivers`` accept listed problems until their date (``today``, else the UTC date);
+    ``languages`` are the report's languages, the first one written as ``report.html``.
     """
 
     engine: Engine
@@ -61,6 +70,9 @@ class VerifyInputs:
     hosts: Hosts = DEFAULT_HOSTS
     max_errors: dict[str, int] = field(default_factory=dict)
     problem_cap: int = 1000
+    waivers: tuple[Waiver, ...] = ()
+    today: date | None = None
+    languages: tuple[str, ...] = ("en",)
 
 
 def _staging_stores(staging_dir: Path) -> Iterator[tuple[str, StagingStore]]:
@@ -81,7 +93,7 @@ def _timed(timings: dict[str, float], name: str) -> Iterator[None]:
         timings[name] = round(time.perf_counter() - started, 3)
 
 
-def verify(inputs: VerifyInputs) -> Report:
+def verify(inputs: VerifyInputs) -> VerificationReport:
     """Check the target against the mapped store and the staging stores, write
     ``report.html``, ``report.json``, ``inventory.csv`` and ``problems-<check>.csv`` into
     ``inputs.out_dir``, and return the report (its verdict decides GO or NO-GO).
@@ -95,13 +107,20 @@ def verify(inputs: VerifyInputs) -> Report:
             next_step="run the map stage first (transfer rehearse runs every stage)",
         )
     inputs.out_dir.mkdir(parents=True, exist_ok=True)
+    if not inputs.languages or set(inputs.languages) - set(LANGUAGES):
+        raise VerificationError(
+            f"unknown report language in {', '.join(inputs.languages) or '(none)'}",
+            next_step=f"use {', '.join(LANGUAGES)} or all",
+        )
     timings: dict[str, float] = {}
+    book = WaiverBook(inputs.waivers, inputs.today or datetime.now(UTC).date())
     collectors = {
         name: CheckCollector(
             name,
             inputs.out_dir,
             cap=inputs.problem_cap,
             max_errors=None if name == "changes" else inputs.max_errors.get(name, 0),
+            waivers=None if name == "changes" else book,
         )
         for name in CHECK_NAMES
     }
@@ -160,8 +179,13 @@ def verify(inputs: VerifyInputs) -> Report:
     finally:
         checks: tuple[Check, ...] = tuple(c.finish() for c in collectors.values())
         scratch.close()
-    report = _report(inputs, checks, groups, previous, timings, coverage)
-    write_reports(report, inputs.out_dir)
+    report = replace(
+        _report(inputs, checks, groups, previous, timings, coverage),
+        waivers=book.summary(),
+        since_last_run=since_last(previous_path.parent if previous_path else None, inputs.out_dir),
+    )
+    write_reports(report, inputs.out_dir, inputs.languages)
+    write_index(inputs.logs_dir, inputs.languages[0])
     return report
 
 
@@ -172,7 +196,7 @@ def _report(
     previous: dict[str, Any],
     timings: dict[str, float],
     coverage: dict[str, Any],
-) -> Report:
+) -> VerificationReport:
     verdict = decide(checks)
     generated = datetime.now(UTC).isoformat(timespec="seconds")
     totals: Counter[str] = Counter()
@@ -186,7 +210,7 @@ def _report(
         "loaded": totals["target"],
         "errors": {check.name: check.errors for check in checks},
     }
-    return Report(
+    return VerificationReport(
         run_id=inputs.run_id,
         generated_at=generated,
         environment=inputs.environment,

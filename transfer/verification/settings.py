@@ -10,8 +10,10 @@ from transfer.database import create_target_engine, display_url, target_url
 from transfer.errors import NoGo
 from transfer.extractors.online_service.profile import load_profile
 from transfer.runs import Run
-from transfer.verification.model import CHECK_NAMES, Report
+from transfer.verification.language import parse_languages
+from transfer.verification.model import CHECK_NAMES, VerificationReport
 from transfer.verification.run import DEFAULT_HOSTS, VerifyInputs, verify
+from transfer.verification.waivers import load_waivers
 from transfer.verification.web import Hosts
 from transfer.workspace import Workspace
 
@@ -26,10 +28,27 @@ def thresholds(settings: Settings) -> dict[str, int]:
     return found
 
 
+def accepted_file(settings: Settings) -> Path:
+    """The waivers file: ``verify.accepted_file``, else ``<mappings_dir>/accepted.yml``."""
+    configured = str(settings.values.get("verify.accepted_file") or "")
+    return Path(configured) if configured else settings.mappings_dir / "accepted.yml"
+
+
 def inputs_from_settings(
-    settings: Settings, *, run_id: str, out_dir: Path, media: Path | None = None
+    settings: Settings,
+    *,
+    run_id: str,
+    out_dir: Path,
+    media: Path | None = None,
+    language: str | None = None,
 ) -> VerifyInputs:
-    """Everything :func:`transfer.verification.verify` needs, as the settings name it."""
+    """Everything :func:`transfer.verification.verify` needs, as the settings name it;
+    ``language`` (``--lang``) overrides ``verify.report_language``. The waivers file is
+    read here, so a mistake in it stops verification before the target is touched."""
+    languages = parse_languages(
+        language or str(settings.values.get("verify.report_language") or "en")
+    )
+    waivers = load_waivers(accepted_file(settings))
     url = target_url(settings.target)
     workspace = Workspace.from_settings(settings)
     return VerifyInputs(
@@ -44,6 +63,8 @@ def inputs_from_settings(
         target_label=display_url(url),
         max_errors=thresholds(settings),
         problem_cap=int(settings.values.get("verify.problem_cap") or 1000),
+        waivers=waivers,
+        languages=languages,
     )
 
 
@@ -56,10 +77,15 @@ def hosts_from_profile(settings: Settings) -> Hosts:
     return Hosts(rules.canonical_host, rules.host_aliases, rules.legacy_hosts)
 
 
-def run_verification(settings: Settings, run: Run, *, media: Path | None = None) -> Report:
-    """Verify the configured target into ``run``'s folder; the report says GO or NO-GO."""
+def run_verification(
+    settings: Settings, run: Run, *, media: Path | None = None, language: str | None = None
+) -> VerificationReport:
+    """Verify the configured target into ``run``'s folder; the report says GO or NO-GO.
+    ``language``: fi, sv, en or all (else ``verify.report_language``)."""
     inputs = replace(
-        inputs_from_settings(settings, run_id=run.run_id, out_dir=run.dir, media=media),
+        inputs_from_settings(
+            settings, run_id=run.run_id, out_dir=run.dir, media=media, language=language
+        ),
         hosts=hosts_from_profile(settings),
     )
     try:
@@ -76,7 +102,7 @@ def run_verification(settings: Settings, run: Run, *, media: Path | None = None)
     return report
 
 
-def no_go(report: Report, out_dir: Path) -> NoGo:
+def no_go(report: VerificationReport, out_dir: Path) -> NoGo:
     """The error a NO-GO verdict exits with (exit code 9), naming the reasons and report."""
     return NoGo(
         "verification verdict NO-GO: " + "; ".join(report.verdict.reasons),
