@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from transfer.cutover.journal import Journal, RunState
+from transfer.cutover.journal import CutoverJournal, RunState
 from transfer.cutover.runbook import load_runbook
 from transfer.cutover.summary import write_summary
 from transfer.errors import ConfigError
@@ -29,7 +29,7 @@ def _summary(tmp_path: Path, mode: str) -> tuple[str, str]:
     runbook = load_runbook(RUNBOOKS / "cutover.yml")
     state = RunState(run_id, runbook.name, str(runbook.path), mode, str(logs), CLOSED)
     md, html = write_summary(
-        runbook, state, Journal(logs / run_id, run_id), RUNBOOKS / "tasks.yml", CLOSED
+        runbook, state, CutoverJournal(logs / run_id, run_id), RUNBOOKS / "tasks.yml", CLOSED
     )
     return md.read_text(encoding="utf-8"), html.read_text(encoding="utf-8")
 
