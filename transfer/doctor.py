@@ -20,6 +20,7 @@ from packaging.requirements import Requirement
 from transfer.config import Settings, SourceSettings
 from transfer.database import create_target_engine, display_url, ping, target_url
 from transfer.errors import DoctorFailed, TargetDatabaseError, TransferError
+from transfer.runs import Run
 
 SOURCE_TIMEOUT_S = 5.0
 
@@ -147,3 +148,27 @@ def verdict(results: list[Check]) -> None:
         f"{len(failed)} check(s) failed: {names}",
         next_step="fix what the failed lines say and run `transfer doctor` again",
     )
+
+
+def run_checks(
+    settings: Settings,
+    run: Run,
+    report: Callable[[str, str, str], None],
+    *,
+    sources: bool = True,
+) -> list[Check]:
+    """Run every check, reporting each as it ends (status, name, detail) and recording it
+    in the run's event log."""
+    results = []
+    for check in checks(settings, sources=sources):
+        report(check.status, check.name, check.detail)
+        run.events.emit(
+            "doctor",
+            "check",
+            level="error" if check.status == "fail" else "info",
+            name=check.name,
+            status=check.status,
+            detail=check.detail,
+        )
+        results.append(check)
+    return results

@@ -58,17 +58,6 @@ def doctor_command(state: CliState, no_sources: bool) -> None:
     """
     settings = state.settings()
     with Run("doctor", settings.logs_dir) as run:
-        results = []
-        for check in doctor.checks(settings, sources=not no_sources):
-            ui.status_line(check.status, check.name, check.detail)
-            run.events.emit(
-                "doctor",
-                "check",
-                level="error" if check.status == "fail" else "info",
-                name=check.name,
-                status=check.status,
-                detail=check.detail,
-            )
-            results.append(check)
+        results = doctor.run_checks(settings, run, ui.status_line, sources=not no_sources)
         ui.say(f"run {run.run_id}: events in {run.dir / 'events.jsonl'}")
         doctor.verdict(results)

@@ -112,17 +112,7 @@ def rehearse(
             epoch=sandbox.epoch,
         )
         settings = sandbox_sources(settings, running)
-        for check in doctor.checks(settings):
-            report(check.status, check.name, check.detail)
-            run.events.emit(
-                "doctor",
-                "check",
-                level="error" if check.status == "fail" else "info",
-                name=check.name,
-                status=check.status,
-                detail=check.detail,
-            )
-            outcome.checks.append(check)
+        outcome.checks = doctor.run_checks(settings, run, report)
         truth = running.truth()
         run.artefact("sandbox-truth.json").write_text(
             json.dumps(truth, ensure_ascii=False, sort_keys=True), encoding="utf-8"
