@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from transfer.cli import cli
 from transfer.cutover.journal import CutoverJournal, RunState
 from transfer.cutover.runbook import load_runbook
 from transfer.cutover.summary import write_summary
@@ -26,7 +27,7 @@ def _summary(tmp_path: Path, mode: str) -> tuple[str, str]:
     (logs / "index.html").write_text("index")
     run_id = f"20261202T093000Z-cutover-{mode}"
     (logs / run_id).mkdir()
-    runbook = load_runbook(RUNBOOKS / "cutover.yml")
+    runbook = load_runbook(RUNBOOKS / "cutover.yml", cli)
     state = RunState(run_id, runbook.name, str(runbook.path), mode, str(logs), CLOSED)
     md, html = write_summary(
         runbook, state, CutoverJournal(logs / run_id, run_id), RUNBOOKS / "tasks.yml", CLOSED
@@ -35,7 +36,7 @@ def _summary(tmp_path: Path, mode: str) -> tuple[str, str]:
 
 
 def test_a_rehearsal_counts_task_dates_to_the_planned_cutover_day(tmp_path: Path) -> None:
-    assert load_runbook(RUNBOOKS / "cutover.yml").cutover_date == dt.date(2025, 5, 1)
+    assert load_runbook(RUNBOOKS / "cutover.yml", cli).cutover_date == dt.date(2025, 5, 1)
     md, html = _summary(tmp_path, "rehearsal")
     assert "Days counted to 2025-05-01, the planned cutover day of the runbook" in html
     assert "d ago" not in html and "(overdue)" not in html
@@ -56,4 +57,4 @@ def test_cutover_date_must_be_a_date(tmp_path: Path) -> None:
     path.write_text(text.replace("cutover_date: 2025-05-01", "cutover_date: May Day"))
     shutil.copy(RUNBOOKS / "tasks.yml", tmp_path / "tasks.yml")
     with pytest.raises(ConfigError, match=r"cutover\.yml:\d+ \(cutover_date\): cutover_date: must"):
-        load_runbook(path)
+        load_runbook(path, cli)
