@@ -22,7 +22,7 @@ demo: $(STAMP)
 test: $(STAMP)
 	bash tests/services/install-chromium.sh
 	bash tests/services/install-nginx.sh
-	TRANSFER_TEST_REQUIRE_BROWSER=1 TRANSFER_TEST_REQUIRE_NGINX=1 bash tests/services/with-postgres.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
+	TRANSFER_TEST_REQUIRE_BROWSER=1 TRANSFER_TEST_REQUIRE_NGINX=1 bash tests/services/with-postgres.sh $(BIN)/python -m pytest -m "slow or not slow" $(PYTEST_ARGS)
 
 ## lint: ruff (lint and format check) and mypy strict on the package
 lint: $(STAMP)
