@@ -73,3 +73,23 @@ def test_status_and_messages_without_schema_say_upgrade(workspace: Path) -> None
     for command in (["status"], ["messages"], ["rollback", "nope"]):
         code, out = _invoke(*command)
         assert code == 6 and "transfer schema upgrade" in out, command
+
+
+def test_load_idlist_limit_and_update_through_the_cli(workspace: Path) -> None:
+    assert _invoke("schema", "upgrade")[0] == 0
+    records = factory.write_workspace(workspace / "ws", SCALE, epoch=1)
+    code, out = _invoke("load", "--limit", "3")
+    assert code == 0, out
+    assert "create 3" in out
+    first = next(r for r in records if r.status == "mapped")
+    key = f"{first.source_system}:{first.record_key}"
+    code, out = _invoke("load", "--update", "--idlist", key)
+    assert code == 0 and "update 1" in out, out
+    summaries = (workspace / "logs").glob("*-load-*/load-summary.json")
+    selections = [json.loads(path.read_text())["selection"] for path in summaries]
+    assert sorted(map(str, selections)) == sorted(
+        map(str, [{"limit": 3}, {"idlist": [key], "update": True}])
+    )
+    code, out = _invoke("load", "--idlist", "nope:1")
+    assert code == 6 and "no record nope:1" in out
+    assert _invoke("load", "--idlist", " , ")[0] == 3

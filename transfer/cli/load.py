@@ -24,19 +24,60 @@ from transfer.runs import Run
     is_flag=True,
     help="Let this load remove more than load.max_removal_share of the live records.",
 )
+@click.option(
+    "--idlist",
+    metavar="KEYS",
+    help="Only these records: comma-separated source keys, each source_system:record_key "
+    "(as `transfer messages` and the verification report name them) or a bare record key. "
+    "Records not listed are left alone, removals included.",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Write at most N records (records that need nothing do not count), then stop; "
+    "the next load goes on from there. Retires nothing: removals wait for a full load.",
+)
+@click.option(
+    "--update",
+    "rewrite",
+    is_flag=True,
+    help="Rewrite the records (the listed ones with --idlist) even when their mapped rows "
+    "are unchanged: repairs target rows edited by hand. Journaled, so rollback undoes it.",
+)
 @pass_state
-def load_command(state: CliState, plan: bool, allow_removals: bool) -> None:
+def load_command(
+    state: CliState,
+    plan: bool,
+    allow_removals: bool,
+    idlist: str | None,
+    limit: int | None,
+    rewrite: bool,
+) -> None:
     """Load the mapped rows into the KEHA target: new and changed records in batches of one
     transaction each, unchanged ones untouched, records gone from the source unpublished
     (content) or deleted. With --plan nothing is written: plan.jsonl in the run folder lists
     every record's action with its reason. Exit 6 when records failed or the removal safety
-    stop refused, 7 when the database fails."""
-    from transfer.loaders.run import load
+    stop refused, 7 when the database fails.
 
+    \b
+    To repair one record whose target row was edited by hand (verify is NO-GO):
+      transfer load --update --idlist online_service:https://example.fi/-/news-2
+    To load a first slice:
+      transfer load --limit 100"""
+    from transfer.loaders.run import load
+    from transfer.loaders.selection import Selection
+
+    selection = Selection.parse(idlist, limit, rewrite)
     with Run("load", state.settings().logs_dir) as run:
         with ui.live_counter("planning" if plan else "loading", load_line) as update:
             result = load(
-                state.settings(), run, plan=plan, allow_removals=allow_removals, progress=update
+                state.settings(),
+                run,
+                plan=plan,
+                allow_removals=allow_removals,
+                selection=selection,
+                progress=update,
             )
         ui.table(
             "Load plan" if plan else "Load summary",
