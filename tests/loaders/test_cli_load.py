@@ -93,3 +93,31 @@ def test_load_idlist_limit_and_update_through_the_cli(workspace: Path) -> None:
     code, out = _invoke("load", "--idlist", "nope:1")
     assert code == 6 and "no record nope:1" in out
     assert _invoke("load", "--idlist", " , ")[0] == 3
+
+
+def test_runs_lists_every_load_run_and_with_all_every_run_folder(workspace: Path) -> None:
+    assert _invoke("schema", "upgrade")[0] == 0
+    factory.write_workspace(workspace / "ws", SCALE)
+    assert _invoke("load", "--limit", "2")[0] == 0
+    assert _invoke("load", "--plan")[0] == 0
+    assert _invoke("load")[0] == 0
+
+    code, out = _invoke("runs", "--json")
+    assert code == 0, out
+    loads = json.loads(out)["load_runs"]
+    assert [run["state"] for run in loads] == ["complete", "complete"]
+    assert loads[1]["counts"] == {"create": 2} and loads[1]["selection"] == {"limit": 2}
+    assert loads[0]["counts"]["unchanged"] == 2
+    assert loads[0]["report"].endswith(f"{loads[0]['run_id']}/load-summary.json")
+    assert "run_folders" not in json.loads(out)
+
+    _invoke("rollback", loads[0]["run_id"])
+    code, out = _invoke("runs", "--all", "--json")
+    found = json.loads(out)
+    assert [run["state"] for run in found["load_runs"]] == ["rolled_back", "complete"]
+    outcomes = {(f["command"], f["outcome"]) for f in found["run_folders"]}
+    assert ("load", "ok") in outcomes  # the plan: a folder, no load run
+    assert ("rollback", "ok") in outcomes
+
+    code, out = _invoke("runs", "--all", "--limit", "1")
+    assert code == 0 and "Load runs (1)" in out and "Other run folders (1)" in out

@@ -187,6 +187,80 @@ def status_command(state: CliState, as_json: bool) -> None:
     ui.say(f"last load: {last['run_id']} ({last['state']})" if last else "no load yet")
 
 
+@click.command("runs")
+@click.option(
+    "--all",
+    "every_folder",
+    is_flag=True,
+    help="Also every other run folder in logs/ (extract, map, verify, cutover, plans...), "
+    "with its outcome from events.jsonl.",
+)
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many, newest first.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@pass_state
+def runs_command(state: CliState, every_folder: bool, limit: int | None, as_json: bool) -> None:
+    """Every load run of the target, newest first: its state (running, complete, failed,
+    interrupted, rolled_back), counts per action, the options it took and its
+    load-summary.json (when this machine has the run folder). The run ids are what
+    `transfer rollback`, `transfer messages --run` and `transfer reset-status` take."""
+    from dataclasses import asdict
+
+    from transfer.loaders.history import load_runs
+    from transfer.runs import run_folders
+
+    logs_dir = state.settings().logs_dir
+    loads = load_runs(target_engine(state), logs_dir, limit=limit)
+    known = {run.run_id for run in loads}
+    others = [f for f in run_folders(logs_dir) if f.run_id not in known] if every_folder else []
+    if limit is not None:
+        others = others[:limit]
+    if as_json:
+        payload: dict[str, object] = {"load_runs": [asdict(run) for run in loads]}
+        if every_folder:
+            payload["run_folders"] = [asdict(folder) for folder in others]
+        ui.say(json.dumps(payload, indent=2, ensure_ascii=False))
+        return
+    ui.table(
+        f"Load runs ({len(loads)})",
+        ("run", "state", "started", "finished", "counts", "options", "report"),
+        (
+            (
+                run.run_id,
+                run.state,
+                run.started_at,
+                run.finished_at or "",
+                ", ".join(f"{action} {n}" for action, n in sorted(run.counts.items())),
+                " ".join(_option_text(name, value) for name, value in run.selection.items()),
+                run.report or "",
+            )
+            for run in loads
+        ),
+    )
+    if every_folder:
+        ui.table(
+            f"Other run folders ({len(others)})",
+            ("run", "command", "started", "outcome", "folder"),
+            (
+                (
+                    f.run_id,
+                    f.command,
+                    f.started_at,
+                    f.outcome if f.exit_code is None else f"{f.outcome} (exit {f.exit_code})",
+                    f.path,
+                )
+                for f in others
+            ),
+        )
+
+
+def _option_text(name: str, value: object) -> str:
+    if value is True:
+        return f"--{name}"
+    if isinstance(value, list):
+        return f"--{name} {','.join(map(str, value))}"
+    return f"--{name} {value}"
+
+
 @click.command("messages")
 @click.option("--run", "run_id", help="Only this load run.")
 @click.option("--source-system", help="Only this source system.")

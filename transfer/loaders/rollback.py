@@ -60,7 +60,7 @@ def _check(connection: Connection, run_id: str, where: str) -> None:
         raise LoadError(
             f"no load run {run_id!r} in this target",
             where=where,
-            next_step="`transfer status` lists the runs; give a run id from it",
+            next_step="`transfer runs` lists the load runs; give a run id from it",
         )
     if row.state == "rolled_back":
         raise LoadError(f"run {run_id} is already rolled back", where=where)
