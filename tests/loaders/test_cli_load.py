@@ -48,9 +48,9 @@ def test_load_status_messages_and_rollback(workspace: Path) -> None:
     assert [m["level"] for m in json.loads(out)] == ["error"]
 
     run_id = status["last_run"]["run_id"]
-    code, out = _invoke("rollback", run_id)
+    code, out = _invoke("rollback", "--yes", run_id)
     assert code == 0 and "rolled back" in out
-    assert _invoke("rollback", run_id)[0] == 6
+    assert _invoke("rollback", "--yes", run_id)[0] == 6
 
 
 def test_failed_records_make_the_load_exit_6(workspace: Path) -> None:
@@ -111,7 +111,7 @@ def test_runs_lists_every_load_run_and_with_all_every_run_folder(workspace: Path
     assert loads[0]["report"].endswith(f"{loads[0]['run_id']}/load-summary.json")
     assert "run_folders" not in json.loads(out)
 
-    _invoke("rollback", loads[0]["run_id"])
+    _invoke("rollback", "--yes", loads[0]["run_id"])
     code, out = _invoke("runs", "--all", "--json")
     found = json.loads(out)
     assert [run["state"] for run in found["load_runs"]] == ["rolled_back", "complete"]
@@ -121,3 +121,31 @@ def test_runs_lists_every_load_run_and_with_all_every_run_folder(workspace: Path
 
     code, out = _invoke("runs", "--all", "--limit", "1")
     assert code == 0 and "Load runs (1)" in out and "Other run folders (1)" in out
+
+
+def test_rollback_plan_writes_nothing_and_rollback_asks_unless_yes(workspace: Path) -> None:
+    assert _invoke("schema", "upgrade")[0] == 0
+    factory.write_workspace(workspace / "ws", SCALE)
+    assert _invoke("load", "--limit", "3")[0] == 0
+    run_id = json.loads(_invoke("runs", "--json")[1])["load_runs"][0]["run_id"]
+    folders = set((workspace / "logs").iterdir())
+
+    code, out = _invoke("rollback", "--plan", run_id)
+    assert code == 0 and f"Run {run_id}:" in out and "to delete" in out
+    assert "rolled back" not in out
+    assert set((workspace / "logs").iterdir()) == folders  # no run, no folder
+
+    def ask(answer: str) -> tuple[int, str]:
+        result = CliRunner().invoke(
+            cli, ["--workspace", "ws", "rollback", run_id], input=answer, catch_exceptions=False
+        )
+        return result.exit_code, result.output
+
+    for answer in ("", "n\n"):  # no answer (no terminal, empty input), or a no
+        code, out = ask(answer)
+        assert code == 130 and "nothing was written" in out and "--yes" in out
+    assert json.loads(_invoke("runs", "--json")[1])["load_runs"][0]["state"] == "complete"
+
+    code, out = ask("y\n")
+    assert code == 0 and f"run {run_id} rolled back" in out
+    assert _invoke("rollback", "--plan", run_id)[0] == 6  # already rolled back

@@ -12,6 +12,7 @@ from transfer.cli.lines import (
 )
 from transfer.cli.root import CliState, pass_state, target_engine
 from transfer.errors import (
+    Interrupted,
     LoadError,
 )
 from transfer.runs import Run
@@ -120,17 +121,44 @@ def load_command(
     help="Instead of one run: undo every load made since the latest cutover run of this "
     "mode opened, newest first (the target as it was before the cutover).",
 )
+@click.option(
+    "--plan",
+    is_flag=True,
+    help="Write nothing: show what would be undone (the runs, and per table the rows to "
+    "delete, restore and re-insert).",
+)
+@click.option(
+    "--yes",
+    "-y",
+    is_flag=True,
+    help="Do not ask before rolling back (scripts and runbooks). Without it the rollback "
+    "shows its plan and asks; with no answer (no terminal, empty input) nothing is written.",
+)
 @pass_state
-def rollback_command(state: CliState, run_id: str | None, cutover_mode: str | None) -> None:
+def rollback_command(
+    state: CliState, run_id: str | None, cutover_mode: str | None, plan: bool, yes: bool
+) -> None:
     """Undo load run RUN_ID exactly: rows it created are deleted, rows it updated or
     unpublished get their earlier values back, rows it deleted return. Only the newest
     load that changed the target can be rolled back. With --cutover, undo the loads of
-    the latest cutover run instead (what runbooks/rollback.yml runs)."""
+    the latest cutover run instead (what runbooks/rollback.yml runs).
+
+    It first shows what it would undo and asks; --plan stops there, --yes does not ask.
+    `transfer runs` lists the run ids.
+
+    \b
+      transfer rollback --plan 20250501T030000Z-load-3fa2
+      transfer rollback --yes 20250501T030000Z-load-3fa2"""
     from transfer.loaders.rollback import rollback
 
     if (run_id is None) == (cutover_mode is None):
         raise click.UsageError("give a RUN_ID or --cutover MODE (one of them)")
     engine = target_engine(state)
+    _show_rollback_plan(state, run_id, cutover_mode)
+    if plan:
+        return
+    if not yes:
+        _confirm_rollback(run_id or f"the {cutover_mode} cutover's loads")
     if cutover_mode is not None:
         from transfer.cutover.undo import undo_cutover
 
@@ -156,6 +184,50 @@ def rollback_command(state: CliState, run_id: str | None, cutover_mode: str | No
         f"run {run_id} rolled back: {result.deleted} rows deleted, {result.restored} restored, "
         f"{result.reinserted} re-inserted, {result.id_map_entries} id-map entries reset"
     )
+
+
+def _show_rollback_plan(state: CliState, run_id: str | None, cutover_mode: str | None) -> None:
+    """Print what the rollback would undo; raises what the rollback itself would raise
+    (unknown run, rolled back already, a later load first), so nothing is asked in vain."""
+    from transfer.loaders.rollback import rollback_plan
+
+    engine = target_engine(state)
+    if cutover_mode is not None:
+        from transfer.cutover.undo import cutover_loads
+
+        cutover_run, opened, run_ids = cutover_loads(
+            engine, state.settings().workspace, cutover_mode
+        )
+        ui.say(
+            f"cutover {cutover_run} (opened {opened:%Y-%m-%d %H:%M:%S} UTC): "
+            f"{len(run_ids)} load run(s) to roll back, newest first"
+        )
+        # The newest is checked as a rollback would; each older one is undone after it.
+        plans = [rollback_plan(engine, rid, check=i == 0) for i, rid in enumerate(run_ids)]
+    else:
+        assert run_id is not None
+        plans = [rollback_plan(engine, run_id)]
+    for found in plans:
+        c = found.counts
+        ui.table(
+            f"Run {c.run_id}: {c.deleted} rows to delete, {c.restored} to restore, "
+            f"{c.reinserted} to re-insert, {c.id_map_entries} id-map entries to reset",
+            ("table", "undo", "rows"),
+            found.by_table,
+        )
+
+
+def _confirm_rollback(what: str) -> None:
+    try:
+        confirmed = click.confirm(f"Roll back {what} now?", default=False)
+    except click.Abort:
+        confirmed = False
+    if not confirmed:
+        raise Interrupted(
+            "rollback not confirmed: nothing was written",
+            next_step="answer y to roll back, or give --yes (scripts, runbooks); "
+            "--plan only shows what would be undone",
+        )
 
 
 @click.command("status")
