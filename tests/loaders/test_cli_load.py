@@ -149,3 +149,13 @@ def test_rollback_plan_writes_nothing_and_rollback_asks_unless_yes(workspace: Pa
     code, out = ask("y\n")
     assert code == 0 and f"run {run_id} rolled back" in out
     assert _invoke("rollback", "--plan", run_id)[0] == 6  # already rolled back
+
+
+def test_reset_status_through_the_cli(workspace: Path) -> None:
+    assert _invoke("schema", "upgrade")[0] == 0
+    factory.write_workspace(workspace / "ws", SCALE)
+    assert _invoke("load", "--limit", "2")[0] == 0
+    run_id = json.loads(_invoke("runs", "--json")[1])["load_runs"][0]["run_id"]
+    code, out = _invoke("reset-status", run_id)
+    assert code == 6 and "complete, not running" in out
+    assert _invoke("reset-status", "nope")[0] == 6

@@ -25,6 +25,7 @@ for command in (
     load.rollback_command,
     load.status_command,
     load.runs_command,
+    load.reset_status_command,
     load.messages_command,
     verify.verify_command,
     sandbox.sandbox,

@@ -230,6 +230,28 @@ def _confirm_rollback(what: str) -> None:
         )
 
 
+@click.command("reset-status")
+@click.argument("run_id")
+@pass_state
+def reset_status_command(state: CliState, run_id: str) -> None:
+    """Mark load run RUN_ID, left `running` by a machine that was lost, as `interrupted`.
+
+    It takes the target's writer lock first: while the run's process (or its database
+    session) may still be alive, it refuses with exit 6 and names the lock's holder where
+    the database can. What the run committed stays: the next `transfer load` goes on from
+    there, or `transfer rollback` undoes it. A run killed on this machine needs no reset
+    (the next load marks it interrupted itself). `transfer runs` lists the run ids."""
+    from transfer.loaders.reset import reset_status
+
+    with Run("reset-status", state.settings().logs_dir) as run:
+        result = reset_status(target_engine(state), run_id)
+        run.events.emit("load", "run reset", run_id=run_id, state=result.state)
+    ui.say(
+        f"run {run_id} (started {result.started_at:%Y-%m-%d %H:%M:%S} UTC) is now "
+        f"{result.state}; `transfer load` goes on from what it committed"
+    )
+
+
 @click.command("status")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @pass_state
