@@ -40,6 +40,9 @@ def test_load_status_messages_and_rollback(workspace: Path) -> None:
     status = json.loads(out)
     pages = next(m for m in status["migrations"] if m["kind"] == "page")
     assert pages["pending"] == 0 and pages["failed"] == 1 and pages["imported"] > 0
+    # The skipped and the failed page: a message each (the skip's shown below).
+    assert pages["skipped"] == 1 and pages["messages"] == 2
+    assert _invoke("status")[0] == 0
 
     code, out = _invoke("messages", "--format", "csv", "--level", "info")
     rows = list(csv.DictReader(io.StringIO(out)))

@@ -256,8 +256,10 @@ def reset_status_command(state: CliState, run_id: str) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @pass_state
 def status_command(state: CliState, as_json: bool) -> None:
-    """Per migration (source system and kind): total, imported, updated, unchanged, failed,
-    pending and removed records, from the mapped store, the id map and the last load."""
+    """Per migration (source system and kind): total, imported, updated, unchanged,
+    skipped, failed, pending and removed records, from the mapped store, the id map and the
+    last load, and the per-record messages of the load runs (`transfer messages` lists
+    them)."""
     from dataclasses import asdict
 
     from transfer.loaders.options import LoadOptions
