@@ -63,7 +63,7 @@ def load_command(
 
     \b
     To repair one record whose target row was edited by hand (verify is NO-GO):
-      transfer load --update --idlist online_service:https://example.fi/-/news-2
+      transfer load --update --idlist online_service:https://kotoutuminen.fi/-/uutinen-2
     To load a first slice:
       transfer load --limit 100"""
     from transfer.loaders.run import load
@@ -144,7 +144,8 @@ def rollback_command(
     the latest cutover run instead (what runbooks/rollback.yml runs).
 
     It first shows what it would undo and asks; --plan stops there, --yes does not ask.
-    `transfer runs` lists the run ids.
+    The answer is read from stdin also without a terminal; no answer or a no writes
+    nothing and exits 130. `transfer runs` lists the run ids.
 
     \b
       transfer rollback --plan 20250501T030000Z-load-3fa2
