@@ -174,3 +174,72 @@ class Run:
                 traceback=redact("".join(traceback.format_exception(exc))),
             )
         self.events.close()
+
+
+#: The last event of a run that ended (stage ``run``), and the outcome shown for it.
+_OUTCOMES = {
+    "finished": "ok",
+    "interrupted": "interrupted",
+    "crashed": "crashed",
+    "disk_full": "disk_full",
+}
+
+
+@dataclass(frozen=True)
+class RunFolder:
+    """What a run folder's ``events.jsonl`` says: the command, when it started, and how it
+    ended (``ok``, ``failed``, ``interrupted``, ``crashed``, ``disk_full``, or ``unfinished``
+    while it runs or when its machine was lost)."""
+
+    run_id: str
+    command: str
+    started_at: str
+    outcome: str
+    exit_code: int | None
+    path: str
+
+
+def run_folders(logs_dir: Path) -> list[RunFolder]:
+    """Every run folder under ``logs_dir`` that has an event log, newest first."""
+    if not logs_dir.is_dir():
+        return []
+    found = []
+    for folder in sorted((p for p in logs_dir.iterdir() if p.is_dir()), reverse=True):
+        events = folder / "events.jsonl"
+        if not events.is_file():
+            continue
+        first, last = _first_and_last(events)
+        if first is None or last is None:
+            continue
+        outcome = "unfinished"
+        if last.get("event") == "failed":
+            outcome = "failed"  # a TransferError: logged under its own stage
+        elif last.get("stage") == "run":
+            outcome = _OUTCOMES.get(str(last.get("event")), "unfinished")
+        found.append(
+            RunFolder(
+                run_id=folder.name,
+                command=str(first.get("fields", {}).get("command", "")),
+                started_at=str(first.get("time", "")),
+                outcome=outcome,
+                exit_code=last.get("fields", {}).get("exit_code"),
+                path=str(folder),
+            )
+        )
+    return found
+
+
+def _first_and_last(path: Path) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    # Event logs of long runs are large: read the first line and the file's tail only.
+    with path.open("rb") as handle:
+        head = handle.readline()
+        handle.seek(0, 2)
+        size = handle.tell()
+        handle.seek(max(0, size - 16384))
+        tail = handle.read().splitlines()
+    try:
+        first = json.loads(head)
+        last = json.loads(tail[-1]) if tail else None
+    except (ValueError, UnicodeDecodeError):
+        return None, None
+    return first, last

@@ -193,9 +193,14 @@ def test_killed_rollback_run_again_ends_the_same(
     prepared: Path, tmp_path: Path, point: str, how: str
 ) -> None:
     plain, killed = copies(prepared, tmp_path)
-    assert run(plain, "rollback", LOAD_RUN).returncode == 0
-    kill_at(killed, ("rollback", LOAD_RUN), lambda: ROLLBACK_POINTS[point](killed), SIGNALS[how])
-    again = run(killed, "rollback", LOAD_RUN)
+    assert run(plain, "rollback", "--yes", LOAD_RUN).returncode == 0
+    kill_at(
+        killed,
+        ("rollback", "--yes", LOAD_RUN),
+        lambda: ROLLBACK_POINTS[point](killed),
+        SIGNALS[how],
+    )
+    again = run(killed, "rollback", "--yes", LOAD_RUN)
     assert again.returncode == 0, again.stderr
     assert _dump(killed) == _dump(plain)
 
@@ -236,7 +241,9 @@ def test_killed_schema_upgrade_run_again_ends_the_same(tmp_path: Path, point: st
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("args", [("load",), ("rollback", LOAD_RUN)], ids=["load", "rollback"])
+@pytest.mark.parametrize(
+    "args", [("load",), ("rollback", "--yes", LOAD_RUN)], ids=["load", "rollback"]
+)
 def test_a_second_writer_is_refused_and_changes_nothing(
     prepared: Path, tmp_path: Path, args: tuple[str, ...]
 ) -> None:

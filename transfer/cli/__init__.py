@@ -24,6 +24,8 @@ for command in (
     load.load_command,
     load.rollback_command,
     load.status_command,
+    load.runs_command,
+    load.reset_status_command,
     load.messages_command,
     verify.verify_command,
     sandbox.sandbox,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -46,6 +47,12 @@ def extract() -> None:
     help="Fetch from this address instead of the site, e.g. the "
     "sandbox at http://127.0.0.1:8700 [fetch_base setting].",
 )
+@click.option(
+    "--url",
+    help="Crawl nothing: fetch this one page (or attachment) and print, as JSON, the record "
+    "the profile makes of it (kind, language, fields, links) and the links a crawl would "
+    "follow. Writes nothing; for trying a profile change on one page.",
+)
 @pass_state
 def extract_online_service_command(
     state: CliState,
@@ -53,12 +60,21 @@ def extract_online_service_command(
     warc: Path | None,
     concurrency: int | None,
     fetch_base: str | None,
+    url: str | None,
 ) -> None:
     """Crawl kotoutuminen.fi: pages, attachments, redirects and broken links.
 
     Runs again where it stopped after a crash or Ctrl-C; a later run is an incremental
     re-crawl (conditional requests) that reports new, changed, deleted and moved pages.
     Exits 4 when pages failed permanently (listed with their reasons).
+
+    With --url, one page only, like `scrapy parse`: the record is printed, the staging
+    store is not touched (exit 4 when the page fails or is gone, 3 when the URL is not on
+    the site):
+
+    \b
+      transfer extract online-service --url https://kotoutuminen.fi/fi/some-page \\
+          --profile my-profile.yml | jq .record.fields
     """
     from transfer.extractors.online_service import extract_online_service, load_profile
 
@@ -67,6 +83,16 @@ def extract_online_service_command(
         settings = replace(
             settings, online_service=replace(settings.online_service, fetch_base=fetch_base)
         )
+    if url is not None:
+        from transfer.extractors.online_service import profile_path
+        from transfer.extractors.online_service.single import fetch_one
+
+        if warc is not None or concurrency is not None:
+            raise click.UsageError("--url fetches one page: --warc and --concurrency do not apply")
+        chosen = load_profile(profile or profile_path(settings))
+        found = fetch_one(settings, chosen, url)
+        ui.say(json.dumps(found, indent=2, ensure_ascii=False))
+        return
     with Run("extract online-service", settings.logs_dir) as run:
         with ui.live_counter("crawling", crawl_line) as update:
             result = extract_online_service(

@@ -31,6 +31,13 @@ def undo_cutover(engine: Engine, workspace: Path, mode: str) -> CutoverUndone:
     """Roll back every load run made since the latest ``mode`` cutover run opened (the
     ``cutover`` runbook's state in ``workspace``). Raises CutoverError when there is no
     such cutover run; a load run that cannot be rolled back raises LoadError."""
+    cutover_run, opened, run_ids = cutover_loads(engine, workspace, mode)
+    return CutoverUndone(cutover_run, opened, tuple(rollback(engine, rid) for rid in run_ids))
+
+
+def cutover_loads(engine: Engine, workspace: Path, mode: str) -> tuple[str, datetime, list[str]]:
+    """The latest ``mode`` cutover run, when it opened, and the load runs made since that
+    are not rolled back yet, newest first: what :func:`undo_cutover` undoes. Writes nothing."""
     states = Workspace.at(workspace)
     state = journal.read_state(states.cutover_state("cutover", mode))
     if state is None:
@@ -48,4 +55,4 @@ def undo_cutover(engine: Engine, workspace: Path, mode: str) -> CutoverUndone:
             .order_by(runs.c.started_at.desc(), runs.c.run_id.desc())
         ).scalars()
         run_ids = list(loads)
-    return CutoverUndone(state.run_id, opened, tuple(rollback(engine, rid) for rid in run_ids))
+    return state.run_id, opened, run_ids

@@ -28,13 +28,14 @@ def removal(known: IdMapEntry, reason: str) -> Decision:
     return Decision("delete", reason)
 
 
-def decide(entry: SourceEntry, known: IdMapEntry | None) -> Decision:
-    """The action for a record of the mapped store, given its id-map entry (if any)."""
+def decide(entry: SourceEntry, known: IdMapEntry | None, *, rewrite: bool = False) -> Decision:
+    """The action for a record of the mapped store, given its id-map entry (if any);
+    ``rewrite`` (``load --update``) writes a current record's rows again though unchanged."""
     if entry.status == "mapped":
         if known is None or not known.has_targets:
             return Decision("create", "new record" if known is None else f"was {known.status}")
         if known.current and known.rows_hash == entry.rows_hash:
-            return Decision("unchanged")
+            return Decision("update", "--update") if rewrite else Decision("unchanged")
         if known.current:
             return Decision("update", "rows changed")
         return Decision("update", f"was {known.status}")

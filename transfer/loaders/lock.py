@@ -50,7 +50,7 @@ def _busy(engine: Engine, what: str) -> LoadError:
     return LoadError(
         f"another load or rollback is writing to this target; this {what} did not start",
         where=display_url(engine.url),
-        next_step="wait for it to finish (`transfer status` shows the running load), "
+        next_step="wait for it to finish (`transfer runs` shows the running load), "
         "then run this again",
     )
 

@@ -22,7 +22,17 @@ from transfer.loaders.source import MappedSource
 from transfer.schema.bookkeeping import id_map, messages, runs
 from transfer.schema.versioning import check_current
 
-STATUS_COLUMNS = ("total", "imported", "updated", "unchanged", "failed", "pending", "removed")
+STATUS_COLUMNS = (
+    "total",
+    "imported",
+    "updated",
+    "unchanged",
+    "skipped",
+    "failed",
+    "pending",
+    "removed",
+    "messages",
+)
 
 
 @dataclass(frozen=True)
@@ -31,8 +41,10 @@ class MigrationStatus:
 
     total: records in the mapped store; imported / updated: records whose rows the target
     holds, first written as new / rewritten since; unchanged: what the last load found
-    unchanged; failed: records that failed to map or load; pending: mapped records the
-    next load would write (new or changed); removed: records unpublished or deleted.
+    unchanged; skipped: records the map stage skipped by a rule (as the id map holds them);
+    failed: records that failed to map or load; pending: mapped records the next load would
+    write (new or changed); removed: records unpublished or deleted; messages: per-record
+    messages of every load run (what `transfer messages` lists).
     """
 
     source_system: str
@@ -41,9 +53,11 @@ class MigrationStatus:
     imported: int = 0
     updated: int = 0
     unchanged: int = 0
+    skipped: int = 0
     failed: int = 0
     pending: int = 0
     removed: int = 0
+    messages: int = 0
 
 
 @dataclass(frozen=True)
@@ -55,6 +69,7 @@ class Status:
 def status(engine: Engine, mapped_store: Path) -> Status:
     """Per migration counts from the mapped store, the id map and the last load run."""
     counts: Counter[tuple[str, str, str]] = Counter()
+    noted: Counter[tuple[str, str]] = Counter()
     try:
         check_current(engine)
         with engine.connect() as connection:
@@ -64,6 +79,12 @@ def status(engine: Engine, mapped_store: Path) -> Status:
                 ).group_by(id_map.c.source_system, id_map.c.kind, id_map.c.status)
             ):
                 counts[(system, kind, state)] = int(n)
+            for system, kind, n in connection.execute(
+                select(messages.c.source_system, messages.c.kind, func.count()).group_by(
+                    messages.c.source_system, messages.c.kind
+                )
+            ):
+                noted[(system, kind)] = int(n)
             last = connection.execute(
                 select(runs).where(runs.c.command == "load").order_by(runs.c.started_at.desc())
             ).first()
@@ -83,7 +104,7 @@ def status(engine: Engine, mapped_store: Path) -> Status:
             if item["action"] == "unchanged":
                 unchanged[(item["source_system"], item["kind"])] = item["records"]
         last_run = {"run_id": last.run_id, "state": last.state, "started_at": str(last.started_at)}
-    keys = sorted({*totals, *((s, k) for s, k, _ in counts)})
+    keys = sorted({*totals, *((s, k) for s, k, _ in counts), *noted})
     rows = tuple(
         MigrationStatus(
             source_system=system,
@@ -92,9 +113,11 @@ def status(engine: Engine, mapped_store: Path) -> Status:
             imported=counts[(system, kind, "imported")],
             updated=counts[(system, kind, "updated")],
             unchanged=unchanged[(system, kind)],
+            skipped=counts[(system, kind, "skipped")],
             failed=counts[(system, kind, "failed")],
             pending=pending[(system, kind)],
             removed=counts[(system, kind, "unpublished")] + counts[(system, kind, "deleted")],
+            messages=noted[(system, kind)],
         )
         for system, kind in keys
     )

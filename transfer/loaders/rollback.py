@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, Engine, and_, or_, select, update
+from sqlalchemy import Connection, Engine, and_, func, or_, select, update
 from sqlalchemy.exc import DBAPIError
 
 from transfer.database import describe_failure, display_url
@@ -34,6 +34,48 @@ class RollbackResult:
     restored: int
     reinserted: int
     id_map_entries: int
+
+
+@dataclass(frozen=True)
+class RollbackPlan:
+    """What rolling back a run would undo (``transfer rollback --plan``): the counts a
+    rollback would report, and per KEHA table the rows to delete, restore and re-insert."""
+
+    counts: RollbackResult
+    by_table: tuple[tuple[str, str, int], ...]
+
+
+#: The journal's action, and what a rollback does to such a row.
+UNDO = {"created": "delete", "updated": "restore", "deleted": "re-insert"}
+
+
+def rollback_plan(engine: Engine, run_id: str, *, check: bool = True) -> RollbackPlan:
+    """What ``rollback(engine, run_id)`` would undo, writing nothing (no lock taken).
+    ``check`` refuses, as the rollback would, a run that is unknown, rolled back or
+    followed by a later load; a cutover's plan turns it off for the runs it undoes first."""
+    try:
+        check_current(engine)
+        with engine.connect() as connection:
+            if check:
+                _check(connection, run_id, display_url(engine.url))
+            rows = connection.execute(
+                select(journal.c.table_name, journal.c.action, func.count())
+                .where(journal.c.run_id == run_id)
+                .group_by(journal.c.table_name, journal.c.action)
+                .order_by(journal.c.table_name, journal.c.action)
+            ).all()
+    except DBAPIError as exc:
+        raise describe_failure(engine.url, exc) from None
+    totals = dict.fromkeys((*UNDO, "idmap"), 0)
+    by_table = []
+    for table, action, n in rows:
+        totals[action] += int(n)
+        if action in UNDO:
+            by_table.append((table, UNDO[action], int(n)))
+    counts = RollbackResult(
+        run_id, totals["created"], totals["updated"], totals["deleted"], totals["idmap"]
+    )
+    return RollbackPlan(counts, tuple(by_table))
 
 
 def rollback(engine: Engine, run_id: str) -> RollbackResult:
@@ -60,7 +102,7 @@ def _check(connection: Connection, run_id: str, where: str) -> None:
         raise LoadError(
             f"no load run {run_id!r} in this target",
             where=where,
-            next_step="`transfer status` lists the runs; give a run id from it",
+            next_step="`transfer runs` lists the load runs; give a run id from it",
         )
     if row.state == "rolled_back":
         raise LoadError(f"run {run_id} is already rolled back", where=where)

@@ -31,6 +31,7 @@ from transfer.loaders.media import MediaStore
 from transfer.loaders.options import LoadOptions
 from transfer.loaders.results import LoadResult, LoadStats, Progress
 from transfer.loaders.rows import ORDER
+from transfer.loaders.selection import Selection, resolve
 from transfer.loaders.source import MappedSource
 from transfer.loaders.tables import Work
 from transfer.loaders.writer import BatchResult, BatchWriter
@@ -86,8 +87,18 @@ class _Load:
         media = MediaStore(options.media_dir, BlobStore(options.blob_dir))
         self.writer = BatchWriter(engine, run_id, self.now, media, source)
         self.plan_file: IO[str] | None = None
+        self.selection = options.selection
+        #: The listed records (``--idlist``), None for all; resolved when the run starts.
+        self.only: list[Key] | None = None
+        self._listed: set[Key] = set()
+        #: Writes left under ``--limit``, None without one.
+        self.budget = options.selection.limit
 
     def run(self) -> LoadResult:
+        if self.selection.idlist:
+            with self.engine.connect() as connection:
+                self.only = resolve(connection, self.source, self.selection.idlist)
+            self._listed = set(self.only)
         live, removals = self._count_removals()
         share = removals / live if live else 0.0
         stop = removals > 0 and share > self.options.max_removal_share
@@ -134,6 +145,7 @@ class _Load:
                     state="running",
                     started_at=self.now,
                     allow_removals=self.options.allow_removals,
+                    stats=json.dumps({"selection": self.selection.as_dict()}),
                 )
             )
 
@@ -145,15 +157,24 @@ class _Load:
                 .values(
                     state=state,
                     finished_at=datetime.now(UTC),
-                    stats=json.dumps(self.stats.as_dict()),
+                    stats=json.dumps(
+                        {**self.stats.as_dict(), "selection": self.selection.as_dict()}
+                    ),
                 )
             )
 
     # counting removals -----------------------------------------------------------------
+    def _in_scope(self, key: Key) -> bool:
+        """Whether this run may retire the record: any with a full load, a listed one with
+        --idlist, none with --limit (a partial pass cannot tell what left the source)."""
+        if self.selection.limit is not None:
+            return False
+        return self.only is None or key in self._listed
+
     def _gone_pages(self) -> Iterator[list[IdMapEntry]]:
         for page in idmap.live_pages(self.engine, self.options.batch_size):
             present = self.source.statuses(entry.key for entry in page)
-            yield [entry for entry in page if entry.key not in present]
+            yield [e for e in page if e.key not in present and self._in_scope(e.key)]
 
     def _count_removals(self) -> tuple[int, int]:
         """Live records, and how many of them this run would retire (gone or now skipped)."""
@@ -161,7 +182,11 @@ class _Load:
         for page in idmap.live_pages(self.engine, self.options.batch_size):
             live += len(page)
             present = self.source.statuses(entry.key for entry in page)
-            removals += sum(1 for e in page if present.get(e.key, "skipped") == "skipped")
+            removals += sum(
+                1
+                for e in page
+                if present.get(e.key, "skipped") == "skipped" and self._in_scope(e.key)
+            )
         return live, removals
 
     # the passes ------------------------------------------------------------------------
@@ -175,9 +200,38 @@ class _Load:
             waves.setdefault(level, []).append(migration)
         deferred: list[Key] = []
         for level in sorted(waves):
-            for page in self.source.pages(self.options.batch_size, kinds=waves[level]):
-                deferred.extend(self._handle(self._works(page), final=False))
+            for page in self._wave_pages(waves[level]):
+                works, exhausted = self._within_limit(self._works(page))
+                deferred.extend(self._handle(works, final=False))
+                if exhausted:
+                    return deferred
         return deferred
+
+    def _wave_pages(self, kinds: list[tuple[str, str]]) -> Iterator[list[SourceEntry]]:
+        if self.only is None:
+            yield from self.source.pages(self.options.batch_size, kinds=kinds)
+            return
+        wanted = set(kinds)
+        size = self.options.batch_size
+        for start in range(0, len(self.only), size):
+            found = self.source.get_many(self.only[start : start + size])
+            page = [e for e in found.values() if (e.source_system, e.kind) in wanted]
+            if page:
+                yield page
+
+    def _within_limit(self, works: list[Work]) -> tuple[list[Work], bool]:
+        """The works of a page that --limit still allows, and whether the limit is reached
+        (records that need nothing written do not count)."""
+        if self.budget is None:
+            return works, False
+        taken: list[Work] = []
+        for work in works:
+            if work.action in WRITE_ACTIONS or work.decision.record_only:
+                if self.budget == 0:
+                    return taken, True
+                self.budget -= 1
+            taken.append(work)
+        return taken, False
 
     def _deferred_rounds(self, deferred: list[Key]) -> None:
         # References point at rows of records later in key order (or deferred themselves):
@@ -204,7 +258,10 @@ class _Load:
     def _works(self, page: list[SourceEntry]) -> list[Work]:
         with self.engine.connect() as connection:
             known = idmap.lookup(connection, (entry.key for entry in page))
-        return [Work(e, known.get(e.key), decide(e, known.get(e.key))) for e in page]
+        rewrite = self.selection.update
+        return [
+            Work(e, known.get(e.key), decide(e, known.get(e.key), rewrite=rewrite)) for e in page
+        ]
 
     def _removal_pass(self) -> None:
         if self.plan:
@@ -291,11 +348,14 @@ def load(
     *,
     plan: bool = False,
     allow_removals: bool = False,
+    selection: Selection | None = None,
     progress: Progress | None = None,
 ) -> LoadResult:
     """Load ``<workspace>/mapped/mapped.sqlite`` into the configured target (the call
     behind ``transfer load``); the summary goes to ``load-summary.json`` of the run."""
-    options = LoadOptions.from_settings(settings, allow_removals=allow_removals)
+    options = LoadOptions.from_settings(
+        settings, allow_removals=allow_removals, selection=selection
+    )
     engine = create_target_engine(target_url(settings.target))
     try:
         result = load_target(engine, options, run.run_id, run.dir, plan=plan, progress=progress)
@@ -307,6 +367,7 @@ def load(
         "live_before": result.live_before,
         "removals": result.removals,
         "safety_stop": result.safety_stop,
+        "selection": options.selection.as_dict(),
         **result.stats.as_dict(),
         "failures": [
             {"source_system": s, "record_key": k, "message": m} for s, k, m in result.stats.failures
@@ -315,5 +376,10 @@ def load(
     run.artefact("plan-summary.json" if plan else "load-summary.json").write_text(
         json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8"
     )
-    run.events.emit("load", "planned" if plan else "loaded", **result.stats.as_dict())
+    run.events.emit(
+        "load",
+        "planned" if plan else "loaded",
+        selection=options.selection.as_dict(),
+        **result.stats.as_dict(),
+    )
     return result
