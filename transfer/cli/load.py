@@ -7,9 +7,6 @@ import json
 import click
 
 from transfer import ui
-from transfer.cli.lines import (
-    load_line,
-)
 from transfer.cli.root import CliState, pass_state, target_engine
 from transfer.errors import (
     LoadError,
@@ -34,7 +31,7 @@ def load_command(state: CliState, plan: bool, allow_removals: bool) -> None:
     from transfer.loaders.run import load
 
     with Run("load", state.settings().logs_dir) as run:
-        with ui.live_counter("planning" if plan else "loading", load_line) as update:
+        with ui.live_report("planning" if plan else "loading") as update:
             result = load(
                 state.settings(), run, plan=plan, allow_removals=allow_removals, progress=update
             )

@@ -88,6 +88,12 @@ class _Load:
         self.plan_file: IO[str] | None = None
 
     def run(self) -> LoadResult:
+        with self.stats.running():
+            result = self._run()
+        self.stats.finish("finished")
+        return result
+
+    def _run(self) -> LoadResult:
         live, removals = self._count_removals()
         share = removals / live if live else 0.0
         stop = removals > 0 and share > self.options.max_removal_share

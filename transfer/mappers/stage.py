@@ -40,6 +40,7 @@ from transfer.mappers.validate import FIX_MAPPINGS, check_mappings, load_mapping
 from transfer.privacy.policy import PersonalData, is_excluded
 from transfer.records import SourceRecord
 from transfer.runs import Run
+from transfer.stats import StageStats
 from transfer.stores.mapped import MappedRecord, MappedStore, Note, SharedKey
 from transfer.stores.staging import StagingStore
 from transfer.workspace import Workspace
@@ -54,7 +55,7 @@ BATCH = 200
 
 
 @dataclass
-class MapProgress:
+class MapProgress(StageStats):
     """Counts while mapping, for a live display."""
 
     done: int = 0
@@ -63,6 +64,12 @@ class MapProgress:
     skipped: int = 0
     failed: int = 0
     resumed: int = 0
+
+    def describe(self) -> str:
+        return (
+            f"{self.done}/{self.total} records: {self.mapped} mapped, "
+            f"{self.skipped} skipped, {self.failed} failed"
+        )
 
 
 @dataclass
@@ -373,42 +380,44 @@ def _run_pass(
         if progress is not None:
             progress(state)
 
-    for staged, record, excluded in _records(stores, personal):
-        if (record.source, record.key) in done:
+    with state.running():
+        for staged, record, excluded in _records(stores, personal):
+            if (record.source, record.key) in done:
+                state.done += 1
+                continue
+            rule = found.excluded.get((record.source, record.key))
+            if rule is not None and excluded is None:
+                excluded = f"excluded by rule: {rule}"
+            if excluded is not None:
+                mapped = MappedRecord(
+                    record.source,
+                    record.key,
+                    record.kind,
+                    "skipped",
+                    reason=excluded,
+                    source_hash=record.record_hash,
+                )
+            else:
+                context.report = MapNotes()  # this record's notes alone
+                mapped = map_one(
+                    record, mappings_for(mappings, record.source, record.kind), context, plan
+                )
+                if staged is not record:
+                    _attribute_losses(context.report, staged, record)
+            setattr(state, mapped.status, getattr(state, mapped.status) + 1)
             state.done += 1
-            continue
-        rule = found.excluded.get((record.source, record.key))
-        if rule is not None and excluded is None:
-            excluded = f"excluded by rule: {rule}"
-        if excluded is not None:
-            mapped = MappedRecord(
-                record.source,
-                record.key,
-                record.kind,
-                "skipped",
-                reason=excluded,
-                source_hash=record.record_hash,
-            )
-        else:
-            context.report = MapNotes()  # this record's notes alone
-            mapped = map_one(
-                record, mappings_for(mappings, record.source, record.kind), context, plan
-            )
-            if staged is not record:
-                _attribute_losses(context.report, staged, record)
-        setattr(state, mapped.status, getattr(state, mapped.status) + 1)
-        state.done += 1
-        batch.append((mapped, context.report.notes() if excluded is None else []))
-        if len(batch) >= BATCH:
+            batch.append((mapped, context.report.notes() if excluded is None else []))
+            if len(batch) >= BATCH:
+                flush()
+                if stop is not None and stop():
+                    stopped = True
+                    break
+        if batch:
             flush()
-            if stop is not None and stop():
-                stopped = True
-                break
-    if batch:
-        flush()
-    if not stopped:
-        out.settle_shared(pass_id, _shared_keys)
-    removed = out.end_pass(pass_id, complete=not stopped)
+        if not stopped:
+            out.settle_shared(pass_id, _shared_keys)
+        removed = out.end_pass(pass_id, complete=not stopped)
+    state.finish("stopped" if stopped else "finished")
     return MapResult(pass_id, resumed, stopped, out.counts(), removed, state)
 
 
