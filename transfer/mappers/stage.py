@@ -16,6 +16,7 @@ uninterrupted one. Run artefacts are written by :mod:`transfer.mappers.reports`.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -167,13 +168,15 @@ def map_sources(
     run: Run,
     *,
     progress: Callable[[MapProgress], None] | None = None,
-    stop: Callable[[], bool] | None = None,
+    stop: threading.Event | None = None,
 ) -> MapResult:
     """Map every live staged record into the mapped store (see the module docstring).
 
     Raises :class:`MappingError` naming file, line and key when a mapping file or URL plan
     is wrong (nothing is written then). Records that fail are stored as ``failed`` with
     the message and counted; :meth:`MapResult.raise_for_failures` turns them into exit 5.
+    Setting ``stop`` (as for the extractors) ends the pass after the batch in hand, to be
+    resumed by the next run.
     """
     mappings = _load_all(settings.mappings_dir)
     workspace = Workspace.from_settings(settings)
@@ -355,7 +358,7 @@ def _run_pass(
     plan: StagePlan,
     out: MappedStore,
     progress: Callable[[MapProgress], None] | None,
-    stop: Callable[[], bool] | None,
+    stop: threading.Event | None,
     found: Survey,
 ) -> MapResult:
     pass_id, resumed = out.begin_pass(run.run_id)
@@ -409,7 +412,7 @@ def _run_pass(
             batch.append((mapped, context.report.notes() if excluded is None else []))
             if len(batch) >= BATCH:
                 flush()
-                if stop is not None and stop():
+                if stop is not None and stop.is_set():
                     stopped = True
                     break
         if batch:
