@@ -28,6 +28,7 @@ from transfer.extractors.partnership.auth import Authenticator, Credentials
 from transfer.extractors.partnership.collections import Export
 from transfer.extractors.partnership.entities import KINDS, SOURCE
 from transfer.extractors.partnership.files import Downloader
+from transfer.extractors.partnership.options import ExportOptions
 from transfer.extractors.partnership.report import (
     export_summary,
     personal_data,
@@ -41,11 +42,11 @@ from transfer.records import write_jsonl
 from transfer.runs import Run
 from transfer.stores.blobs import BlobStore
 from transfer.stores.staging import StagingStore, restrict
-from transfer.workspace import Workspace
 
 PUBLIC_SOURCE = "partnership_public"
 
 __all__ = [
+    "ExportOptions",
     "ExportResult",
     "ExportStats",
     "extract_partnership",
@@ -103,7 +104,8 @@ def extract_partnership(
         policy or load_policy(policy_path(settings.mappings_dir)), settings.target.environment
     )
     stop = stop or threading.Event()
-    session = _open(settings, run, credentials)
+    options = ExportOptions.from_settings(settings)
+    session = _open(options, run, credentials)
     try:
         pass_id, resumed = _begin(session, credentials, page_size)
         stats = ExportStats()
@@ -113,7 +115,7 @@ def extract_partnership(
             public = (
                 None
                 if stopped or not public_pages
-                else _public_pages(settings, session.workspace, session.client, run, stop)
+                else _public_pages(options, session.client, run, stop)
             )
             result = _write(session, personal, pass_id, resumed, stopped, complete, public, stats)
         stats.finish("stopped" if stopped else "finished")
@@ -127,54 +129,36 @@ def extract_partnership(
 class _Session:
     """What one export works with: the run, the signed-in API and the stores."""
 
+    options: ExportOptions
     run: Run
     emit: Callable[..., None]
     client: HttpClient
     auth: Authenticator
     api: Api
-    workspace: Workspace
     path: Path
     store: StagingStore
     blobs: BlobStore
-    fetch_url: str
-    base_url: str
-    concurrency: int
 
 
-def _open(settings: Settings, run: Run, credentials: Credentials) -> _Session:
+def _open(options: ExportOptions, run: Run, credentials: Credentials) -> _Session:
     """Sign-in, client and API; the staging store opened owner-only (it holds the raw
     export, personal data included)."""
-    source = settings.partnership
 
     def emit(event: str, level: str = "info", **fields: Any) -> None:
         run.events.emit("extract", event, level=level, source=SOURCE, **fields)
 
-    client = HttpClient(settings.http, pacer=Pacer(min_pause_s=settings.http.min_delay_s))
+    client = HttpClient(options.http, pacer=Pacer(min_pause_s=options.http.min_delay_s))
     auth = Authenticator(
         credentials,
         client,
-        source.fetch_url,
+        options.fetch_url,
         on_renew=lambda reason, n: emit("token_issued", reason=reason, generation=n),
     )
-    api = Api(client, auth, source.fetch_url, emit=emit)
-    workspace = Workspace.from_settings(settings)
-    path = workspace.staging(SOURCE)
+    api = Api(client, auth, options.fetch_url, emit=emit)
+    path = options.workspace.staging(SOURCE)
     store = StagingStore.open_private(path)
-    blobs = BlobStore(workspace.blobs)
-    return _Session(
-        run,
-        emit,
-        client,
-        auth,
-        api,
-        workspace,
-        path,
-        store,
-        blobs,
-        source.fetch_url,
-        source.base_url,
-        settings.http.concurrency,
-    )
+    blobs = BlobStore(options.workspace.blobs)
+    return _Session(options, run, emit, client, auth, api, path, store, blobs)
 
 
 def _begin(session: _Session, credentials: Credentials, page_size: int) -> tuple[int, bool]:
@@ -212,15 +196,16 @@ def _run(
         progress=progress or (lambda s: None),
         emit=session.emit,
     )
+    options = session.options
     downloader = Downloader(
-        session.client, session.auth, session.blobs, session.fetch_url, session.base_url
+        session.client, session.auth, session.blobs, options.fetch_url, options.base_url
     )
     export = Export(
         walker,
         session.api,
         downloader,
-        download_workers=session.concurrency,
-        base_url=session.base_url,
+        download_workers=options.http.concurrency,
+        base_url=options.base_url,
     )
     stopped = False
     try:
@@ -299,28 +284,28 @@ def _write(
 
 
 def _public_pages(
-    settings: Settings,
-    workspace: Workspace,
+    options: ExportOptions,
     client: HttpClient,
     run: Run,
     stop: threading.Event,
 ) -> CrawlResult:
     """Crawl the public pages (about, terms, privacy in fi, sv and en) with the crawler."""
-    profile = load_profile(settings.mappings_dir / "partnership" / "profile.yml")
+    profile = load_profile(options.public_profile)
+    workspace = options.workspace
     store = StagingStore(workspace.staging(profile.source))
     try:
         worker = Worker(
             profile,
             client,
             BlobStore(workspace.blobs),
-            settings.partnership.fetch_base,
+            options.fetch_base,
         )
         crawler = Crawler(
             profile,
             store,
             worker,
             client,
-            concurrency=settings.http.concurrency,
+            concurrency=options.http.concurrency,
             events=run.events,
             stop=stop,
         )
