@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from transfer.config import Settings
 from transfer.database import create_target_engine, target_url
@@ -25,6 +25,7 @@ from transfer.loaders.run import LoadResult, load
 from transfer.mappers.stage import MapResult, map_sources
 from transfer.runs import Run
 from transfer.schema.versioning import upgrade
+from transfer.stats import ProgressReport
 from transfer.verification.model import VerificationReport
 from transfer.verification.settings import no_go, run_verification
 
@@ -33,11 +34,11 @@ from transfer.verification.settings import no_go, run_verification
 #: verification report.
 STAGES = ("crawl", "export", "map", "schema", "load", "verify")
 #: Opens the progress display of a stage ("crawl", "export", ...) and yields its callback.
-Progress = Callable[[str], AbstractContextManager[Callable[[Any], None]]]
+Progress = Callable[[str], AbstractContextManager[Callable[[ProgressReport], None]]]
 
 
 @contextmanager
-def no_progress(stage: str) -> Iterator[Callable[[Any], None]]:
+def no_progress(stage: str) -> Iterator[Callable[[ProgressReport], None]]:
     yield lambda stats: None
 
 

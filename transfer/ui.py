@@ -7,14 +7,17 @@ callbacks, never by printing.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from typing import Any
+from contextlib import AbstractContextManager, contextmanager
+from typing import TypeVar
 
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from transfer.redaction import redact
+from transfer.stats import ProgressReport
+
+T = TypeVar("T")
 
 STATUS_STYLE = {
     "ok": "green",
@@ -50,7 +53,7 @@ def table(title: str, columns: Sequence[str], rows: Iterable[Sequence[object]]) 
 
 
 @contextmanager
-def live_counter(title: str, describe: Callable[[Any], str]) -> Iterator[Callable[[Any], None]]:
+def live_counter(title: str, describe: Callable[[T], str]) -> Iterator[Callable[[T], None]]:
     """A spinner line for long work of unknown size; yields the function that updates it.
 
     ``describe`` turns the work's stats object into the text after the title.
@@ -65,7 +68,16 @@ def live_counter(title: str, describe: Callable[[Any], str]) -> Iterator[Callabl
     ) as progress:
         task = progress.add_task(title, detail="starting", total=None)
 
-        def update(stats: Any) -> None:
+        def update(stats: T) -> None:
             progress.update(task, detail=redact(describe(stats)))
 
         yield update
+
+
+def live_report(title: str) -> AbstractContextManager[Callable[[ProgressReport], None]]:
+    """:func:`live_counter` for a stage's counters: the line is their ``describe()``."""
+    return live_counter(title, _describe)
+
+
+def _describe(report: ProgressReport) -> str:
+    return report.describe()

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import sys
+import threading
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -162,3 +164,23 @@ def test_contact_people_are_kept_once_with_titles_as_each_page_shows_them(
     assert set(titles) <= set(holders)
     # People named on pages in several languages carry each page's own title.
     assert any(len(shown) > 1 for shown in titles.values())
+
+
+def test_a_set_stop_event_ends_the_pass_and_the_next_run_finishes_it(
+    mapped_default: Mapped, tmp_path: Path
+) -> None:
+    """``stop`` is a ``threading.Event``, as for the extractors: set, the pass ends after
+    the first batch (resumable); the next run completes it."""
+    staging = Workspace.from_settings(mapped_default.settings).staging_dir
+    settings = settings_for(tmp_path, "http://127.0.0.1:9")
+    shutil.copytree(staging, Workspace.from_settings(settings).staging_dir)
+    stop = threading.Event()
+    stop.set()
+    with Run("map", settings.logs_dir) as run:
+        stopped = map_sources(settings, run, stop=stop)
+    with Run("map", settings.logs_dir) as run:
+        finished = map_sources(settings, run)
+    assert stopped.stopped and stopped.progress.finish_reason == "stopped"
+    assert stopped.progress.done < stopped.progress.total
+    assert not finished.stopped and finished.resumed
+    assert finished.progress.finish_reason == "finished"

@@ -9,10 +9,6 @@ from typing import Any
 import click
 
 from transfer import ui
-from transfer.cli.lines import (
-    STAGE_LINES,
-    launch_line,
-)
 from transfer.cli.root import CliState, command_tree, pass_state, target_engine
 from transfer.runs import Run
 
@@ -189,7 +185,7 @@ def freeze_check_command(state: CliState, since: str, fail_on_change: bool) -> N
                 settings,
                 run,
                 parse_since(since),
-                progress=lambda stage, stats: update(f"{stage}: {STAGE_LINES[stage][1](stats)}"),
+                progress=lambda stage, stats: update(f"{stage}: {stats.describe()}"),
                 fail_on_change=fail_on_change,
             )
         ui.table(
@@ -230,7 +226,7 @@ def post_launch_check_command(
 
     settings = state.settings()
     with Run("post-launch-check", settings.logs_dir) as run:
-        with ui.live_counter("checking", launch_line) as update:
+        with ui.live_report("checking") as update:
             result = check_launch(
                 settings,
                 run,

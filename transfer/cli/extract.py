@@ -11,10 +11,6 @@ from typing import Any
 import click
 
 from transfer import ui
-from transfer.cli.lines import (
-    crawl_line,
-    export_line,
-)
 from transfer.cli.root import CliState, pass_state
 from transfer.errors import (
     ExtractionError,
@@ -94,7 +90,7 @@ def extract_online_service_command(
         ui.say(json.dumps(found, indent=2, ensure_ascii=False))
         return
     with Run("extract online-service", settings.logs_dir) as run:
-        with ui.live_counter("crawling", crawl_line) as update:
+        with ui.live_report("crawling") as update:
             result = extract_online_service(
                 settings,
                 run,
@@ -173,7 +169,7 @@ def extract_partnership_command(state: CliState, page_size: int, fetch_base: str
             settings, partnership=replace(settings.partnership, fetch_base=fetch_base)
         )
     with Run("extract partnership", settings.logs_dir) as run:
-        with ui.live_counter("exporting", export_line) as update:
+        with ui.live_report("exporting") as update:
             result = extract_partnership(settings, run, page_size=page_size, progress=update)
         ui.table(
             "Export summary",

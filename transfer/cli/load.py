@@ -7,9 +7,6 @@ import json
 import click
 
 from transfer import ui
-from transfer.cli.lines import (
-    load_line,
-)
 from transfer.cli.root import CliState, pass_state, target_engine
 from transfer.errors import (
     Interrupted,
@@ -71,7 +68,7 @@ def load_command(
 
     selection = Selection.parse(idlist, limit, rewrite)
     with Run("load", state.settings().logs_dir) as run:
-        with ui.live_counter("planning" if plan else "loading", load_line) as update:
+        with ui.live_report("planning" if plan else "loading") as update:
             result = load(
                 state.settings(),
                 run,

@@ -5,9 +5,6 @@ from __future__ import annotations
 import click
 
 from transfer import ui
-from transfer.cli.lines import (
-    map_line,
-)
 from transfer.cli.root import CliState, pass_state
 from transfer.errors import (
     Interrupted,
@@ -33,7 +30,7 @@ def map_command(state: CliState) -> None:
 
     settings = state.settings()
     with Run("map", settings.logs_dir) as run:
-        with ui.live_counter("mapping", map_line) as update:
+        with ui.live_report("mapping") as update:
             result = map_sources(settings, run, progress=update)
         ui.table(
             "Map summary",

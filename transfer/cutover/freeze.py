@@ -27,6 +27,7 @@ from transfer.errors import ConfigError, CutoverError, ExtractionError
 from transfer.pipeline import Progress, run_stages
 from transfer.records import SourceRecord
 from transfer.runs import Run
+from transfer.stats import ProgressReport
 from transfer.stores.staging import StagingStore
 from transfer.workspace import Workspace
 
@@ -102,11 +103,11 @@ def parse_since(text: str) -> datetime:
     return moment.astimezone(UTC)
 
 
-def _each_stage(report: Callable[[str, Any], None]) -> Progress:
+def _each_stage(report: Callable[[str, ProgressReport], None]) -> Progress:
     """The pipeline's per-stage progress, as one callback given the stage's name."""
 
     @contextmanager
-    def display(stage: str) -> Iterator[Callable[[Any], None]]:
+    def display(stage: str) -> Iterator[Callable[[ProgressReport], None]]:
         yield lambda stats: report(stage, stats)
 
     return display
@@ -117,7 +118,7 @@ def freeze_check(
     run: Run,
     since: datetime,
     *,
-    progress: Callable[[str, Any], None] | None = None,
+    progress: Callable[[str, ProgressReport], None] | None = None,
     fail_on_change: bool = False,
 ) -> FreezeReport:
     """Extract both sources incrementally and report what changed, judged against

@@ -73,6 +73,9 @@ class PostLaunchResult:
     def passed(self) -> bool:
         return not self.failures and sum(self.checked.values()) > 0
 
+    def describe(self) -> str:
+        return f"{sum(self.checked.values())} URLs checked, {len(self.failures)} failed"
+
 
 def probes(engine: Engine, base_url: str, old_base: str | None) -> Iterator[Probe]:
     """Every URL the check requests: redirects first, then pages, then assets.

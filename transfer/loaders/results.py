@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from transfer.stats import StageStats
+
 
 @dataclass
-class LoadStats:
+class LoadStats(StageStats):
     """Counts of a load (or plan) so far: per action, and per migration and action."""
 
     seen: int = 0
@@ -21,6 +23,10 @@ class LoadStats:
     def count(self, entry_system: str, kind: str, action: str) -> None:
         self.actions[action] += 1
         self.by_migration[(entry_system, kind, action)] += 1
+
+    def describe(self) -> str:
+        shown = ", ".join(f"{action} {n}" for action, n in sorted(self.actions.items()))
+        return f"{self.seen} records: {shown}"
 
     def as_dict(self) -> dict[str, Any]:
         return {

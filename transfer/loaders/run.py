@@ -95,6 +95,12 @@ class _Load:
         self.budget = options.selection.limit
 
     def run(self) -> LoadResult:
+        with self.stats.running():
+            result = self._run()
+        self.stats.finish("finished")
+        return result
+
+    def _run(self) -> LoadResult:
         if self.selection.idlist:
             with self.engine.connect() as connection:
                 self.only = resolve(connection, self.source, self.selection.idlist)

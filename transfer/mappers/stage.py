@@ -16,6 +16,7 @@ uninterrupted one. Run artefacts are written by :mod:`transfer.mappers.reports`.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -29,6 +30,7 @@ from transfer.mappers.context import Context, MapContext, MapNotes
 from transfer.mappers.coverage import Undeclared, Unmatched, summary, undeclared, unmatched
 from transfer.mappers.lookups import load_lookups
 from transfer.mappers.mapping import Mapping, mappings_for
+from transfer.mappers.options import MapOptions
 from transfer.mappers.paths import resolve
 from transfer.mappers.plan import SourcePlan, StagePlan, collect, plan_source, spec_path
 from transfer.mappers.redirects import Hosts
@@ -40,6 +42,7 @@ from transfer.mappers.validate import FIX_MAPPINGS, check_mappings, load_mapping
 from transfer.privacy.policy import PersonalData, is_excluded
 from transfer.records import SourceRecord
 from transfer.runs import Run
+from transfer.stats import StageStats
 from transfer.stores.mapped import MappedRecord, MappedStore, Note, SharedKey
 from transfer.stores.staging import StagingStore
 from transfer.workspace import Workspace
@@ -54,7 +57,7 @@ BATCH = 200
 
 
 @dataclass
-class MapProgress:
+class MapProgress(StageStats):
     """Counts while mapping, for a live display."""
 
     done: int = 0
@@ -63,6 +66,12 @@ class MapProgress:
     skipped: int = 0
     failed: int = 0
     resumed: int = 0
+
+    def describe(self) -> str:
+        return (
+            f"{self.done}/{self.total} records: {self.mapped} mapped, "
+            f"{self.skipped} skipped, {self.failed} failed"
+        )
 
 
 @dataclass
@@ -124,10 +133,11 @@ def check_against_staging(settings: Settings) -> StagedCheck:
     """Every source field with values that the mappings neither read nor drop, and every
     path they read that no staged record has; empty when no staging store exists (the
     mapping files must be valid: see :func:`check_mapping_files`)."""
-    mappings = load_mappings(settings.mappings_dir)
-    stores = _open_staging(Workspace.from_settings(settings))
+    options = MapOptions.from_settings(settings)
+    mappings = load_mappings(options.mappings_dir)
+    stores = _open_staging(options.workspace)
     try:
-        found = _survey(stores, mappings, _personal_data(settings, stores))
+        found = _survey(stores, mappings, _personal_data(options, stores))
     finally:
         for store in stores.values():
             store.close()
@@ -160,16 +170,29 @@ def map_sources(
     run: Run,
     *,
     progress: Callable[[MapProgress], None] | None = None,
-    stop: Callable[[], bool] | None = None,
+    stop: threading.Event | None = None,
 ) -> MapResult:
     """Map every live staged record into the mapped store (see the module docstring).
 
     Raises :class:`MappingError` naming file, line and key when a mapping file or URL plan
     is wrong (nothing is written then). Records that fail are stored as ``failed`` with
     the message and counted; :meth:`MapResult.raise_for_failures` turns them into exit 5.
+    Setting ``stop`` (as for the extractors) ends the pass after the batch in hand, to be
+    resumed by the next run.
     """
-    mappings = _load_all(settings.mappings_dir)
-    workspace = Workspace.from_settings(settings)
+    return map_with(MapOptions.from_settings(settings), run, progress=progress, stop=stop)
+
+
+def map_with(
+    options: MapOptions,
+    run: Run,
+    *,
+    progress: Callable[[MapProgress], None] | None = None,
+    stop: threading.Event | None = None,
+) -> MapResult:
+    """:func:`map_sources` with its settings already read into ``options``."""
+    mappings = _load_all(options.mappings_dir)
+    workspace = options.workspace
     stores = _open_staging(workspace)
     if not stores:
         raise MappingError(
@@ -178,12 +201,12 @@ def map_sources(
             next_step="run `transfer extract online-service` or `transfer extract partnership`",
         )
     try:
-        personal = _personal_data(settings, stores)
+        personal = _personal_data(options, stores)
         found = _survey(stores, mappings, personal)
         _refuse_unmatched(found, mappings)
-        plan = _plan(settings, stores, mappings, found.excluded)
+        plan = _plan(options.mappings_dir, stores, mappings, found.excluded)
         context = MapContext(
-            lookups=load_lookups(settings.mappings_dir),
+            lookups=load_lookups(options.mappings_dir),
             references=plan,
             links=plan.links,
             plan=plan,
@@ -235,13 +258,13 @@ def _refuse_unmatched(found: Survey, mappings: list[Mapping]) -> None:
 
 
 def _plan(
-    settings: Settings,
+    mappings_dir: Path,
     stores: dict[str, StagingStore],
     mappings: list[Mapping],
     excluded: dict[tuple[str, str], str],
 ) -> StagePlan:
     sources: dict[str, SourcePlan] = {}
-    profile = settings.mappings_dir / "online_service" / "profile.yml"
+    profile = mappings_dir / "online_service" / "profile.yml"
     rules = load_profile(profile).urls if profile.is_file() else None
     for source in ("online_service", "partnership_public"):
         if source not in stores:
@@ -256,9 +279,7 @@ def _plan(
                 tuple(sorted(rules.legacy_hosts)),
             )
         source_rules = rules if source == "online_service" else None
-        sources[source] = plan_source(
-            inputs, spec_path(settings.mappings_dir, source), source_rules, hosts
-        )
+        sources[source] = plan_source(inputs, spec_path(mappings_dir, source), source_rules, hosts)
     migrations = {m.id: (m.source, m.target) for m in mappings if m.target is not None}
     live = {source: set(store.live_keys()) for source, store in stores.items()}
     return StagePlan(sources, migrations, live, excluded)
@@ -267,12 +288,12 @@ def _plan(
 Police = Callable[[SourceRecord], SourceRecord]
 
 
-def _personal_data(settings: Settings, stores: dict[str, StagingStore]) -> PersonalData | None:
+def _personal_data(options: MapOptions, stores: dict[str, StagingStore]) -> PersonalData | None:
     """The personal-data policy of the target environment, loaded once per run, when there
     are partnership records to apply it to."""
     if "partnership" not in stores:
         return None
-    return PersonalData.load(settings.mappings_dir, settings.target.environment)
+    return PersonalData.load(options.mappings_dir, options.environment)
 
 
 def _police(personal: PersonalData) -> Police:
@@ -348,7 +369,7 @@ def _run_pass(
     plan: StagePlan,
     out: MappedStore,
     progress: Callable[[MapProgress], None] | None,
-    stop: Callable[[], bool] | None,
+    stop: threading.Event | None,
     found: Survey,
 ) -> MapResult:
     pass_id, resumed = out.begin_pass(run.run_id)
@@ -373,42 +394,44 @@ def _run_pass(
         if progress is not None:
             progress(state)
 
-    for staged, record, excluded in _records(stores, personal):
-        if (record.source, record.key) in done:
+    with state.running():
+        for staged, record, excluded in _records(stores, personal):
+            if (record.source, record.key) in done:
+                state.done += 1
+                continue
+            rule = found.excluded.get((record.source, record.key))
+            if rule is not None and excluded is None:
+                excluded = f"excluded by rule: {rule}"
+            if excluded is not None:
+                mapped = MappedRecord(
+                    record.source,
+                    record.key,
+                    record.kind,
+                    "skipped",
+                    reason=excluded,
+                    source_hash=record.record_hash,
+                )
+            else:
+                context.report = MapNotes()  # this record's notes alone
+                mapped = map_one(
+                    record, mappings_for(mappings, record.source, record.kind), context, plan
+                )
+                if staged is not record:
+                    _attribute_losses(context.report, staged, record)
+            setattr(state, mapped.status, getattr(state, mapped.status) + 1)
             state.done += 1
-            continue
-        rule = found.excluded.get((record.source, record.key))
-        if rule is not None and excluded is None:
-            excluded = f"excluded by rule: {rule}"
-        if excluded is not None:
-            mapped = MappedRecord(
-                record.source,
-                record.key,
-                record.kind,
-                "skipped",
-                reason=excluded,
-                source_hash=record.record_hash,
-            )
-        else:
-            context.report = MapNotes()  # this record's notes alone
-            mapped = map_one(
-                record, mappings_for(mappings, record.source, record.kind), context, plan
-            )
-            if staged is not record:
-                _attribute_losses(context.report, staged, record)
-        setattr(state, mapped.status, getattr(state, mapped.status) + 1)
-        state.done += 1
-        batch.append((mapped, context.report.notes() if excluded is None else []))
-        if len(batch) >= BATCH:
+            batch.append((mapped, context.report.notes() if excluded is None else []))
+            if len(batch) >= BATCH:
+                flush()
+                if stop is not None and stop.is_set():
+                    stopped = True
+                    break
+        if batch:
             flush()
-            if stop is not None and stop():
-                stopped = True
-                break
-    if batch:
-        flush()
-    if not stopped:
-        out.settle_shared(pass_id, _shared_keys)
-    removed = out.end_pass(pass_id, complete=not stopped)
+        if not stopped:
+            out.settle_shared(pass_id, _shared_keys)
+        removed = out.end_pass(pass_id, complete=not stopped)
+    state.finish("stopped" if stopped else "finished")
     return MapResult(pass_id, resumed, stopped, out.counts(), removed, state)
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 from transfer.config import Settings
@@ -19,18 +18,20 @@ from transfer.extractors.http import HttpClient
 from transfer.extractors.http.politeness import Pacer
 from transfer.extractors.online_service.crawler import Crawler, CrawlResult, CrawlStats
 from transfer.extractors.online_service.fetch import Archive, Worker
+from transfer.extractors.online_service.options import CrawlOptions
 from transfer.extractors.online_service.profile import Profile, load_profile
 from transfer.records import write_jsonl
 from transfer.runs import Run
 from transfer.stores.blobs import BlobStore
 from transfer.stores.staging import StagingStore
-from transfer.workspace import Workspace
 
 SOURCE = "online_service"
 
 __all__ = [
+    "CrawlOptions",
     "CrawlResult",
     "CrawlStats",
+    "crawl_with",
     "extract_online_service",
     "load_profile",
     "profile_path",
@@ -52,16 +53,35 @@ def extract_online_service(
     stop: threading.Event | None = None,
 ) -> CrawlResult:
     """Crawl the online service into the staging store; write the run's artefacts."""
-    profile = profile or load_profile(profile_path(settings))
-    http = settings.http if concurrency is None else replace(settings.http, concurrency=concurrency)
+    return crawl_with(
+        CrawlOptions.from_settings(settings, concurrency=concurrency),
+        profile or load_profile(profile_path(settings)),
+        run,
+        warc=warc,
+        progress=progress,
+        stop=stop,
+    )
+
+
+def crawl_with(
+    options: CrawlOptions,
+    profile: Profile,
+    run: Run,
+    *,
+    warc: Path | None = None,
+    progress: Callable[[CrawlStats], None] | None = None,
+    stop: threading.Event | None = None,
+) -> CrawlResult:
+    """:func:`extract_online_service` with its settings already read into ``options``."""
+    http = options.http
     client = HttpClient(http, pacer=Pacer(min_pause_s=http.min_delay_s))
-    workspace = Workspace.from_settings(settings)
+    workspace = options.workspace
     store = StagingStore(workspace.staging(profile.source))
     blobs = BlobStore(workspace.blobs)
     archive_file = warc.open("ab") if warc is not None else None
     try:
         archive = Archive(archive_file) if archive_file is not None else None
-        worker = Worker(profile, client, blobs, settings.online_service.fetch_base, archive)
+        worker = Worker(profile, client, blobs, options.fetch_base, archive)
         crawler = Crawler(
             profile,
             store,

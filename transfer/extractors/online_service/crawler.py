@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import signal
 import threading
-import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
@@ -24,6 +23,7 @@ from transfer.extractors.online_service.profile import Profile
 from transfer.extractors.online_service.robots import Robots
 from transfer.extractors.online_service.sitemaps import SitemapError, parse_sitemap
 from transfer.runs import EventLog
+from transfer.stats import StageStats
 from transfer.stores.staging import Entry, PassSummary, StagingStore
 
 SITEMAP_CHECKPOINT = "sitemap_lastmod"
@@ -32,10 +32,9 @@ MIRRORS_CHECKPOINT = "mirror_hosts"
 
 
 @dataclass
-class CrawlStats:
+class CrawlStats(StageStats):
     """Live counters, handed to the progress callback."""
 
-    started: float = field(default_factory=time.monotonic)
     fetched: int = 0
     not_modified: int = 0
     skipped_by_sitemap: int = 0
@@ -61,8 +60,15 @@ class CrawlStats:
 
     @property
     def rate(self) -> float:
-        elapsed = time.monotonic() - self.started
+        elapsed = self.elapsed_s
         return self.done / elapsed if elapsed > 0 else 0.0
+
+    def describe(self) -> str:
+        return (
+            f"{self.done} done ({self.fetched} fetched, {self.not_modified} unchanged), "
+            f"{self.queued} queued, {self.rate:.1f}/s, {self.failed} failed, "
+            f"{self.broken} broken links"
+        )
 
 
 @dataclass(frozen=True)
@@ -374,8 +380,10 @@ class Crawler:
 
     def run(self, run_id: str) -> CrawlResult:
         """Crawl until the frontier is empty or ``stop`` is set (Ctrl-C sets it)."""
-        with stop_on_interrupt(self.stop):
-            return self._run(run_id)
+        with stop_on_interrupt(self.stop), self.stats.running():
+            result = self._run(run_id)
+        self.stats.finish("stopped" if result.stopped else "finished")
+        return result
 
     def _run(self, run_id: str) -> CrawlResult:
         self.resumed = resumed = self._start(run_id)

@@ -9,7 +9,6 @@ ends with exactly the records an uninterrupted walk would have saved.
 from __future__ import annotations
 
 import threading
-import time
 from collections import deque
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future
@@ -18,6 +17,7 @@ from typing import Any
 
 from transfer.extractors.partnership.api import Api, ApiError, Page
 from transfer.records import SourceRecord
+from transfer.stats import StageStats
 from transfer.stores.staging import StagingStore
 
 
@@ -67,10 +67,9 @@ class Deferred:
 
 
 @dataclass
-class ExportStats:
+class ExportStats(StageStats):
     """Live counters, handed to the progress callback."""
 
-    started: float = field(default_factory=time.monotonic)
     pages: int = 0
     entities: int = 0
     files: int = 0
@@ -79,13 +78,15 @@ class ExportStats:
     collections: int = 0
 
     @property
-    def elapsed_s(self) -> float:
-        return time.monotonic() - self.started
-
-    @property
     def rate(self) -> float:
         elapsed = self.elapsed_s
         return self.entities / elapsed if elapsed > 0 else 0.0
+
+    def describe(self) -> str:
+        return (
+            f"{self.entities} entities, {self.files} files ({self.bytes // 1024} KiB), "
+            f"{self.pages} pages, {self.rate:.0f} entities/s, {self.failed} failed"
+        )
 
 
 #: Turns one page into a batch (or a deferred one); may update the checkpoint ``state``.
