@@ -11,6 +11,8 @@ import csv
 import json
 from pathlib import Path
 
+import pytest
+
 from transfer.cli import cli
 from transfer.config import Settings, load_settings
 from transfer.cutover.executor import confirm_as, run_cutover
@@ -35,6 +37,7 @@ def one(folder: Path, pattern: str) -> Path:
     return found
 
 
+@pytest.mark.slow
 def test_a_rehearsed_cutover_carries_exactly_the_freeze_window_changes(tmp_path: Path) -> None:
     (tmp_path / "transfer.toml").write_text("", encoding="utf-8")
     settings = load_settings(

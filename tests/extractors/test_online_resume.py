@@ -86,6 +86,7 @@ def run_to_end(workspace: Path, online_url: str) -> subprocess.CompletedProcess[
     )
 
 
+@pytest.mark.slow
 def test_killed_crawl_resumes_to_the_same_records(tmp_path: Path, online_url: str) -> None:
     reference = tmp_path / "reference"
     finished = run_to_end(reference, online_url)

@@ -12,6 +12,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.mappers.conftest import MAPPINGS, Staged, mappings_with_static_maps
 from transfer.stores.mapped import MappedStore
 
@@ -94,6 +96,7 @@ def reports(logs: Path) -> dict[str, str]:
     return {name: (summary.parent / name).read_text(encoding="utf-8") for name in REPORTS}
 
 
+@pytest.mark.slow
 def test_killed_maps_resume_to_the_uninterrupted_store_and_reports(
     tmp_path: Path, staged_sandbox: Staged
 ) -> None:

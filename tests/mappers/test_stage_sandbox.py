@@ -31,6 +31,9 @@ from transfer.workspace import Workspace
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "extractors"))
 from crawl_helpers import crawl, settings_for
 
+#: A whole-system run: the default-scale sandbox crawled, exported and mapped once.
+pytestmark = pytest.mark.slow
+
 
 def mapped_path(settings: Settings) -> Path:
     """The workspace's mapped store."""
