@@ -7,11 +7,12 @@ the run folder under ``logs/`` adds the report's path when this machine has it.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, Row, Select, select
 from sqlalchemy.exc import DBAPIError
 
 from transfer.database import describe_failure
@@ -39,17 +40,23 @@ class LoadRun:
     report: str | None = None
 
 
+def read_bookkeeping(engine: Engine, query: Select[Any]) -> Sequence[Row[Any]]:
+    """The rows of a query on the target's bookkeeping tables, once the schema is current;
+    a database failure becomes the project's error."""
+    try:
+        check_current(engine)
+        with engine.connect() as connection:
+            return connection.execute(query).all()
+    except DBAPIError as exc:
+        raise describe_failure(engine.url, exc) from None
+
+
 def load_runs(engine: Engine, logs_dir: Path, *, limit: int | None = None) -> list[LoadRun]:
     """The target's load runs, newest first (at most ``limit``)."""
     query = select(runs).order_by(runs.c.started_at.desc(), runs.c.run_id.desc())
     if limit is not None:
         query = query.limit(limit)
-    try:
-        check_current(engine)
-        with engine.connect() as connection:
-            rows = connection.execute(query).all()
-    except DBAPIError as exc:
-        raise describe_failure(engine.url, exc) from None
+    rows = read_bookkeeping(engine, query)
     found = []
     for row in rows:
         stats = json.loads(row.stats or "{}")

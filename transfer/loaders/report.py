@@ -18,6 +18,7 @@ from transfer.database import describe_failure
 from transfer.errors import LoadError
 from transfer.loaders import idmap
 from transfer.loaders.decide import decide
+from transfer.loaders.history import read_bookkeeping
 from transfer.loaders.source import MappedSource
 from transfer.schema.bookkeeping import id_map, messages, runs
 from transfer.schema.versioning import check_current
@@ -174,12 +175,7 @@ def read_messages(
     query = query.order_by(messages.c.id.desc())
     if limit is not None:
         query = query.limit(limit)
-    try:
-        check_current(engine)
-        with engine.connect() as connection:
-            rows = connection.execute(query).all()
-    except DBAPIError as exc:
-        raise describe_failure(engine.url, exc) from None
+    rows = read_bookkeeping(engine, query)
     return [
         Message(
             r.run_id,
