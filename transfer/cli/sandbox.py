@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import time
 from pathlib import Path
 from typing import Any
@@ -113,8 +114,10 @@ def sandbox_serve(
     port: int,
     platform_port: int,
 ) -> None:
-    """Serve the sandbox until Ctrl-C."""
+    """Serve the sandbox until Ctrl-C, printing the `export` lines that point `transfer`
+    at it (both sources and the platform's rehearsal account) for another shell."""
     from transfer.sandbox import serve_sandbox
+    from transfer.sandbox.rehearsal import sandbox_environment
 
     settings = _sandbox_settings(seed, scale, epoch, faults, variant)
     with serve_sandbox(settings, host, port, platform_port) as running:
@@ -123,7 +126,14 @@ def sandbox_serve(
             f"partnership platform: {running.platform_url}  "
             "(as https://kumppanuusalusta.kotoutuminen.fi)"
         )
-        ui.say(f"seed {seed}, scale {scale}, epoch {epoch}; Ctrl-C stops")
+        ui.say(f"seed {seed}, scale {scale}, epoch {epoch}")
+        ui.say("# to point transfer at this sandbox, run these lines in another shell")
+        ui.say("# (the platform's rehearsal account: sandbox values, not real credentials)")
+        # This process loads no settings, so no value here is a registered secret and
+        # ui.say prints each one as it is: the lines must work when pasted.
+        for name, value in sandbox_environment(running).items():
+            ui.say(f"export {name}={shlex.quote(value)}")
+        ui.say("serving; Ctrl-C stops")
         try:
             while True:
                 time.sleep(3600)

@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 import click
 
 from transfer import doctor
-from transfer.config import Settings
+from transfer.config import OPTIONS_BY_KEY, Settings
 from transfer.cutover.executor import CutoverOutcome, StatusReporter, confirm_as, run_cutover
 from transfer.cutover.runbook import load_runbook
 from transfer.errors import DoctorFailed
@@ -75,6 +75,22 @@ def sandbox_sources(settings: Settings, running: RunningSandbox) -> Settings:
             client_secret=Secret(box.client_secret),
         ),
     )
+
+
+def sandbox_environment(running: RunningSandbox) -> dict[str, str]:
+    """The ``TRANSFER_*`` variables that point ``transfer`` at ``running``: both sources'
+    fetch bases and the platform's rehearsal account, the very values
+    :func:`sandbox_sources` sets (what ``transfer sandbox serve`` prints to export)."""
+    box = running.settings
+    values = {
+        "sources.online_service.fetch_base": running.online_url,
+        "sources.partnership.fetch_base": running.platform_url,
+        "sources.partnership.username": box.platform_username,
+        "sources.partnership.password": box.platform_password,
+        "sources.partnership.client_id": box.client_id,
+        "sources.partnership.client_secret": box.client_secret,
+    }
+    return {OPTIONS_BY_KEY[key].env: value for key, value in values.items()}
 
 
 def _truth_counts(truth: dict[str, Any]) -> dict[str, dict[str, Any]]:
