@@ -19,7 +19,7 @@ from collections import Counter
 from html.parser import HTMLParser
 from typing import Any
 
-#: Warning codes a record may carry in ``fields._warnings`` (documented in the README).
+#: Warning codes a record may carry in ``fields._warnings`` (documented in docs/stages.md).
 CHARSET = "charset"
 CONTROL_CHARS = "control-chars"
 DEEP_NESTING = "deep-nesting"
