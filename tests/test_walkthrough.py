@@ -43,6 +43,20 @@ COVERED = [
 ]
 
 
+def sample_output() -> list[str]:
+    """The README's sample of what the sandbox prints: the plain fenced block after the
+    serve block."""
+    serve = re.search(r"^<!-- walkthrough: serve -->\n```sh\n.*?^```$", README, re.M | re.S)
+    assert serve, "README.md has no serve block"
+    found = re.compile(r"^```\n(.*?)^```$", re.M | re.S).search(README, serve.end() + 1)
+    assert found, "README.md shows no output of `transfer sandbox serve`"
+    return found.group(1).splitlines()
+
+
+def without_ports(lines: list[str]) -> list[str]:
+    return [re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:PORT", line) for line in lines]
+
+
 def block(marker: str) -> list[str]:
     """The lines of the fenced block right after ``<!-- walkthrough: marker -->``."""
     found = re.search(
@@ -123,6 +137,7 @@ def test_the_readme_walkthrough_runs_as_printed_and_ends_go(tmp_path: Path) -> N
         printed = output.until(READY, START_TIMEOUT_S)
         pasted = [line for line in printed if line.startswith("export ")]
         assert len(pasted) == 6, printed
+        assert without_ports(printed) == without_ports(sample_output())
 
         shell = Shell(tmp_path / "shell-state", env)
         target = workspace / "target.db"
