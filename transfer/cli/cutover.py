@@ -89,6 +89,7 @@ def cutover_run(
         new=new_run,
         report=ui.status_line,
         tasks_file=tasks_file or runbook.parent / "tasks.yml",
+        output=ui.output_line,
     )
     if outcome.already_closed:
         ui.say(f"run {outcome.run_id} of {book.name} ({outcome.mode}) is already closed")
