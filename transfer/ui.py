@@ -13,6 +13,7 @@ callbacks, never by printing.
 from __future__ import annotations
 
 import contextlib
+import errno
 import logging
 import os
 import sys
@@ -45,8 +46,17 @@ QUIET_STATUSES = frozenset({"ok", "done", "skipped"})
 HEARTBEAT_ENV = "TRANSFER_HEARTBEAT_S"
 DEFAULT_HEARTBEAT_S = 5.0
 
-console = Console(highlight=False, soft_wrap=True)
-errors = Console(stderr=True, highlight=False, soft_wrap=True)
+
+class _Console(Console):
+    """rich's console, except that a closed pipe raises BrokenPipeError (rich exits 1):
+    the run records it as interrupted and the CLI exits as an interruption does."""
+
+    def on_broken_pipe(self) -> None:
+        raise BrokenPipeError(errno.EPIPE, "the reader of the output went away")
+
+
+console = _Console(highlight=False, soft_wrap=True)
+errors = _Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 @dataclass
