@@ -40,8 +40,9 @@ STATUS_STYLE = {
     "GO": "bold green",
     "NO-GO": "bold red",
 }
-#: Statuses that report that all is well: ``-q`` does not print their lines.
-QUIET_STATUSES = frozenset({"ok", "done", "skipped"})
+#: Statuses that report that all is well (or that a step starts): ``-q`` does not print
+#: their lines.
+QUIET_STATUSES = frozenset({"ok", "done", "skipped", "run"})
 #: Seconds between heartbeat lines when stdout is not a terminal (env overrides it).
 HEARTBEAT_ENV = "TRANSFER_HEARTBEAT_S"
 DEFAULT_HEARTBEAT_S = 5.0
@@ -149,7 +150,8 @@ def table(title: str, columns: Sequence[str], rows: Iterable[Sequence[object]]) 
 
 def _plain_table(title: str, columns: Sequence[str], rows: list[list[str]]) -> None:
     lines = [list(columns), *([" ".join(cell.split("\n")) for cell in row] for row in rows)]
-    widths = [max(len(line[i]) for line in lines if i < len(line)) for i in range(len(columns))]
+    count = max(len(line) for line in lines)
+    widths = [max(len(line[i]) for line in lines if i < len(line)) for i in range(count)]
     console.print(title, markup=False)
     for line in lines:
         text = "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(line)).rstrip()
