@@ -247,7 +247,7 @@ def _heartbeat(title: str, latest: _Latest[T]) -> Iterator[None]:
         line = f"{title} {how}: {latest.final()} ({clock(time.monotonic() - started)})"
         if how == "finished":
             console.print(line, markup=False)
-        else:
+        elif latest.value:  # (work that failed before it began: its error says it all)
             # The work's own error is what the operator needs; a closed pipe must not
             # replace it.
             with contextlib.suppress(OSError, ValueError):

@@ -164,25 +164,13 @@ def run_command(
                 pipe = process.stdout.fileno()
                 os.set_blocking(pipe, False)
                 selector.register(pipe, selectors.EVENT_READ)
-                while process.poll() is None:
-                    if deadline is not None and time.monotonic() >= deadline:
-                        timed_out = True
-                        _stop(process, signal.SIGTERM)
-                        process.wait()
-                        break
-                    if not selector.get_map():
-                        time.sleep(POLL_S)  # the child closed its output; it still runs
-                    elif selector.select(timeout=POLL_S) and lines.read(pipe) == EOF:
-                        selector.unregister(pipe)
-                # What the child wrote before it ended; a grandchild that keeps the pipe
-                # open (``sleep 60 &``) does not hold the step.
-                while selector.get_map() and lines.read(pipe) > 0:
-                    pass
+                try:
+                    timed_out = _follow(process, selector, pipe, lines, deadline)
+                except KeyboardInterrupt:
+                    _stop(process, signal.SIGINT)
+                    _follow(process, selector, pipe, lines, None)  # its last words, logged
+                    raise
             code = process.wait()
-        except KeyboardInterrupt:
-            _stop(process, signal.SIGINT)
-            process.wait()
-            raise
         finally:
             lines.close()
     duration = time.monotonic() - started
@@ -192,6 +180,31 @@ def run_command(
 #: How long the executor waits for a child's output before it looks at the clock again.
 POLL_S = 0.1
 EOF = -1
+
+
+def _follow(
+    process: subprocess.Popen[bytes],
+    selector: selectors.BaseSelector,
+    pipe: int,
+    lines: _Lines,
+    deadline: float | None,
+) -> bool:
+    """Pass the child's output on as it comes until the child ends; True when it reached
+    ``deadline`` and was stopped."""
+    while process.poll() is None:
+        if deadline is not None and time.monotonic() >= deadline:
+            _stop(process, signal.SIGTERM)
+            _follow(process, selector, pipe, lines, None)
+            return True
+        if not selector.get_map():
+            time.sleep(POLL_S)  # the child closed its output but still runs
+        elif selector.select(timeout=POLL_S) and lines.read(pipe) == EOF:
+            selector.unregister(pipe)
+    # What the child wrote before it ended; a grandchild that keeps the pipe open
+    # (``sleep 60 &``) does not hold the step.
+    while selector.get_map() and lines.read(pipe) > 0:
+        pass
+    return False
 
 
 class _Lines:
@@ -223,7 +236,12 @@ class _Lines:
         self.log.write(text.encode() + b"\n")
         self.log.flush()
         if self.output is not None:
-            self.output(self.step_id, text.rstrip("\r"))
+            try:
+                self.output(self.step_id, text.rstrip("\r"))
+            except OSError:
+                # The console's reader went away (`| tee` stopped): the step goes on, its
+                # log still gets every line; the executor's next line reports the pipe.
+                self.output = None
 
     def close(self) -> None:
         if self.pending:
