@@ -115,7 +115,8 @@ def test_ctrl_c_under_a_closed_pipe_ends_the_run_as_interrupted(tmp_path: Path) 
             while process.poll() is None and time.monotonic() < deadline:
                 time.sleep(0.05)
         finally:
-            process.kill() if process.poll() is None else None
+            if process.poll() is None:
+                process.kill()
             assert process.stderr is not None
             err = process.stderr.read()
             process.wait()
