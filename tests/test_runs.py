@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from transfer.errors import ExtractionError
+from transfer.errors import ExtractionError, Interrupted
 from transfer.redaction import register_secret
-from transfer.runs import Run, new_run_id
+from transfer.runs import Run, new_run_id, run_folders
 
 
 def test_run_id_is_sortable_and_names_the_command() -> None:
@@ -57,3 +57,23 @@ def test_crash_keeps_traceback_in_the_log(tmp_path: Path) -> None:
     last = read_events(tmp_path / run.run_id / "events.jsonl")[-1]
     assert last["event"] == "crashed"
     assert "ZeroDivisionError" in json.dumps(last)
+
+
+@pytest.mark.parametrize(
+    "stop",
+    [
+        KeyboardInterrupt(),
+        BrokenPipeError(32, "Broken pipe"),  # `| tee` gone with the same Ctrl-C
+        Interrupted("crawl stopped; what was fetched is kept"),
+    ],
+    ids=["ctrl-c", "closed-pipe", "stopped-stage"],
+)
+def test_a_stopped_run_is_recorded_interrupted(tmp_path: Path, stop: BaseException) -> None:
+    with pytest.raises(type(stop)), Run("extract online-service", tmp_path) as run:
+        raise stop
+    last = read_events(tmp_path / run.run_id / "events.jsonl")[-1]
+    assert (last["stage"], last["event"], last["level"]) == ("run", "interrupted", "warning")
+    fields = last["fields"]
+    assert isinstance(fields, dict) and "traceback" not in fields
+    (folder,) = run_folders(tmp_path)
+    assert (folder.outcome, folder.exit_code) == ("interrupted", 130)

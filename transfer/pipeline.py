@@ -177,7 +177,8 @@ def run_stages(
             with progress("load") as update:
                 results.loaded = load(settings, run, progress=update)
         elif stage == "verify":
-            results.report = run_verification(settings, run)
+            with progress("verify") as update:
+                results.report = run_verification(settings, run, progress=update)
             results.report_path = run.dir / "report.html"
     return results
 

@@ -19,7 +19,7 @@ from types import TracebackType
 from typing import IO, Any
 
 from transfer.diskfull import FULL_ERRNOS, is_disk_full
-from transfer.errors import TransferError
+from transfer.errors import Interrupted, TransferError
 from transfer.redaction import redact, redact_value
 
 LEVELS = ("debug", "info", "warning", "error")
@@ -27,6 +27,8 @@ LEVELS = ("debug", "info", "warning", "error")
 #: logs "error ignored terminating <psycopg.Pipeline [BAD]>" when the server goes away in
 #: the middle of a batch, which Python would otherwise print to stderr.
 LIBRARY_LOGGERS = ("psycopg",)
+#: Every event as it is written, at debug level (``transfer -v`` shows them on stderr).
+_events_log = logging.getLogger("transfer.events")
 
 
 def new_run_id(command: str, now: datetime | None = None) -> str:
@@ -58,6 +60,8 @@ class EventLog:
             "fields": redact_value(fields),
         }
         line = json.dumps(record, ensure_ascii=False, default=str)
+        if _events_log.isEnabledFor(logging.DEBUG):
+            _events_log.debug("%s", line)
         with self._lock:
             try:
                 if self._file is None:
@@ -151,6 +155,17 @@ class Run:
             self._handler = None
         if exc is None:
             self.events.emit("run", "finished", outcome="ok")
+        elif isinstance(exc, Interrupted):
+            self.events.emit(
+                "run",
+                "interrupted",
+                level="warning",
+                message=redact(str(exc)),
+                exit_code=exc.exit_code,
+            )
+        elif isinstance(exc, (KeyboardInterrupt, BrokenPipeError)):
+            # Ctrl-C, or the reader of our output gone (Ctrl-C under `| tee` stops both).
+            self.events.emit("run", "interrupted", level="warning", exit_code=Interrupted.exit_code)
         elif isinstance(exc, TransferError):
             self.events.emit(
                 exc.stage,
@@ -162,8 +177,6 @@ class Run:
             )
         elif is_disk_full(exc):
             self.events.emit("run", "disk_full", level="error", message=redact(str(exc)))
-        elif isinstance(exc, KeyboardInterrupt):
-            self.events.emit("run", "interrupted", level="warning")
         else:
             self.events.emit(
                 "run",

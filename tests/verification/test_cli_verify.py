@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -73,3 +74,28 @@ def test_verify_lang_all_writes_three_reports_and_reads_the_waivers(workspace: P
     assert (run_dir.parent / "index.html").is_file()
     # The waiver matches nothing in a clean migration: stale.
     assert 'id="waivers-stale"' in (run_dir / "report.html").read_text(encoding="utf-8")
+
+
+def test_verify_json_and_its_progress(workspace: Path) -> None:
+    ws = workspace / ".transfer"
+    world = build_world(ws)
+    engine = create_target_engine(f"sqlite:///{ws / 'target.db'}")
+    load_target(engine, world)
+    engine.dispose()
+    runner = CliRunner()
+
+    shown = runner.invoke(cli, ["verify"], catch_exceptions=False)
+    assert shown.exit_code == 0, shown.output
+    # Not a terminal: the progress ends on a plain line with the final figures.
+    assert "verifying finished: 12/12 steps, done, " in shown.output
+
+    result = runner.invoke(cli, ["verify", "--json"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.output)
+    assert found["verdict"] == "GO", found["reasons"]
+    assert {check["name"] for check in found["checks"]} >= {"completeness", "fidelity", "links"}
+    assert Path(found["report"]).is_file()
+
+    quiet = runner.invoke(cli, ["-q", "verify"], catch_exceptions=False)
+    assert quiet.exit_code == 0
+    assert "verifying" not in quiet.output and "verdict: GO" in quiet.output

@@ -9,6 +9,8 @@ this package imports it: the runbook checker is handed the command tree.
 from __future__ import annotations
 
 import logging
+import os
+import sys
 
 from transfer.cli import config, cutover, extract, load, map_stage, sandbox, schema, verify
 from transfer.cli.root import cli
@@ -47,4 +49,18 @@ def main() -> None:
     # the interpreter shuts down (a handler half-built when Ctrl-C arrived) prints no
     # traceback; the run's own outcome and exit code are already decided by then.
     logging.raiseExceptions = False
-    cli(prog_name="transfer")
+    try:
+        cli(prog_name="transfer")
+    finally:
+        _release_closed_stdout()
+
+
+def _release_closed_stdout() -> None:
+    """When the reader of stdout went away (``| tee`` stopped by the same Ctrl-C), point
+    stdout at /dev/null, as Python's signal documentation advises: the flush at exit would
+    otherwise print a BrokenPipeError after the run already ended as interrupted."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())

@@ -49,8 +49,9 @@ def exit_codes() -> None:
 
 @click.command("doctor")
 @click.option("--no-sources", is_flag=True, help="Skip the checks that call the sources.")
+@click.option("--json", "as_json", is_flag=True, help="Print the checks as JSON instead of lines.")
 @pass_state
-def doctor_command(state: CliState, no_sources: bool) -> None:
+def doctor_command(state: CliState, no_sources: bool, as_json: bool) -> None:
     """Check Python, dependencies, configuration, folders, target database and sources.
 
     Prints one line per check. Exits 7 when the target database fails its check, 11 when
@@ -58,6 +59,21 @@ def doctor_command(state: CliState, no_sources: bool) -> None:
     """
     settings = state.settings()
     with Run("doctor", settings.logs_dir) as run:
-        results = doctor.run_checks(settings, run, ui.status_line, sources=not no_sources)
-        ui.say(f"run {run.run_id}: events in {run.dir / 'events.jsonl'}")
+        report = _no_lines if as_json else ui.status_line
+        results = doctor.run_checks(settings, run, report, sources=not no_sources)
+        if as_json:
+            checks = [{"name": c.name, "status": c.status, "detail": c.detail} for c in results]
+            payload = {
+                "run_id": run.run_id,
+                "ok": all(c.status != "fail" for c in results),
+                "checks": checks,
+                "events": str(run.dir / "events.jsonl"),
+            }
+            ui.say(json.dumps(payload, indent=2, ensure_ascii=False))
+        else:
+            ui.say(f"run {run.run_id}: events in {run.dir / 'events.jsonl'}")
         doctor.verdict(results)
+
+
+def _no_lines(status: str, name: str, detail: str) -> None:
+    return None

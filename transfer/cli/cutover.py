@@ -3,6 +3,7 @@ the cutover night."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ import click
 from transfer import ui
 from transfer.cli.root import CliState, command_tree, pass_state, target_engine
 from transfer.runs import Run
+from transfer.stats import ProgressReport
 
 
 @click.group()
@@ -89,6 +91,7 @@ def cutover_run(
         new=new_run,
         report=ui.status_line,
         tasks_file=tasks_file or runbook.parent / "tasks.yml",
+        output=ui.output_line,
     )
     if outcome.already_closed:
         ui.say(f"run {outcome.run_id} of {book.name} ({outcome.mode}) is already closed")
@@ -102,13 +105,23 @@ def cutover_run(
 @cutover.command("status")
 @click.argument("runbook", type=click.Path(path_type=Path, dir_okay=False), required=False)
 @click.option("--rehearse", is_flag=True, help="With RUNBOOK: its rehearsal run.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @pass_state
-def cutover_status(state: CliState, runbook: Path | None, rehearse: bool) -> None:
+def cutover_status(state: CliState, runbook: Path | None, rehearse: bool, as_json: bool) -> None:
     """Every cutover run of this workspace, or the steps of one runbook's current run."""
+    from dataclasses import asdict
+
     from transfer.cutover.runbook import load_runbook
     from transfer.cutover.status import list_runs, runbook_status
 
     settings = state.settings()
+    if runbook is None and as_json:
+        runs = [
+            {**asdict(r.state), "finished_steps": r.finished_steps, "status": r.status}
+            for r in list_runs(settings.workspace)
+        ]
+        ui.say(json.dumps({"runs": runs}, indent=2, ensure_ascii=False))
+        return
     if runbook is None:
         ui.table(
             "Cutover runs",
@@ -127,6 +140,13 @@ def cutover_status(state: CliState, runbook: Path | None, rehearse: bool) -> Non
         )
         return
     run_state, lines = runbook_status(load_runbook(runbook, command_tree()), settings, rehearse)
+    if as_json:
+        payload = {
+            "run": None if run_state is None else asdict(run_state),
+            "steps": [asdict(line) for line in lines],
+        }
+        ui.say(json.dumps(payload, indent=2, ensure_ascii=False))
+        return
     if run_state is None:
         ui.say(f"no run of {runbook} yet; `transfer cutover run {runbook}` starts one")
         return
@@ -180,12 +200,12 @@ def freeze_check_command(state: CliState, since: str, fail_on_change: bool) -> N
 
     settings = state.settings()
     with Run("freeze-check", settings.logs_dir) as run:
-        with ui.live_counter("checking the sources", str) as update:
+        with ui.live_counter("checking the sources", _stage_line) as update:
             report = freeze_check(
                 settings,
                 run,
                 parse_since(since),
-                progress=lambda stage, stats: update(f"{stage}: {stats.describe()}"),
+                progress=lambda stage, stats: update((stage, stats)),
                 fail_on_change=fail_on_change,
             )
         ui.table(
@@ -197,6 +217,11 @@ def freeze_check_command(state: CliState, since: str, fail_on_change: bool) -> N
             f"{len(report.after_freeze)} change(s) after {report.since.isoformat()} or without "
             f"a stamp; every change listed in {run.artefact('freeze-changes.csv')}"
         )
+
+
+def _stage_line(stage_and_stats: tuple[str, ProgressReport]) -> str:
+    stage, stats = stage_and_stats
+    return f"{stage}: {stats.describe()}"
 
 
 @click.command("post-launch-check")
@@ -257,7 +282,8 @@ def post_launch_check_command(
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="Count days from this date instead of today.",
 )
-def tasks_command(register_file: Path, today: Any) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def tasks_command(register_file: Path, today: Any, as_json: bool) -> None:
     """The tasks moving to the KEHA Centre: dates, days left, owner roles, overdue ones."""
     import datetime as dt
 
@@ -266,6 +292,24 @@ def tasks_command(register_file: Path, today: Any) -> None:
     register = load_register(register_file)
     day = today.date() if today else dt.date.today()
     rows = task_table(register, day)
+    if as_json:
+        tasks = [
+            {
+                "id": r.task.id,
+                "task": r.task.task,
+                "effective": r.task.effective.isoformat(),
+                "days": r.days,
+                "overdue": r.overdue,
+                "owner": r.task.owner,
+                "continuity": list(r.task.continuity),
+                "status": r.task.status,
+                "evidence": [{"kind": e.kind, "ref": e.ref} for e in r.task.evidence],
+            }
+            for r in rows
+        ]
+        payload = {"title": register.title, "as_of": day.isoformat(), "tasks": tasks}
+        ui.say(json.dumps(payload, indent=2, ensure_ascii=False))
+        return
     ui.table(
         f"{register.title} (as of {day})",
         ("task", "effective", "when", "owner", "status", "evidence"),
@@ -317,12 +361,14 @@ def redirects_export(state: CliState, fmt: str, out: Path | None, base: str | No
     settings = state.settings()
     with Run("redirects export", settings.logs_dir) as run:
         suffix = {"nginx": "nginx.conf", "apache": "apache.txt", "csv": "csv"}[fmt]
-        result = export_redirects(
-            target_engine(state),
-            fmt,
-            out or run.artefact(f"redirects.{suffix}"),
-            base or settings.online_service.base_url,
-        )
+        with ui.live_report("exporting redirects") as update:
+            result = export_redirects(
+                target_engine(state),
+                fmt,
+                out or run.artefact(f"redirects.{suffix}"),
+                base or settings.online_service.base_url,
+                progress=update,
+            )
         run.events.emit("redirects", "exported", format=fmt, count=result.count, files=result.files)
     for conflict in result.conflicts:
         ui.say(f"conflict (keys differ only in case): {conflict}", style="yellow")

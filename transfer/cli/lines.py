@@ -15,6 +15,7 @@ STAGE_TITLES: dict[str, str] = {
     "export": "exporting the Partnership platform",
     "map": "mapping",
     "load": "loading",
+    "verify": "verifying",
 }
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import click
 from sqlalchemy.exc import SQLAlchemyError
 
-from transfer import __version__
+from transfer import __version__, ui
 from transfer.config import Settings, load_settings
 from transfer.diskfull import disk_full_error
 from transfer.errors import (
@@ -42,6 +42,15 @@ class TransferGroup(click.Group):
             return super().invoke(ctx)
         except TransferError as error:
             raise TransferException(error) from None
+        except BrokenPipeError:
+            # The reader of our output went away (Ctrl-C under `| tee` stops both): an
+            # interruption, not a crash.
+            raise TransferException(
+                Interrupted(
+                    "stopped: the output pipe was closed",
+                    next_step="run the same command again to continue",
+                )
+            ) from None
         except (OSError, sqlite3.Error, SQLAlchemyError) as error:
             full = disk_full_error(error, ctx.invoked_subcommand or "", _workspace_of(ctx))
             if full is None:
@@ -105,6 +114,18 @@ pass_state = click.make_pass_decorator(CliState)
     "--target-url",
     help="SQLAlchemy URL of the KEHA target (no password: use TRANSFER_TARGET_PASSWORD).",
 )
+@click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    help="Only warnings, errors and results: no progress lines, no lines of passed checks.",
+)
+@click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="Debug logging on stderr: every event of the run as it is written (redacted).",
+)
 @click.pass_context
 def cli(
     ctx: click.Context,
@@ -112,6 +133,8 @@ def cli(
     workspace: Path | None,
     logs_dir: Path | None,
     target_url: str | None,
+    quiet: bool,
+    verbose: bool,
 ) -> None:
     """Move kotoutuminen.fi and the Partnership platform to the KEHA Centre.
 
@@ -124,7 +147,13 @@ def cli(
       transfer doctor          is this machine ready?
       transfer config show     the effective settings and where each came from
       transfer rehearse        a full dry run against the built-in sandbox
+
+    In a terminal, long steps show a live progress line; otherwise (CI, a pipe, a cutover
+    step's log) plain lines, with a heartbeat every TRANSFER_HEARTBEAT_S seconds [5].
     """
+    if quiet and verbose:
+        raise click.UsageError("--quiet and --verbose exclude each other")
+    ui.configure(quiet=quiet, verbose=verbose)
     ctx.obj = CliState(
         config, {"workspace": workspace, "logs_dir": logs_dir, "target.url": target_url}
     )

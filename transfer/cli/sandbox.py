@@ -215,7 +215,9 @@ def rehearse(
     if no_cutover or chosen != STAGES:
         return
     ui.say(f"rehearsed cutover: the sandbox at epoch {epoch + 1}, frozen since {sandbox.now} UTC")
-    cutover = rehearse_cutover(settings, sandbox, ui.status_line, command_tree())
+    cutover = rehearse_cutover(
+        settings, sandbox, ui.status_line, command_tree(), output=ui.output_line
+    )
     ui.say(f"verification report: {outcome.report_path}")
     ui.say(f"redirect map for nginx: {cutover.run_dir / 'redirects.nginx.conf'}")
     ui.say(f"cutover sign-off: {cutover.summary_html} and {cutover.summary_md}")

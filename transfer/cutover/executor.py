@@ -32,6 +32,8 @@ from transfer.runs import Run, new_run_id
 from transfer.workspace import Workspace
 
 DONE, FAILED, SKIPPED = "done", "failed", "skipped"
+#: Reported when a command step starts (never journaled: the journal records endings).
+RUNNING = "run"
 
 
 @dataclass(frozen=True)
@@ -125,9 +127,13 @@ def run_cutover(
     report: StatusReporter | None = None,
     tasks_file: Path | None = None,
     env: Mapping[str, str] | None = None,
+    output: Callable[[str, str], None] | None = None,
 ) -> CutoverOutcome:
     """Run ``runbook`` from where its current run stopped to its end. ``env`` adds
-    variables to every step's environment (and to what ``env:`` preconditions see).
+    variables to every step's environment (and to what ``env:`` preconditions see);
+    ``output`` is told each line of a step's output as it comes (step id, line), while the
+    same lines go to the step's log. ``report`` is told when a command step starts
+    (status ``run``) and how each step ends.
 
     Raises CutoverError at the first failed step or gate (after recording it), ConfigError
     when the target does not fit the mode. A run that already closed is not run again
@@ -152,7 +158,7 @@ def run_cutover(
             )
         journal = CutoverJournal(run_dir, state.run_id)
         context = StepContext(
-            state.run_id, run_dir, mode, runbook.path.parent, settings, dict(env or {})
+            state.run_id, run_dir, mode, runbook.path.parent, settings, dict(env or {}), output
         )
         command = f"cutover run {runbook.name}" + (" --rehearse" if rehearse else "")
         with Run(command, Path(state.logs_dir), run_id=state.run_id) as run:
@@ -218,6 +224,7 @@ def _run_steps(
         elif step.action == "confirm":
             outcome = _confirm(step, confirmer)
         else:
+            report(RUNNING, step.id, step.title)
             outcome = _command(step, context, log)
         outcome["duration_s"] = round(time.monotonic() - started, 3)
         record = journal.append("step", **base, **outcome, finished=now_iso())

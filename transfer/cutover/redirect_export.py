@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -23,6 +24,7 @@ from sqlalchemy.exc import DBAPIError
 from transfer.database import describe_failure
 from transfer.errors import ConfigError
 from transfer.schema.redirects import Redirect
+from transfer.stats import StageStats
 
 FORMATS = ("nginx", "apache", "csv")
 #: Characters a request target may carry as they are (RFC 3986), plus % of encoded octets.
@@ -177,9 +179,28 @@ def render_csv(rows: list[RedirectRow], base: str) -> str:
     return buffer.getvalue()
 
 
-def export_redirects(engine: Engine, fmt: str, out: Path, base: str) -> ExportResult:
+@dataclass(kw_only=True)
+class ExportProgress(StageStats):
+    """Where a redirect export is: reading the table, rendering, writing, done."""
+
+    step: str = "reading the redirects table"
+    redirects: int = 0
+
+    def describe(self) -> str:
+        return f"{self.step}, {self.redirects} redirects, {self.elapsed_s:.0f}s"
+
+
+def export_redirects(
+    engine: Engine,
+    fmt: str,
+    out: Path,
+    base: str,
+    progress: Callable[[ExportProgress], None] | None = None,
+) -> ExportResult:
     """Write the redirect map in ``fmt`` to ``out`` (nginx also writes the server snippet
-    beside it as ``<stem>.server<suffix>``)."""
+    beside it as ``<stem>.server<suffix>``); ``progress`` is told as each step begins."""
+    state = ExportProgress()
+    tell = progress or (lambda state: None)
     if fmt not in FORMATS:
         raise ConfigError(f"unknown redirect format {fmt!r}", next_step="use nginx, apache or csv")
     if not base.startswith(("http://", "https://")):
@@ -188,7 +209,10 @@ def export_redirects(engine: Engine, fmt: str, out: Path, base: str) -> ExportRe
             where="--base",
             next_step="give e.g. https://kotoutuminen.fi",
         )
+    tell(state)
     rows = read_redirects(engine)
+    state.step, state.redirects = f"writing the {fmt} map", len(rows)
+    tell(state)
     out.parent.mkdir(parents=True, exist_ok=True)
     files = [out]
     conflicts: list[str] = []
@@ -202,5 +226,8 @@ def export_redirects(engine: Engine, fmt: str, out: Path, base: str) -> ExportRe
     else:
         text = render_csv(rows, base)
     out.write_text(text, encoding="utf-8")
+    state.step = "written"
+    state.finish("finished")
+    tell(state)
     other = sum(1 for row in rows if row.status_code != 301)
     return ExportResult(tuple(files), len(rows), tuple(conflicts), other)

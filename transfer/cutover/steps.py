@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import contextlib
 import os
+import selectors
 import shlex
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from transfer.config import OPTIONS_BY_KEY, Settings
 from transfer.cutover.runbook import Precondition, Step, command_fields
@@ -38,6 +40,8 @@ class StepContext:
     settings: Settings
     # Variables the caller adds for every step (a rehearsal's freeze time, say).
     extra_env: Mapping[str, str] = field(default_factory=dict)
+    #: Told each line of a step's output as it comes: (step id, line).
+    output: Callable[[str, str], None] | None = None
 
     def fields(self) -> dict[str, str]:
         return {
@@ -64,6 +68,8 @@ class StepContext:
                 "TRANSFER_CUTOVER_RUN_DIR": str(self.run_dir),
                 "TRANSFER_CUTOVER_MODE": self.mode,
                 "TRANSFER_CUTOVER_STEP": step_id,
+                # Each line reaches the console and the step log as it is printed.
+                "PYTHONUNBUFFERED": "1",
             }
         )
         if settings.config_file is not None:
@@ -132,34 +138,115 @@ def run_command(
     log: Path,
     timeout_s: float | None = None,
 ) -> CommandResult:
-    """Run the command to its end (or its timeout), its output appended to ``log``."""
+    """Run the command to its end (or its timeout). Its output (stdout and stderr) is
+    appended to ``log`` line by line as it comes, redacted, and each line is handed to
+    ``context.output`` (the console, in ``transfer cutover run``)."""
     argv, shown = argv_of(action, text, context.fields())
     log.parent.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
+    deadline = None if timeout_s is None else started + timeout_s
     timed_out = False
     with log.open("ab") as output:
         output.write(f"$ {redact(shown)}\n".encode())
         output.flush()
+        lines = _Lines(output, step_id, context.output)
         process = subprocess.Popen(
             argv,
             stdin=subprocess.DEVNULL,
-            stdout=output,
+            stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             env=context.environment(step_id),
             start_new_session=True,  # so a timeout or Ctrl-C can stop its children too
         )
+        assert process.stdout is not None
         try:
-            code = process.wait(timeout=timeout_s)
-        except subprocess.TimeoutExpired:
-            timed_out = True
-            _stop(process, signal.SIGTERM)
+            with process.stdout, selectors.DefaultSelector() as selector:
+                pipe = process.stdout.fileno()
+                os.set_blocking(pipe, False)
+                selector.register(pipe, selectors.EVENT_READ)
+                try:
+                    timed_out = _follow(process, selector, pipe, lines, deadline)
+                except KeyboardInterrupt:
+                    _stop(process, signal.SIGINT)
+                    _follow(process, selector, pipe, lines, None)  # its last words, logged
+                    raise
             code = process.wait()
-        except KeyboardInterrupt:
-            _stop(process, signal.SIGINT)
-            process.wait()
-            raise
+        finally:
+            lines.close()
     duration = time.monotonic() - started
     return CommandResult(argv, shown, code, duration, log, _tail(log), timed_out)
+
+
+#: How long the executor waits for a child's output before it looks at the clock again.
+POLL_S = 0.1
+EOF = -1
+
+
+def _follow(
+    process: subprocess.Popen[bytes],
+    selector: selectors.BaseSelector,
+    pipe: int,
+    lines: _Lines,
+    deadline: float | None,
+) -> bool:
+    """Pass the child's output on as it comes until the child ends; True when it reached
+    ``deadline`` and was stopped."""
+    while process.poll() is None:
+        if deadline is not None and time.monotonic() >= deadline:
+            _stop(process, signal.SIGTERM)
+            _follow(process, selector, pipe, lines, None)
+            return True
+        if not selector.get_map():
+            time.sleep(POLL_S)  # the child closed its output but still runs
+        elif selector.select(timeout=POLL_S) and lines.read(pipe) == EOF:
+            selector.unregister(pipe)
+    # What the child wrote before it ended; a grandchild that keeps the pipe open
+    # (``sleep 60 &``) does not hold the step.
+    while selector.get_map() and lines.read(pipe) > 0:
+        pass
+    return False
+
+
+class _Lines:
+    """A child's output, split into lines: each written to the step log (redacted) and
+    handed to the output callback as it completes."""
+
+    def __init__(
+        self, log: BinaryIO, step_id: str, output: Callable[[str, str], None] | None
+    ) -> None:
+        self.log, self.step_id, self.output = log, step_id, output
+        self.pending = b""
+
+    def read(self, pipe: int) -> int:
+        """Read what the pipe holds: the number of bytes, 0 when nothing is there yet,
+        :data:`EOF` at the end of the output."""
+        try:
+            chunk = os.read(pipe, 65536)
+        except BlockingIOError:
+            return 0
+        if not chunk:
+            return EOF
+        *complete, self.pending = (self.pending + chunk).split(b"\n")
+        for raw in complete:
+            self._line(raw)
+        return len(chunk)
+
+    def _line(self, raw: bytes) -> None:
+        text = redact(raw.decode("utf-8", "replace"))
+        self.log.write(text.encode() + b"\n")
+        self.log.flush()
+        if self.output is not None:
+            try:
+                self.output(self.step_id, text.rstrip("\r"))
+            except OSError:
+                # The console's reader went away (`| tee` stopped): the step goes on, its
+                # log still gets every line; the executor's next line reports the pipe.
+                self.output = None
+
+    def close(self) -> None:
+        if self.pending:
+            self._line(self.pending)
+            self.pending = b""
 
 
 def _stop(process: subprocess.Popen[bytes], signum: int) -> None:

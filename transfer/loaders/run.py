@@ -98,6 +98,8 @@ class _Load:
         with self.stats.running():
             result = self._run()
         self.stats.finish("finished")
+        if self.progress is not None:
+            self.progress(self.stats)  # the final figures: reports come every 500 records
         return result
 
     def _run(self) -> LoadResult:

@@ -9,6 +9,7 @@ This is the only place where product stages meet the sandbox; product code never
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, ClassVar
@@ -147,12 +148,14 @@ def rehearse_cutover(
     report: StatusReporter,
     commands: click.Group,
     runbook: Path = CUTOVER_RUNBOOK,
+    output: Callable[[str, str], None] | None = None,
 ) -> CutoverOutcome:
     """Rehearse the cutover runbook after a dry run at ``sandbox``'s epoch: the sandbox is
     served at the next epoch, so the sources changed inside the freeze window, which
     begins at the dry run's sandbox time. Every confirmation is given by the rehearsal
     operator; production-only steps are skipped and recorded as skipped. ``commands`` is
-    the ``transfer`` command tree the runbook's steps are checked against."""
+    the ``transfer`` command tree the runbook's steps are checked against; ``output`` is
+    told each line of the steps' output as it comes."""
     following = replace(sandbox, epoch=sandbox.epoch + 1)
     book = load_runbook(runbook, commands)
     with serve_sandbox(following) as running:
@@ -166,4 +169,5 @@ def rehearse_cutover(
             report=report,
             tasks_file=runbook.parent / "tasks.yml",
             env={"TRANSFER_FREEZE_SINCE": sandbox.now.isoformat()},
+            output=output,
         )

@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from transfer.errors import VerificationError
+from transfer.stats import StageStats
 from transfer.stores.mapped import MappedStore
 from transfer.stores.staging import StagingStore
 from transfer.verification.collect import CheckCollector
@@ -84,19 +85,72 @@ def _staging_stores(staging_dir: Path) -> Iterator[tuple[str, StagingStore]]:
             store.close()
 
 
+#: What verification does, in order: the steps its progress line counts.
+STEPS = (
+    "load_inputs",
+    "coverage",
+    "fidelity",
+    "links",
+    "attachments",
+    "personal_data",
+    "source_defects",
+    "completeness",
+    "redirects",
+    "translations",
+    "changes",
+    "reports",
+)
+
+
+@dataclass(kw_only=True)
+class VerifyProgress(StageStats):
+    """How far a verification has got: the step it is in, and how many have ended."""
+
+    step: str = "starting"
+    done: int = 0
+    total: int = len(STEPS)
+    #: Told of every change (the progress callback of :func:`verify`).
+    report: Callable[[VerifyProgress], None] | None = field(default=None, repr=False)
+
+    def begin(self, step: str) -> None:
+        self.step = step
+        self._tell()
+
+    def end(self) -> None:
+        self.done += 1
+        self._tell()
+
+    def _tell(self) -> None:
+        if self.report is not None:
+            self.report(self)
+
+    def describe(self) -> str:
+        now = "done" if self.done == self.total else self.step
+        return f"{self.done}/{self.total} steps, {now}, {self.elapsed_s:.0f}s"
+
+
 @contextmanager
-def _timed(timings: dict[str, float], name: str) -> Iterator[None]:
+def _timed(
+    timings: dict[str, float], name: str, state: VerifyProgress | None = None
+) -> Iterator[None]:
     started = time.perf_counter()
+    if state is not None:
+        state.begin(name)
     try:
         yield
     finally:
         timings[name] = round(time.perf_counter() - started, 3)
+        if state is not None:
+            state.end()
 
 
-def verify(inputs: VerifyInputs) -> VerificationReport:
+def verify(
+    inputs: VerifyInputs, progress: Callable[[VerifyProgress], None] | None = None
+) -> VerificationReport:
     """Check the target against the mapped store and the staging stores, write
     ``report.html``, ``report.json``, ``inventory.csv`` and ``problems-<check>.csv`` into
     ``inputs.out_dir``, and return the report (its verdict decides GO or NO-GO).
+    ``progress`` is told as each step (:data:`STEPS`) begins and ends.
 
     Raises :class:`VerificationError` when an input is missing or the target cannot be read.
     """
@@ -113,6 +167,7 @@ def verify(inputs: VerifyInputs) -> VerificationReport:
             next_step=f"use {', '.join(LANGUAGES)} or all",
         )
     timings: dict[str, float] = {}
+    state = VerifyProgress(report=progress)
     book = WaiverBook(inputs.waivers, inputs.today or datetime.now(UTC).date())
     collectors = {
         name: CheckCollector(
@@ -129,10 +184,10 @@ def verify(inputs: VerifyInputs) -> VerificationReport:
     previous_path = previous_report(inputs.logs_dir, inputs.run_id)
     previous = load_previous(previous_path)
     try:
-        with _timed(timings, "load_inputs"):
+        with _timed(timings, "load_inputs", state):
             with MappedStore(inputs.mapped_store) as store:
                 scratch.load_mapped(store)
-                with _timed(timings, "coverage"):
+                with _timed(timings, "coverage", state):
                     coverage = check_coverage(store, collectors["coverage"])
             for system, staging in _staging_stores(inputs.staging_dir):
                 scratch.load_staging(system, staging)
@@ -156,19 +211,19 @@ def verify(inputs: VerifyInputs) -> VerificationReport:
         ]
         with inputs.engine.connect() as connection:
             for name, step in steps:
-                with _timed(timings, name):
+                with _timed(timings, name, state):
                     step(connection)
-        with _timed(timings, "source_defects"):
+        with _timed(timings, "source_defects", state):
             for system, staging in _staging_stores(inputs.staging_dir):
                 list_source_defects(system, staging, collectors["attachments"])
-        with _timed(timings, "completeness"):
+        with _timed(timings, "completeness", state):
             groups = check_completeness(scratch, collectors["completeness"], inventory_csv)
-        with _timed(timings, "redirects"):
+        with _timed(timings, "redirects", state):
             check_redirects(scratch, collectors["redirects"], inputs.hosts)
-        with _timed(timings, "translations"):
+        with _timed(timings, "translations", state):
             check_translations(scratch, collectors["translations"])
         previous_inventory = previous_path.parent / "inventory.csv" if previous_path else None
-        with _timed(timings, "changes"):
+        with _timed(timings, "changes", state):
             check_changes(collectors["changes"], inventory_csv, previous_inventory)
     except SQLAlchemyError as exc:
         raise VerificationError(
@@ -184,8 +239,10 @@ def verify(inputs: VerifyInputs) -> VerificationReport:
         waivers=book.summary(),
         since_last_run=since_last(previous_path.parent if previous_path else None, inputs.out_dir),
     )
-    write_reports(report, inputs.out_dir, inputs.languages)
-    write_index(inputs.logs_dir, inputs.languages[0])
+    with _timed({}, "reports", state):
+        write_reports(report, inputs.out_dir, inputs.languages)
+        write_index(inputs.logs_dir, inputs.languages[0])
+    state.finish("finished")
     return report
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from transfer.extractors.online_service.profile import load_profile
 from transfer.runs import Run
 from transfer.verification.language import parse_languages
 from transfer.verification.model import CHECK_NAMES, VerificationReport
-from transfer.verification.run import DEFAULT_HOSTS, VerifyInputs, verify
+from transfer.verification.run import DEFAULT_HOSTS, VerifyInputs, VerifyProgress, verify
 from transfer.verification.waivers import load_waivers
 from transfer.verification.web import Hosts
 from transfer.workspace import Workspace
@@ -78,10 +79,16 @@ def hosts_from_profile(settings: Settings) -> Hosts:
 
 
 def run_verification(
-    settings: Settings, run: Run, *, media: Path | None = None, language: str | None = None
+    settings: Settings,
+    run: Run,
+    *,
+    media: Path | None = None,
+    language: str | None = None,
+    progress: Callable[[VerifyProgress], None] | None = None,
 ) -> VerificationReport:
     """Verify the configured target into ``run``'s folder; the report says GO or NO-GO.
-    ``language``: fi, sv, en or all (else ``verify.report_language``)."""
+    ``language``: fi, sv, en or all (else ``verify.report_language``); ``progress`` is
+    told as each step begins and ends."""
     inputs = replace(
         inputs_from_settings(
             settings, run_id=run.run_id, out_dir=run.dir, media=media, language=language
@@ -89,7 +96,7 @@ def run_verification(
         hosts=hosts_from_profile(settings),
     )
     try:
-        report = verify(inputs)
+        report = verify(inputs, progress)
     finally:
         inputs.engine.dispose()
     run.events.emit(
