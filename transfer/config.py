@@ -202,6 +202,13 @@ OPTIONS: tuple[Option, ...] = (
         "(transfer load --allow-removals overrides).",
         maximum=1.0,
     ),
+    Option(
+        "cutover.min_free_mb",
+        int,
+        1024,
+        "Free disk space (MB) the cutover preflight wants where the workspace is; 0: no check.",
+        allow_zero=True,
+    ),
 )
 OPTIONS_BY_KEY = {option.key: option for option in OPTIONS}
 
