@@ -109,10 +109,7 @@ def check_source(name: str, source: SourceSettings, probe_path: str = "/") -> Ch
     any other answer, even a 404, means the source is there."""
     address = source.fetch_url + probe_path
     try:
-        with requests.get(
-            address, timeout=SOURCE_TIMEOUT_S, allow_redirects=False, stream=True
-        ) as answer:
-            judged = classify(response=answer)
+        answer = requests.get(address, timeout=SOURCE_TIMEOUT_S, allow_redirects=False)
     except requests.RequestException as exc:
         reason = classify(error=exc).reason
         return Check(
@@ -121,6 +118,7 @@ def check_source(name: str, source: SourceSettings, probe_path: str = "/") -> Ch
             f"{address} does not answer ({reason}, {type(exc).__name__}); check the network "
             "or set the source's fetch_base",
         )
+    judged = classify(response=answer)
     if judged.verdict is Verdict.RETRY:
         return Check(name, "fail", f"{address} answers {judged.reason}: down or throttling")
     return Check(name, "ok", f"{address} answers {judged.reason}")
