@@ -155,3 +155,32 @@ def test_exit_codes_command_lists_the_table(workspace: Path) -> None:
     assert code == 0
     assert "no-go" in output
     assert "130" in output
+
+
+def test_config_show_shows_a_broken_file_with_each_bad_key_marked(workspace: Path) -> None:
+    (workspace / "transfer.toml").write_text(
+        '[http]\ntimout_s = 3\nconcurrency = "many"\nmax_attempts = 7\n'
+        '[sources.partnership]\npasword = "hunter2"\n'
+    )
+    result = CliRunner().invoke(cli, ["config", "show", "--json"], catch_exceptions=False)
+    assert result.exit_code == 3
+    shown = json.loads(result.stdout)
+    assert shown["http.max_attempts"] == {"value": "7", "from": "file transfer.toml"}
+    assert shown["http.concurrency"]["value"] == "4"
+    assert shown["http.concurrency"]["from"] == "default"
+    assert shown["http.concurrency"]["problem"] == (
+        "transfer.toml:3: http.concurrency must be a int, got 'many'; not used"
+    )
+    assert shown["http.timout_s"] == {
+        "value": "3",
+        "from": "transfer.toml:2",
+        "problem": "unknown setting 'http.timout_s' (did you mean 'http.timeout_s'?); ignored",
+    }
+    assert shown["sources.partnership.pasword"]["value"] == "***"
+    assert "hunter2" not in result.output
+    assert "3 problem(s) in the configuration, marked above" in result.stderr
+
+    code, output = invoke("config", "show")
+    assert code == 3
+    assert "problem" in output and "did you mean" in output
+    assert "max_attempts" in output and "hunter2" not in output

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from transfer.config import OPTIONS, load_settings
+from transfer.config import OPTIONS, inspect_settings, load_settings
 from transfer.errors import ConfigError
 from transfer.redaction import Secret, redact
 
@@ -110,3 +110,43 @@ def test_every_option_has_help_and_env_name() -> None:
         assert option.help
         assert option.env.startswith("TRANSFER_")
     assert len({option.env for option in OPTIONS}) == len(OPTIONS)
+
+
+BROKEN = """\
+[http]
+timout_s = 3
+concurrency = "many"
+max_attempts = 7
+
+[sources.partnership]
+pasword = "hunter2"
+"""
+
+
+def test_inspect_settings_keeps_the_good_values_and_lists_every_problem(workspace: Path) -> None:
+    config = write(workspace / "transfer.toml", BROKEN)
+    with pytest.raises(ConfigError):
+        load_settings(config, env={})
+    settings, problems = inspect_settings(config, env={"TRANSFER_HTTP_TIMEOUT_S": "soon"})
+    assert settings.http.max_attempts == 7  # the good value of the file
+    assert settings.http.concurrency == 4  # the bad one leaves the default
+    assert settings.http.timeout_s == 30.0  # the bad variable too
+    found = {(p.key, p.where, p.known) for p in problems}
+    assert found == {
+        ("http.timout_s", f"{config}:2", False),
+        ("http.concurrency", f"{config}:3", True),
+        ("sources.partnership.pasword", f"{config}:7", False),
+        ("http.timeout_s", "env TRANSFER_HTTP_TIMEOUT_S", True),
+    }
+    by_key = {p.key: p for p in problems}
+    assert "did you mean 'http.timeout_s'?" in by_key["http.timout_s"].message
+    assert by_key["http.timout_s"].value == "3"
+    assert by_key["sources.partnership.pasword"].value == "***"  # a mistyped secret is one
+
+
+def test_inspect_settings_of_a_file_that_is_not_toml(workspace: Path) -> None:
+    config = write(workspace / "transfer.toml", "[http\n")
+    settings, problems = inspect_settings(config, env={"TRANSFER_HTTP_CONCURRENCY": "2"})
+    assert settings.http.concurrency == 2
+    assert [(p.key, p.where) for p in problems] == [("", f"{config}:1")]
+    assert "not valid TOML" in problems[0].message

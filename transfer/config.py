@@ -24,7 +24,7 @@ from transfer import __version__
 from transfer.errors import ConfigError
 from transfer.redaction import Secret, is_credential_parameter, redact, register_secret
 from transfer.workspace import Workspace
-from transfer.yamlfile import ConfigProblems, Problem, suggest
+from transfer.yamlfile import ConfigProblems, Problem, closest, suggest
 
 ENV_PREFIX = "TRANSFER_"
 DEFAULT_CONFIG_FILE = Path("transfer.toml")
@@ -202,6 +202,13 @@ OPTIONS: tuple[Option, ...] = (
         "(transfer load --allow-removals overrides).",
         maximum=1.0,
     ),
+    Option(
+        "cutover.min_free_mb",
+        int,
+        1024,
+        "Free disk space (MB) the cutover preflight wants where the workspace is; 0: no check.",
+        allow_zero=True,
+    ),
 )
 OPTIONS_BY_KEY = {option.key: option for option in OPTIONS}
 
@@ -356,39 +363,72 @@ def _line_of(text: str, key: str) -> int:
     return 1
 
 
+@dataclass(frozen=True)
+class SettingProblem:
+    """One problem of the configuration, found by :func:`inspect_settings`: ``key`` is the
+    setting's dotted key as written ("" for the whole file), ``where`` the file and line,
+    the variable or the flag, ``value`` the value as written (secrets masked) and ``known``
+    whether the key is a setting at all. The setting keeps its value from the layer below."""
+
+    key: str
+    where: str
+    message: str
+    hint: str = ""
+    value: str = ""
+    known: bool = True
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}" + (f" ({self.hint})" if self.hint else "")
+
+
+#: Collects problems instead of raising at the first (``None``: raise).
+Collect = list[SettingProblem] | None
+
+
 def read_config_file(path: Path) -> dict[str, Any]:
     """Read and validate a ``transfer.toml``; one ``ConfigError`` names every problem of the
     file, each with its line and key."""
     return _read_config(path)[0]
 
 
-def _read_config(path: Path) -> tuple[dict[str, Any], dict[str, str]]:
-    """The file's settings by key, and where each stands (``file:line (key)``)."""
-    try:
-        raw = path.read_bytes()
-        text = raw.decode("utf-8")
-        table = tomllib.loads(text)
-    except UnicodeDecodeError as exc:
+def _unreadable(path: Path, raw: bytes | None, exc: Exception) -> ConfigError:
+    if isinstance(exc, UnicodeDecodeError) and raw is not None:
         line = raw[: exc.start].count(b"\n") + 1
-        raise ConfigError(
+        return ConfigError(
             f"the configuration file is not UTF-8 text (byte 0x{raw[exc.start]:02x} "
             f"at byte {exc.start})",
             where=f"{path}:{line}",
             next_step="save the file as UTF-8",
-        ) from None
-    except OSError as exc:
-        raise ConfigError(
+        )
+    if isinstance(exc, OSError):
+        return ConfigError(
             f"cannot read the configuration file: {exc.strerror}",
             where=str(path),
             next_step="check the path given with --config or TRANSFER_CONFIG",
-        ) from None
-    except tomllib.TOMLDecodeError as exc:
-        at = re.search(r"at line (\d+)", str(exc))
-        raise ConfigError(
-            f"the configuration file is not valid TOML: {exc}",
-            where=f"{path}:{at.group(1)}" if at else str(path),
-            next_step="fix the syntax (see transfer.example.toml)",
-        ) from None
+        )
+    at = re.search(r"at line (\d+)", str(exc))
+    return ConfigError(
+        f"the configuration file is not valid TOML: {exc}",
+        where=f"{path}:{at.group(1)}" if at else str(path),
+        next_step="fix the syntax (see transfer.example.toml)",
+    )
+
+
+def _read_config(path: Path, collect: Collect = None) -> tuple[dict[str, Any], dict[str, str]]:
+    """The file's settings by key, and where each stands (``file:line (key)``). With
+    ``collect``, problems are added to it and the bad settings left out, instead of one
+    error naming them all."""
+    raw: bytes | None = None
+    try:
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
+        table = tomllib.loads(text)
+    except (UnicodeDecodeError, OSError, tomllib.TOMLDecodeError) as exc:
+        error = _unreadable(path, raw, exc)
+        if collect is None:
+            raise error from None
+        collect.append(SettingProblem("", error.where, error.what, error.next_step))
+        return {}, {}
     flat = _flatten(table)
     places: dict[str, str] = {}
     problems: list[Problem] = []
@@ -398,13 +438,44 @@ def _read_config(path: Path) -> tuple[dict[str, Any], dict[str, str]]:
         problem = _file_problem(key, raw_value, where)
         if problem is not None:
             problems.append(Problem(path, line, problem[0], key, problem[1]))
-    if problems:
-        raise ConfigProblems(
-            problems,
-            f"the configuration file {path}",
-            "fix the settings named above; `transfer config show` lists every setting",
+    if collect is None:
+        if problems:
+            raise ConfigProblems(
+                problems,
+                f"the configuration file {path}",
+                "fix the settings named above; `transfer config show` lists every setting",
+            )
+        return flat, places
+    for found in problems:
+        option = OPTIONS_BY_KEY.get(found.key)
+        collect.append(
+            SettingProblem(
+                found.key,
+                f"{found.file}:{found.line}",
+                found.message,
+                found.hint,
+                _written(found.key, flat[found.key]),
+                known=option is not None,
+            )
         )
+        del flat[found.key]
     return flat, places
+
+
+def _written(key: str, raw: Any) -> str:
+    """A value as written in the file, for showing: masked when it is, or may be, a
+    secret (a mistyped ``pasword`` is still a password)."""
+    option = OPTIONS_BY_KEY.get(key)
+    if option is None:  # an unknown key is taken for the setting it is nearest to
+        near = closest(key, OPTIONS_BY_KEY)
+        option = OPTIONS_BY_KEY[near] if near is not None else None
+    leaf = key.rsplit(".", 1)[-1].lower()
+    secretive = is_credential_parameter(leaf) or any(
+        word in leaf for word in ("pas", "pwd", "secret", "token", "key", "credential", "auth")
+    )
+    if secretive or key == "target.url" or (option is not None and option.secret):
+        return "***"
+    return redact(str(raw))
 
 
 def _file_problem(key: str, raw: Any, where: str) -> tuple[str, str] | None:
@@ -458,7 +529,29 @@ def load_settings(
 
     ``config_file`` None means ``$TRANSFER_CONFIG`` or ``./transfer.toml`` when it exists.
     ``overrides`` are command-line values by option key (``None`` values are ignored).
+    Raises ConfigError on the first layer with problems (a file's all at once).
     """
+    return _merge(config_file, env, overrides, None)
+
+
+def inspect_settings(
+    config_file: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> tuple[Settings, list[SettingProblem]]:
+    """Like :func:`load_settings`, but never stops at a problem: each bad value is left
+    out (its setting keeps the value of the layer below) and listed, with every unknown
+    key, so ``config show`` can show the effective settings of a broken file."""
+    problems: list[SettingProblem] = []
+    return _merge(config_file, env, overrides, problems), problems
+
+
+def _merge(
+    config_file: Path | None,
+    env: Mapping[str, str] | None,
+    overrides: Mapping[str, Any] | None,
+    collect: Collect,
+) -> Settings:
     env = os.environ if env is None else env
     if config_file is None:
         named = env.get(ENV_PREFIX + "CONFIG")
@@ -466,42 +559,36 @@ def load_settings(
             config_file = Path(named)
         elif DEFAULT_CONFIG_FILE.is_file():
             config_file = DEFAULT_CONFIG_FILE
-    file_values, file_places = _read_config(config_file) if config_file else ({}, {})
+    file_values, file_places = _read_config(config_file, collect) if config_file else ({}, {})
 
     values: dict[str, Any] = {}
     origins: dict[str, str] = {}
     for option in OPTIONS:
         value, origin = option.default, "default"
+        layers: list[tuple[Any, str, str]] = []
         if option.key in file_values:
-            origin = f"file {config_file}"
-            value = _convert(option, file_values[option.key], file_places[option.key])
+            layers.append((file_values[option.key], file_places[option.key], "file"))
         if option.env in env and env[option.env] != "":
-            origin = f"env {option.env}"
-            value = _convert(option, env[option.env], origin)
-            if option.secret:
-                register_secret(value)
-                value = Secret(value)
+            layers.append((env[option.env], f"env {option.env}", "env"))
         flag = (overrides or {}).get(option.key)
         if flag is not None:
-            if option.secret:
-                raise ConfigError(
-                    f"{option.key} is a secret and cannot be given as a flag",
-                    next_step=f"set {option.env} in the environment",
-                )
-            origin = "flag"
-            value = _convert(option, flag, origin)
+            layers.append((flag, "flag", "flag"))
+        for raw, where, layer in layers:
+            try:
+                converted = _layer_value(option, raw, where, layer)
+            except ConfigError as exc:
+                if collect is None:
+                    raise
+                shown = "***" if option.secret else _written(option.key, raw)
+                collect.append(SettingProblem(option.key, where, exc.what, exc.next_step, shown))
+                continue
+            value = converted
+            origin = f"file {config_file}" if layer == "file" else where
+
         values[option.key], origins[option.key] = value, origin
 
-    inline_credentials = _url_credentials(values["target.url"], origins["target.url"])
-    if inline_credentials:
-        if origins["target.url"] == "flag":
-            raise ConfigError(
-                "--target-url carries a password (in the user part or the query); secrets "
-                "may not be given as flags",
-                next_step="drop the password and set TRANSFER_TARGET_PASSWORD",
-            )
-        for credential in inline_credentials:
-            register_secret(credential)
+    for credential in _url_credentials(values["target.url"], origins["target.url"]):
+        register_secret(credential)
     workspace = Path(values["workspace"])
     if not values["target.url"]:
         values["target.url"] = Workspace.at(workspace).default_target_url
@@ -535,3 +622,25 @@ def load_settings(
         values=values,
         origins=origins,
     )
+
+
+def _layer_value(option: Option, raw: Any, where: str, layer: str) -> Any:
+    """One layer's value of ``option``, checked; ConfigError says what is wrong with it."""
+    if layer == "flag" and option.secret:
+        raise ConfigError(
+            f"{option.key} is a secret and cannot be given as a flag",
+            next_step=f"set {option.env} in the environment",
+        )
+    value = _convert(option, raw, where)
+    if option.key == "target.url":
+        credentials = _url_credentials(str(value), where)
+        if credentials and layer == "flag":
+            raise ConfigError(
+                "--target-url carries a password (in the user part or the query); secrets "
+                "may not be given as flags",
+                next_step="drop the password and set TRANSFER_TARGET_PASSWORD",
+            )
+    if layer == "env" and option.secret:
+        register_secret(value)
+        return Secret(value)
+    return value

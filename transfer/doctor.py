@@ -20,6 +20,7 @@ from packaging.requirements import Requirement
 from transfer.config import Settings, SourceSettings
 from transfer.database import create_target_engine, display_url, ping, target_url
 from transfer.errors import DoctorFailed, TargetDatabaseError, TransferError
+from transfer.extractors.http.classify import Verdict, classify
 from transfer.runs import Run
 
 SOURCE_TIMEOUT_S = 5.0
@@ -103,19 +104,24 @@ def check_target(settings: Settings) -> Check:
 
 
 def check_source(name: str, source: SourceSettings, probe_path: str = "/") -> Check:
+    """Does the source answer? A GET of ``probe_path``, judged by the one classification of
+    HTTP answers: what an extraction would retry (no connection, a timeout, 429, 5xx) fails;
+    any other answer, even a 404, means the source is there."""
     address = source.fetch_url + probe_path
     try:
         answer = requests.get(address, timeout=SOURCE_TIMEOUT_S, allow_redirects=False)
     except requests.RequestException as exc:
+        reason = classify(error=exc).reason
         return Check(
             name,
             "fail",
-            f"{address} does not answer ({type(exc).__name__}); check "
-            "the network or set the source's fetch_base",
+            f"{address} does not answer ({reason}, {type(exc).__name__}); check the network "
+            "or set the source's fetch_base",
         )
-    if answer.status_code >= 500:
-        return Check(name, "fail", f"{address} answers {answer.status_code}")
-    return Check(name, "ok", f"{address} answers {answer.status_code}")
+    judged = classify(response=answer)
+    if judged.verdict is Verdict.RETRY:
+        return Check(name, "fail", f"{address} answers {judged.reason}: down or throttling")
+    return Check(name, "ok", f"{address} answers {judged.reason}")
 
 
 def checks(settings: Settings, *, sources: bool = True) -> Iterator[Check]:

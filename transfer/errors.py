@@ -112,7 +112,11 @@ EXIT_CODES: tuple[ExitCode, ...] = (
         1, "internal", "Unexpected error (a bug); the traceback is in the run's events.jsonl."
     ),
     ExitCode(2, "usage", "Wrong command-line usage (unknown option, missing argument)."),
-    ExitCode(ConfigError.exit_code, "config", "Invalid configuration file, environment or flag."),
+    ExitCode(
+        ConfigError.exit_code,
+        "config",
+        "Invalid configuration file, environment or flag; or the cutover preflight failed.",
+    ),
     ExitCode(ExtractionError.exit_code, "extract", "A source could not be extracted completely."),
     ExitCode(MappingError.exit_code, "map", "A mapping file is invalid or records failed to map."),
     ExitCode(LoadError.exit_code, "load", "Rows could not be loaded into the target."),

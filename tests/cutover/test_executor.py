@@ -161,17 +161,22 @@ def test_mode_must_fit_the_target(
     assert not (workspace / "logs").exists()
 
 
-def test_unmet_precondition_names_it(workspace: Path) -> None:
+def test_unmet_precondition_names_it_and_says_how_to_make_it_hold(workspace: Path) -> None:
     path = workspace / "pre.yml"
     path.write_text(
         "runbook: pre\ntitle: Pre\nsteps:\n"
-        "  - id: needs-env\n    title: Needs a variable\n    shell: 'true'\n"
-        "    preconditions:\n      - env: TRANSFER_TEST_UNSET_VARIABLE\n",
+        "  - id: needs-file\n    title: Needs a file\n    shell: 'true'\n"
+        "    on_failure: read the step's output\n"
+        "    preconditions:\n      - path: '{run_dir}/handover.txt'\n",
         encoding="utf-8",
     )
     result = CliRunner().invoke(
         cli, ["cutover", "run", str(path), "--rehearse", "--confirm-as", "x"]
     )
     assert result.exit_code == 10
-    assert "precondition not met: TRANSFER_TEST_UNSET_VARIABLE is not set" in result.output
+    assert "precondition not met: " in result.output
+    assert "handover.txt does not exist" in result.output
     assert f"{path}:4 (steps[0])" in result.output
+    # The advice is about the precondition, not the command's on_failure.
+    assert "next: create it (or fix the step's path precondition)" in result.output
+    assert "read the step's output" not in result.output

@@ -98,6 +98,38 @@ HEAD = "runbook: broken\ntitle: Broken\nsteps:\n"
             "steps[0].preconditions[0].check",
             "`transfer nope` is not a command",
         ),
+        (
+            "  - id: a\n    title: A\n    shell: 'true'\n    needs:\n      source: [partnership]\n",
+            8,
+            "steps[0].needs.source",
+            "unknown key 'source' (did you mean 'sources'?)",
+        ),
+        (
+            "  - id: a\n    title: A\n    shell: 'true'\n    needs:\n      sources: [partnershp]\n",
+            8,
+            "steps[0].needs.sources[0]",
+            "'partnershp' is not a source (did you mean 'partnership'?)",
+        ),
+        (
+            "  - id: a\n    title: A\n    shell: 'true'\n    needs:\n"
+            "      paths: ['{run_dir}/x']\n",
+            8,
+            "steps[0].needs.paths[0]",
+            "{run_dir} is not known before the run",
+        ),
+        (
+            "  - id: a\n    title: A\n    shell: 'true'\n    needs:\n      schema: newest\n",
+            8,
+            "steps[0].needs.schema",
+            "schema: the one value is current",
+        ),
+        (
+            "  - id: a\n    title: A\n    shell: 'true'\n    needs:\n      env:\n"
+            "        FREEZE: ''\n",
+            9,
+            "steps[0].needs.env.FREEZE",
+            "FREEZE: say what it holds and how to set it",
+        ),
     ],
 )
 def test_problems_name_file_line_and_key(
@@ -158,3 +190,31 @@ def test_validate_command(tmp_path: Path) -> None:
     broken.write_text(HEAD + "  - id: a\n    title: A\n    run: transfer verifyy\n")
     result = CliRunner().invoke(cli, ["cutover", "validate", str(broken)])
     assert result.exit_code == 3 and f"{broken}:6 (steps[0].run)" in result.output
+
+
+def test_needs_declared_and_derived_from_the_command(tmp_path: Path) -> None:
+    path = tmp_path / "needs.yml"
+    path.write_text(
+        HEAD + "  - id: freeze\n    title: Freeze check\n    run: transfer freeze-check\n"
+        "  - id: given\n    title: Freeze check, time given\n"
+        "    run: transfer freeze-check --since 2025-04-24T18:00\n"
+        "  - id: upgrade\n    title: Upgrade\n    run: transfer schema upgrade\n"
+        "    needs:\n      env:\n        TICKET: the change ticket\n      schema: current\n",
+        encoding="utf-8",
+    )
+    book = load_runbook(path, cli)
+    (derived,) = book.step("freeze").needs.env
+    assert derived.name == "TRANSFER_FREEZE_SINCE"
+    assert derived.what.startswith("--since of `transfer freeze-check`: When the content freeze")
+    assert book.step("given").needs.env == ()
+    upgrade = book.step("upgrade")
+    assert upgrade.command == "schema upgrade" and upgrade.needs.schema
+    assert [(n.name, n.what) for n in upgrade.needs.env] == [("TICKET", "the change ticket")]
+
+
+def test_shipped_cutover_declares_the_freeze_time_with_its_example() -> None:
+    book = load_runbook(RUNBOOKS / "cutover.yml", cli)
+    (freeze,) = book.step("freeze-check").needs.env
+    assert freeze.name == "TRANSFER_FREEZE_SINCE" and "2025-04-24T18:00" in freeze.what
+    assert set(book.step("freeze-check").needs.sources) == {"online_service", "partnership"}
+    assert {s.id for s in book.steps if s.needs.schema} >= {"schema-gate", "load", "verify-gate"}

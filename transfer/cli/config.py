@@ -10,6 +10,7 @@ from transfer import doctor, ui
 from transfer.cli.root import CliState, pass_state
 from transfer.errors import (
     EXIT_CODES,
+    ConfigError,
 )
 from transfer.runs import Run
 
@@ -23,18 +24,49 @@ def config() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @pass_state
 def config_show(state: CliState, as_json: bool) -> None:
-    """Print the effective settings, secrets redacted, with where each value came from."""
-    rows = state.settings().describe()
-    if as_json:
-        ui.say(
-            json.dumps(
-                {key: {"value": value, "from": origin} for key, value, origin in rows},
-                indent=2,
-                ensure_ascii=False,
-            )
+    """Print the effective settings, secrets redacted, with where each value came from.
+
+    With problems (an unknown key, a bad value, a file that cannot be read) it still shows
+    the settings in effect, each problem marked beside its key, and then exits 3.
+    """
+    from transfer.config import inspect_settings
+
+    settings, problems = inspect_settings(state.config, overrides=state.overrides)
+    marks: dict[str, list[str]] = {}
+    for problem in problems:
+        if problem.known and problem.key:
+            marks.setdefault(problem.key, []).append(f"{problem}; not used")
+    rows = [
+        (key, value, origin, "; ".join(marks.get(key, [])))
+        for key, value, origin in settings.describe()
+    ]
+    # Unknown keys, and a file that cannot be read at all, have no setting to stand beside.
+    rows += [
+        (
+            p.key or p.where,
+            p.value,
+            p.where,
+            f"{p.message}; ignored" + (f" ({p.hint})" if p.hint else ""),
         )
-        return
-    ui.table("Effective settings", ("setting", "value", "from"), rows)
+        for p in problems
+        if not p.known or not p.key
+    ]
+    if as_json:
+        shown: dict[str, dict[str, str]] = {}
+        for key, value, origin, mark in rows:
+            shown[key] = {"value": value, "from": origin} | ({"problem": mark} if mark else {})
+        ui.say(json.dumps(shown, indent=2, ensure_ascii=False))
+    elif problems:
+        ui.table("Effective settings", ("setting", "value", "from", "problem"), rows)
+    else:
+        ui.table("Effective settings", ("setting", "value", "from"), (row[:3] for row in rows))
+    if problems:
+        listed = "\n".join(f"  {problem}" for problem in problems)
+        raise ConfigError(
+            f"{len(problems)} problem(s) in the configuration, marked above:\n{listed}",
+            where=problems[0].where,
+            next_step="fix them; until then every command stops with exit 3",
+        )
 
 
 @click.command("exit-codes")

@@ -102,6 +102,29 @@ def cutover_run(
     ui.say(f"sign-off summary: {outcome.summary_html} and {outcome.summary_md}")
 
 
+@cutover.command("preflight")
+@click.argument("runbook", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--rehearse", is_flag=True, help="Check for a rehearsal run.")
+@click.option("--new", "new_run", is_flag=True, help="Check every step, as for a new run.")
+@pass_state
+def cutover_preflight(state: CliState, runbook: Path, rehearse: bool, new_run: bool) -> None:
+    """Check what `cutover run` checks before its first step: every variable, path, the
+    target's mode and schema, the sources and the disk space the steps still to run need.
+
+    Prints one line per check and exits 3 listing every failure; runs and confirms nothing.
+    """
+    from transfer.cutover.preflight import run_preflight
+    from transfer.cutover.runbook import load_runbook
+
+    book = load_runbook(runbook, command_tree())
+    found = run_preflight(book, state.settings(), rehearse=rehearse, new=new_run)
+    for finding in found.findings:
+        needed = f" (needed by {', '.join(finding.steps)})" if finding.steps else ""
+        ui.status_line(finding.status, finding.name, finding.detail + needed)
+    ui.say(f"{len(found.steps)} step(s) to run in {found.mode}: {', '.join(found.steps) or 'none'}")
+    found.raise_if_failed(f"transfer cutover run {runbook}" + (" --rehearse" if rehearse else ""))
+
+
 @cutover.command("status")
 @click.argument("runbook", type=click.Path(path_type=Path, dir_okay=False), required=False)
 @click.option("--rehearse", is_flag=True, help="With RUNBOOK: its rehearsal run.")

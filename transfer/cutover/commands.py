@@ -8,6 +8,8 @@ never imports.
 
 from __future__ import annotations
 
+import re
+
 import click
 
 from transfer.yamlfile import suggest
@@ -74,3 +76,43 @@ def check_transfer_command(root: click.Group, words: list[str]) -> str:
             if problem:
                 return problem
     return ""
+
+
+def _resolve(root: click.Group, words: list[str]) -> tuple[click.Command, str, list[str]]:
+    """The command ``transfer <words>`` names (checked beforehand), its path and the words
+    left for it."""
+    command: click.Command = root
+    path = ""
+    while isinstance(command, click.Group):
+        _, used = _check_options(command, words, path)
+        words = words[used:]
+        sub = command.commands.get(words[0]) if words else None
+        if sub is None:
+            break
+        command, path, words = sub, f"{path} {words[0]}".strip(), words[1:]
+    return command, path, words
+
+
+def command_path(root: click.Group, words: list[str]) -> str:
+    """The subcommand path of ``transfer <words>``: ``schema upgrade``."""
+    return _resolve(root, words)[1]
+
+
+def required_env(root: click.Group, words: list[str]) -> list[tuple[str, str]]:
+    """The environment variables ``transfer <words>`` cannot run without: a required
+    option left off the command line that reads a variable instead. Each as (variable,
+    what it holds, from the option's help)."""
+    command, path, rest = _resolve(root, words)
+    given = {word.split("=", 1)[0] for word in rest if word.startswith("-")}
+    found: list[tuple[str, str]] = []
+    for parameter in command.params:
+        if not isinstance(parameter, click.Option) or not parameter.required:
+            continue
+        if given & set(parameter.opts) or not parameter.envvar:
+            continue
+        names = [parameter.envvar] if isinstance(parameter.envvar, str) else parameter.envvar
+        help_text = re.sub(r"\s*\[env [^\]]*\]\.?$", "", (parameter.help or "").strip())
+        option = max(parameter.opts, key=len)
+        for name in names:
+            found.append((name, f"{option} of `transfer {path}`: {help_text}".rstrip(": ")))
+    return found

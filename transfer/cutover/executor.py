@@ -25,9 +25,10 @@ from transfer.cutover.journal import (
     read_state,
     write_state,
 )
+from transfer.cutover.preflight import run_preflight
 from transfer.cutover.runbook import Runbook, Step
-from transfer.cutover.steps import StepContext, run_command, unmet
-from transfer.errors import ConfigError, CutoverError
+from transfer.cutover.steps import StepContext, advice, run_command, unmet
+from transfer.errors import CutoverError
 from transfer.runs import Run, new_run_id
 from transfer.workspace import Workspace
 
@@ -78,25 +79,6 @@ def mode_of(rehearse: bool) -> str:
     return "rehearsal" if rehearse else "production"
 
 
-def check_target(settings: Settings, rehearse: bool) -> None:
-    """Rehearsals never touch production; a production cutover needs a production target."""
-    environment = settings.target.environment
-    if rehearse and settings.target.is_production:
-        raise ConfigError(
-            "refusing to rehearse against a production target",
-            where="target.environment = production",
-            next_step="point target.url at the sandbox or staging target and set "
-            "target.environment to rehearsal or staging",
-        )
-    if not rehearse and not settings.target.is_production:
-        raise ConfigError(
-            f"a production cutover needs target.environment = production, not {environment!r}",
-            where="target.environment",
-            next_step="add --rehearse to practise, or set TRANSFER_TARGET_ENVIRONMENT=production "
-            "for the real cutover",
-        )
-
-
 def _open_state(
     runbook: Runbook, settings: Settings, mode: str, new: bool
 ) -> tuple[RunState, bool]:
@@ -135,11 +117,13 @@ def run_cutover(
     same lines go to the step's log. ``report`` is told when a command step starts
     (status ``run``) and how each step ends.
 
-    Raises CutoverError at the first failed step or gate (after recording it), ConfigError
-    when the target does not fit the mode. A run that already closed is not run again
-    unless ``new`` starts another one.
+    First the preflight checks every precondition of the steps to run (PreflightFailed,
+    a ConfigError, lists all that fail, before any step runs or is confirmed). Raises
+    CutoverError at the first failed step or gate (after recording it). A run that already
+    closed is not run again unless ``new`` starts another one.
     """
-    check_target(settings, rehearse)
+    again = f"transfer cutover run {runbook.path}" + (" --rehearse" if rehearse else "")
+    run_preflight(runbook, settings, rehearse=rehearse, new=new, env=env).raise_if_failed(again)
     mode = mode_of(rehearse)
     path = Workspace.from_settings(settings).cutover_state(runbook.name, mode)
     with locked(path):
@@ -216,11 +200,18 @@ def _run_steps(
             continue
         started = time.monotonic()
         log = context.run_dir / "steps" / f"{step.id}.{attempt}.log"
-        problems = [unmet(c, context, done, step, log) for c in step.preconditions]
-        problems = [problem for problem in problems if problem]
+        unmet_conditions = [
+            (c, problem)
+            for c in step.preconditions
+            if (problem := unmet(c, context, done, step, log))
+        ]
         outcome: dict[str, Any]
-        if problems:
-            outcome = {"status": FAILED, "detail": "precondition not met: " + "; ".join(problems)}
+        if unmet_conditions:
+            outcome = {
+                "status": FAILED,
+                "detail": "precondition not met: " + "; ".join(p for _, p in unmet_conditions),
+                "next": "; ".join(advice(c) for c, _ in unmet_conditions),
+            }
         elif step.action == "confirm":
             outcome = _confirm(step, confirmer)
         else:
@@ -286,7 +277,9 @@ def _failure(
     where = f"{step.where}; run {context.run_id}"
     if "log" in record:
         where += f"; output in {context.run_dir / record['log']}"
-    fix = step.on_failure or "read the output above, fix the cause"
+    # A precondition that does not hold is fixed by making it hold, not by the step's
+    # on_failure advice, which is about the step's command.
+    fix = record.get("next") or step.on_failure or "read the output above, fix the cause"
     return CutoverError(
         what,
         where=where,

@@ -4,8 +4,10 @@ A runbook is a name, a title and a list of steps. Each step does exactly one thi
 ``transfer …`` command (``run:``), runs a shell command (``shell:``) or asks the operator
 to type a confirmation phrase (``confirm:``). Commands are gates: an exit code outside
 ``expect_exit`` (default ``[0]``) stops the cutover. Steps may be limited to rehearsals or
-to production (``only:``) and may carry preconditions. Every problem in a file is
-reported at once, each with its file, line and key.
+to production (``only:``) and may carry preconditions: ``preconditions:`` are checked as
+the step starts, ``needs:`` before the run's first step (the preflight: variables, paths,
+the target schema, the sources). Every problem in a file is reported at once, each with
+its file, line and key.
 """
 
 from __future__ import annotations
@@ -13,14 +15,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shlex
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import click
 
 from transfer import yamlfile
-from transfer.cutover.commands import check_transfer_command
+from transfer.cutover.commands import check_transfer_command, command_path, required_env
 from transfer.yamlfile import KeyTable, Problems, suggest
 
 KeyPath = yamlfile.KeyPath
@@ -41,7 +43,16 @@ STEP_KEYS = KeyTable.of(
     "preconditions",
     "timeout_s",
     "gate",
+    "needs",
 )
+NEEDS_KEYS = KeyTable.of(
+    "env", "paths", "schema", "sources", types={"env": dict, "paths": list, "sources": list}
+)
+#: The sources a step can need to answer, by their settings' names.
+SOURCES = ("online_service", "partnership")
+#: Placeholders known before a run opens (a new run has no id yet).
+BEFORE_RUN = ("workspace", "logs_dir", "mode", "runbook_dir")
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 PRECONDITION_KINDS = ("after", "env", "path", "check")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _FIELD = re.compile(r"{([^{}]*)}")
@@ -54,6 +65,26 @@ class Precondition:
 
     kind: str
     value: str
+
+
+@dataclass(frozen=True)
+class EnvNeed:
+    """A variable a step needs, and what it holds (said when it is missing)."""
+
+    name: str
+    what: str
+
+
+@dataclass(frozen=True)
+class Needs:
+    """What a step needs that is known before the run starts, checked all at once by the
+    preflight: variables set, paths that exist, the target schema at the newest revision
+    (``schema: current``), sources that answer."""
+
+    env: tuple[EnvNeed, ...] = ()
+    paths: tuple[str, ...] = ()
+    schema: bool = False
+    sources: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -72,6 +103,11 @@ class Step:
     timeout_s: float | None = None
     gate: str = ""  # what passing this step proves, e.g. "verification GO"
     where: str = ""
+    #: Declared (``needs:``) and derived from the command (a required option that reads
+    #: a variable, like ``freeze-check --since`` and TRANSFER_FREEZE_SINCE).
+    needs: Needs = Needs()
+    #: The ``transfer`` subcommand a ``run:`` step runs, e.g. ``schema upgrade``.
+    command: str = ""
 
     def applies_to(self, mode: str) -> bool:
         return self.only is None or self.only == mode
@@ -205,8 +241,20 @@ class _RunbookCheck:
             self.problem((*at, "timeout_s"), "timeout_s: must be a positive number of seconds")
             timeout = None
         conditions = self.preconditions(raw.get("preconditions"), (*at, "preconditions"))
+        needs = self.needs(raw.get("needs"), (*at, "needs"))
         if len(self.problems) != before:
             return None
+        command = ""
+        if action == "run":
+            words = shlex.split(text)[1:]
+            command = command_path(self.commands, words)
+            declared = {need.name for need in needs.env}
+            derived = [
+                EnvNeed(name, what)
+                for name, what in required_env(self.commands, words)
+                if name not in declared
+            ]
+            needs = replace(needs, env=(*needs.env, *derived))
         return Step(
             id=step_id,
             title=title,
@@ -220,6 +268,8 @@ class _RunbookCheck:
             timeout_s=float(timeout) if timeout is not None else None,
             gate=self.text(raw, at, "gate", required=False),
             where=self.located.where(at),
+            needs=needs,
+            command=command,
         )
 
     def expect_exit(self, raw: dict[str, Any], at: KeyPath, action: str) -> tuple[int, ...]:
@@ -283,3 +333,44 @@ class _RunbookCheck:
                 self.command(value.strip(), "run", (*where, kind))
             found.append(Precondition(kind, value.strip()))
         return tuple(found)
+
+    def needs(self, raw: Any, at: KeyPath) -> Needs:
+        if raw is None:
+            return Needs()
+        table = self.problems.table(raw, at, NEEDS_KEYS)
+        env: list[EnvNeed] = []
+        for name, what in table.get("env", {}).items():
+            if not isinstance(name, str) or not _ENV_NAME.match(name):
+                self.problem((*at, "env", name), f"env: {name!r} is not a variable name")
+            elif not isinstance(what, str) or not what.strip():
+                self.problem((*at, "env", name), f"{name}: say what it holds and how to set it")
+            else:
+                env.append(EnvNeed(name, " ".join(what.split())))
+        paths: list[str] = []
+        for index, path in enumerate(table.get("paths", [])):
+            where = (*at, "paths", index)
+            if not isinstance(path, str) or not path.strip():
+                self.problem(where, "paths: each must be non-empty text")
+                continue
+            for name in command_fields(path):
+                if name not in BEFORE_RUN:
+                    self.problem(
+                        where,
+                        f"paths: {{{name}}} is not known before the run; "
+                        f"known: {', '.join(BEFORE_RUN)}",
+                    )
+            paths.append(path.strip())
+        schema = table.get("schema")
+        if schema is not None and schema != "current":
+            self.problem((*at, "schema"), f"schema: the one value is current, got {schema!r}")
+        sources: list[str] = []
+        for index, source in enumerate(table.get("sources", [])):
+            if source not in SOURCES:
+                hint = suggest(str(source), list(SOURCES))
+                self.problem(
+                    (*at, "sources", index),
+                    f"sources: {source!r} is not a source{hint}; known: {', '.join(SOURCES)}",
+                )
+                continue
+            sources.append(source)
+        return Needs(tuple(env), tuple(paths), schema == "current", tuple(sources))

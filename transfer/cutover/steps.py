@@ -278,3 +278,14 @@ def unmet(
     if result.exit_code == 0:
         return ""
     return f"check `{result.shown}` exited {result.exit_code}"
+
+
+def advice(condition: Precondition) -> str:
+    """What makes an unmet precondition hold."""
+    if condition.kind == "after":
+        return f"finish step {condition.value!r} first"
+    if condition.kind == "env":
+        return f"set {condition.value} in the environment of `transfer cutover run`"
+    if condition.kind == "path":
+        return "create it (or fix the step's path precondition)"
+    return f"make `{condition.value}` exit 0"
