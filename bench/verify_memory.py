@@ -49,6 +49,8 @@ def child(mode: str, root: Path) -> None:
     from transfer.verification.target import keha_tables, stream_rows
 
     engine = create_target_engine(f"sqlite:///{root / 'target.db'}")
+    # No earlier runs to compare with (write_index lists the folder, so it must exist).
+    (root / "logs-none").mkdir(exist_ok=True)
     result: dict[str, Any] = {"baseline_mb": _rss_mb()}
     if mode == "read":
         started, rows = time.perf_counter(), 0

@@ -22,10 +22,17 @@ from sqlalchemy import Connection
 
 from transfer.privacy.policy import MASK
 from transfer.schema.bookkeeping import LIVE_STATUSES
+from transfer.stores.mapped import decode_value
 from transfer.verification.collect import CheckCollector
 from transfer.verification.data import shape_of_personal
 from transfer.verification.scratch import Scratch
-from transfer.verification.target import PROVENANCE, TargetRow, keha_tables, stream_rows
+from transfer.verification.target import (
+    PROVENANCE,
+    TargetRow,
+    keha_tables,
+    normalise,
+    stream_rows,
+)
 
 INVENTORY_COLUMNS = ("source_system", "key", "kind", "language", "outcome", "detail", "hash")
 ERROR_OUTCOMES = ("not_mapped", "failed", "missing", "partial")
@@ -87,9 +94,14 @@ def check_fidelity(
                 continue
             seen.add(found[0])
             check.count("rows_compared")
-            _compare(row, json.loads(found[1]), check, production=production)
+            _compare(row, _mapped_values(found[1]), check, production=production)
     for buffer in (paths, redirects, groups, seen):
         buffer.flush()
+
+
+def _mapped_values(vals: str) -> dict[str, Any]:
+    """A mapped row's values (as the scratch keeps them) in the form they are compared in."""
+    return {name: normalise(decode_value(value)) for name, value in json.loads(vals).items()}
 
 
 def _compare(
