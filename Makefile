@@ -5,6 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
+BENCH_SCALES ?= 1
 
 .PHONY: demo test lint format bench clean constraints
 
@@ -34,9 +35,9 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-## bench: benchmarks that print figures (not pass/fail)
+## bench: benchmarks that print figures (not pass/fail); BENCH_SCALES="1 10" adds scale 10
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py --scales $(BENCH_SCALES)
 
 ## constraints: pin constraints.txt to what .venv has now (after the suite passed in it)
 constraints: $(STAMP)

@@ -10,8 +10,8 @@ from functools import cached_property
 from typing import Any
 
 from sqlalchemy import Connection, Engine, select, tuple_
-from sqlalchemy.dialects import postgresql, sqlite
 
+from transfer.loaders.bulk import insert_many
 from transfer.loaders.rows import pair_filters
 from transfer.schema.bookkeeping import LIVE_STATUSES, id_map
 
@@ -152,16 +152,7 @@ def live_pages(engine: Engine, size: int) -> Iterator[list[IdMapEntry]]:
 
 def save(connection: Connection, rows: Sequence[dict[str, Any]]) -> None:
     """Insert or replace id-map entries (rows from :meth:`IdMapEntry.as_row`)."""
-    if not rows:
-        return
-    dialect = sqlite if connection.dialect.name == "sqlite" else postgresql
-    statement = dialect.insert(id_map)
-    keys = ("source_system", "record_key")
-    statement = statement.on_conflict_do_update(
-        index_elements=list(keys),
-        set_={name: statement.excluded[name] for name in rows[0] if name not in keys},
-    )
-    connection.execute(statement, list(rows))
+    insert_many(connection, id_map, rows, conflict=("source_system", "record_key"))
 
 
 def forget(connection: Connection, key: Key) -> None:

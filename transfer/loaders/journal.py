@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Column, Connection, Table, select
 
+from transfer.loaders.bulk import insert_many
 from transfer.loaders.rows import STATEFUL_TABLES, table_of
 from transfer.schema import metadata
 from transfer.schema.bookkeeping import journal
@@ -82,7 +83,7 @@ class LoadJournal:
 
     def flush(self, connection: Connection) -> None:
         if self.entries:
-            connection.execute(journal.insert(), self.entries)
+            insert_many(connection, journal, self.entries)
             self.entries = []
 
 

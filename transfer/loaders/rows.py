@@ -43,6 +43,22 @@ STATEFUL_TABLES = frozenset(name for name, table in metadata.tables.items() if "
 WITHDRAWN_CHILD_TABLES = frozenset({"redirects"})
 
 
+#: Per table, its column names (what :func:`row_problem` checks against).
+_COLUMNS = {name: frozenset(table.c.keys()) for name, table in metadata.tables.items()}
+
+
+def _default(column: Any) -> Any:
+    default = column.default
+    return default.arg if default is not None and default.is_scalar else None
+
+
+#: Per table, every column but ``id`` with its scalar default (None without one).
+_DEFAULTS = {
+    name: tuple((c.name, _default(c)) for c in table.columns if c.name != "id")
+    for name, table in metadata.tables.items()
+}
+
+
 def table_of(name: str) -> Table:
     return metadata.tables[name]
 
@@ -58,7 +74,7 @@ def row_problem(row: MappedRow) -> str | None:
     table = metadata.tables.get(row.table)
     if table is None:
         return f"unknown KEHA table {row.table!r}"
-    unknown = sorted(set(row.values) - set(table.c.keys()))
+    unknown = sorted(row.values.keys() - _COLUMNS[row.table])
     if unknown:
         return f"{row.table} has no column(s) {', '.join(unknown)}"
     if "id" in row.values:
@@ -82,31 +98,33 @@ def complete(table: Table, values: Mapping[str, Any], ids: Mapping[Ref, int]) ->
     """All columns but ``id``: given values with references resolved, defaults for the rest
     (so a column the mapping stopped giving returns to its default on update)."""
     row: dict[str, Any] = {}
-    for column in table.columns:
-        if column.name == "id":
-            continue
-        if column.name in values:
-            value = values[column.name]
-            row[column.name] = ids[value] if isinstance(value, Ref) else value
-        elif column.default is not None and column.default.is_scalar:
-            row[column.name] = column.default.arg  # type: ignore[attr-defined]
+    for name, default in _DEFAULTS[table.name]:
+        if name in values:
+            value = values[name]
+            row[name] = ids[value] if isinstance(value, Ref) else value
         else:
-            row[column.name] = None
+            row[name] = default
     return row
 
 
-def upsert(connection: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
-    """Insert ``rows`` or update the rows with the same provenance, in one statement."""
+def upsert(
+    connection: Connection, table: Table, rows: Sequence[Mapping[str, Any]]
+) -> dict[Provenance, int]:
+    """Insert ``rows`` or update the rows with the same provenance, in one statement;
+    returns the rows' ids by provenance (RETURNING: no second look-up)."""
     if not rows:
-        return
+        return {}
     dialect = sqlite if connection.dialect.name == "sqlite" else postgresql
     statement = dialect.insert(table)
     keys = ("source_system", "source_key")
     statement = statement.on_conflict_do_update(
         index_elements=list(keys),
         set_={name: statement.excluded[name] for name in rows[0] if name not in keys},
-    )
-    connection.execute(statement, list(rows))
+    ).returning(table.c.id, table.c.source_system, table.c.source_key)
+    return {
+        (system, key): int(row_id)
+        for row_id, system, key in connection.execute(statement, list(rows))
+    }
 
 
 def pair_filters(

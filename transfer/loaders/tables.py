@@ -40,10 +40,16 @@ class Work:
     known: IdMapEntry | None
     decision: Decision
     rows: tuple[MappedRow, ...] = ()
+    #: Per row, its references (column, Ref): found once, asked for in every round.
+    refs: tuple[tuple[tuple[str, Ref], ...], ...] = ()
 
     @property
     def action(self) -> str:
         return self.decision.action
+
+    def set_rows(self, rows: tuple[MappedRow, ...]) -> None:
+        self.rows = rows
+        self.refs = tuple(tuple(refs_in(row.values)) for row in rows)
 
 
 def resolve(connection: Connection, writes: list[Work], ids: dict[Ref, int]) -> dict[Work, str]:
@@ -52,10 +58,10 @@ def resolve(connection: Connection, writes: list[Work], ids: dict[Ref, int]) -> 
     wanted: dict[str, set[tuple[str, str]]] = defaultdict(set)
     produced: dict[Ref, Work] = {}
     for work in writes:
-        for row in work.rows:
+        for row, refs in zip(work.rows, work.refs, strict=True):
             if row.table in UNIQUE_TABLES:
                 produced[Ref(row.table, *provenance(row.values))] = work
-            for _, ref in refs_in(row.values):
+            for _, ref in refs:
                 wanted[ref.table].add((ref.source_system, ref.source_key))
     for name, keys in wanted.items():
         for key, row_id in ids_by_provenance(connection, table_of(name), keys).items():
@@ -77,8 +83,8 @@ def resolve(connection: Connection, writes: list[Work], ids: dict[Ref, int]) -> 
 def _missing_ref(
     work: Work, ids: dict[Ref, int], produced: dict[Ref, Work], deferred: dict[Work, str]
 ) -> str | None:
-    for row in work.rows:
-        for column, ref in refs_in(row.values):
+    for row, refs in zip(work.rows, work.refs, strict=True):
+        for column, ref in refs:
             if ref in ids:
                 continue
             owner = produced.get(ref)
@@ -109,9 +115,8 @@ def upsert_rows(
         ready = [item for item in pending if all(ref in ids for _, ref in refs_in(item[1].values))]
         if not ready:
             raise RecordProblem(f"{table.name} rows refer to each other in a cycle")
-        upsert(connection, table, [complete(table, row.values, ids) for _, row in ready])
+        found = upsert(connection, table, [complete(table, row.values, ids) for _, row in ready])
         keys = [provenance(row.values) for _, row in ready]
-        found = ids_by_provenance(connection, table, keys)
         for (work, _), key in zip(ready, keys, strict=True):
             row_id = found[key]
             ids[Ref(table.name, *key)] = row_id

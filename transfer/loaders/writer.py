@@ -24,6 +24,7 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, StatementError
 
 from transfer.database import describe_failure
 from transfer.loaders import idmap
+from transfer.loaders.bulk import insert_many
 from transfer.loaders.idmap import IdMapEntry, TargetIds
 from transfer.loaders.journal import (
     LoadJournal,
@@ -126,7 +127,7 @@ class BatchWriter:
                 except MediaProblem as exc:
                     return str(exc)
             prepared.append(MappedRow(row.table, values))
-        work.rows = tuple(prepared)
+        work.set_rows(tuple(prepared))
         return None
 
     def _write_or_split(
@@ -206,8 +207,7 @@ class BatchWriter:
                     retired.append(after)
         log.flush(connection)
         idmap.save(connection, entries)
-        if notes:
-            connection.execute(messages.insert(), notes)
+        insert_many(connection, messages, notes)
         return deferred, retired
 
     def _finish(
@@ -327,6 +327,6 @@ class BatchWriter:
             with self.engine.begin() as connection:
                 log.flush(connection)
                 idmap.save(connection, entries)
-                connection.execute(messages.insert(), notes)
+                insert_many(connection, messages, notes)
         except DBAPIError as exc:
             raise describe_failure(self.engine.url, exc) from None

@@ -22,10 +22,17 @@ from sqlalchemy import Connection
 
 from transfer.privacy.policy import MASK
 from transfer.schema.bookkeeping import LIVE_STATUSES
+from transfer.stores.mapped import decode_value
 from transfer.verification.collect import CheckCollector
 from transfer.verification.data import shape_of_personal
 from transfer.verification.scratch import Scratch
-from transfer.verification.target import PROVENANCE, TargetRow, keha_tables, stream_rows
+from transfer.verification.target import (
+    PROVENANCE,
+    TargetRow,
+    keha_tables,
+    normalise,
+    stream_rows,
+)
 
 INVENTORY_COLUMNS = ("source_system", "key", "kind", "language", "outcome", "detail", "hash")
 ERROR_OUTCOMES = ("not_mapped", "failed", "missing", "partial")
@@ -87,18 +94,21 @@ def check_fidelity(
                 continue
             seen.add(found[0])
             check.count("rows_compared")
-            _compare(row, json.loads(found[1]), check, production=production)
+            _compare(row, found[1], check, production=production)
     for buffer in (paths, redirects, groups, seen):
         buffer.flush()
 
 
-def _compare(
-    row: TargetRow, mapped: dict[str, Any], check: CheckCollector, *, production: bool
-) -> None:
-    for column, source in mapped.items():
+def _compare(row: TargetRow, vals: str, check: CheckCollector, *, production: bool) -> None:
+    """Compare the target row with its mapped row's values (JSON as the scratch keeps them)."""
+    compared = 0
+    for column, stored in json.loads(vals).items():
         if column in PROVENANCE or column not in row.values:
             continue
-        check.count("fields_compared")
+        compared += 1
+        # Plain JSON values are already in compared form; references, times and
+        # structures are decoded and normalised like the target's.
+        source = normalise(decode_value(stored)) if isinstance(stored, dict | list) else stored
         target = row.values[column]
         if target == source:
             continue
@@ -118,6 +128,8 @@ def _compare(
             source=shape_of_personal(source),
             target=shape_of_personal(target),
         )
+    if compared:
+        check.count("fields_compared", compared)
 
 
 def _outcomes(scratch: Scratch) -> Iterator[tuple[Any, ...]]:

@@ -186,11 +186,12 @@ def verify(
     try:
         with _timed(timings, "load_inputs", state):
             with MappedStore(inputs.mapped_store) as store:
-                scratch.load_mapped(store)
+                scratch.load_mapped(store.path)
                 with _timed(timings, "coverage", state):
                     coverage = check_coverage(store, collectors["coverage"])
             for system, staging in _staging_stores(inputs.staging_dir):
-                scratch.load_staging(system, staging)
+                scratch.load_staging(system, staging.path)
+            scratch.staging_done()
             with inputs.engine.connect() as connection:
                 scratch.load_id_map(id_map_entries(connection))
         production = inputs.environment == "production"

@@ -1,13 +1,17 @@
 """The verification's scratch database: what the checks look up, kept on disk.
 
-The mapped rows, the staging stores' records, aliases and failures, and the target's paths
-and redirects are copied into one temporary SQLite file with the indexes the checks need,
-so that lookups are indexed and memory stays bounded as the source grows.
+The mapped store and the staging stores are ATTACHed read-only and read where they are,
+in SQL: the mapped records and the staging aliases and failures are views on the stores'
+own tables; the mapped rows (one index row per KEHA row, keyed as the target's rows are)
+and the source records (their URLs, translation links and warnings out of the records'
+JSON) are indexed into the scratch file by one ``INSERT ... SELECT`` each, without a
+record passing through Python. The target's paths, redirects and translation groups and
+the loader's id map are written there too, so that every lookup is indexed and memory
+stays bounded as the source grows.
 """
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
@@ -15,27 +19,29 @@ from typing import Any
 
 from transfer.records import WARNINGS_FIELD
 from transfer.schema import metadata
-from transfer.stores.mapped import MappedStore
-from transfer.stores.staging import StagingStore
-from transfer.verification.target import normalise, pair_columns, pair_key
+from transfer.stores.mapped import attached_records_sql as mapped_records_sql
+from transfer.stores.mapped import attached_rows_sql
+from transfer.stores.staging import (
+    attached_aliases_sql,
+    attached_failures_sql,
+    attached_records_sql,
+    attached_warnings_sql,
+)
+from transfer.verification.target import pair_columns
 
 _SCHEMA = """
-CREATE TABLE mrec (system TEXT, key TEXT, kind TEXT, status TEXT, reason TEXT,
-  source_hash TEXT, nrows INTEGER, PRIMARY KEY (system, key));
+-- vals: the mapped row's values as the mapped store keeps them (references and times
+-- tagged, see transfer.stores.mapped.encode_value); pair as target.pair_key makes it.
 CREATE TABLE mrow (tbl TEXT, system TEXT, key TEXT, pair TEXT, rec_system TEXT,
   rec_key TEXT, vals TEXT, own INTEGER, seen INTEGER DEFAULT 0,
   PRIMARY KEY (tbl, system, key, pair));
-CREATE INDEX mrow_rec ON mrow (rec_system, rec_key);
 CREATE TABLE src (system TEXT, key TEXT, kind TEXT, language TEXT, url TEXT, state TEXT,
   translations TEXT, links TEXT, PRIMARY KEY (system, key));
 CREATE INDEX src_url ON src (url);
 -- Translation links name pages by key or URL, without the source system.
 CREATE INDEX src_key ON src (key);
-CREATE TABLE alias (system TEXT, alias TEXT PRIMARY KEY, target TEXT, reason TEXT,
-  status INTEGER);
 -- What extraction reported about a record (fields._warnings): charset, control-chars, ...
 CREATE TABLE srcwarn (system TEXT, key TEXT, code TEXT, detail TEXT);
-CREATE TABLE failure (system TEXT, url TEXT PRIMARY KEY, reason TEXT, status INTEGER);
 CREATE TABLE path (path TEXT PRIMARY KEY, what TEXT, key TEXT);
 CREATE TABLE redirect (host TEXT, path TEXT, new_path TEXT, PRIMARY KEY (host, path));
 CREATE TABLE tr (key TEXT PRIMARY KEY, item TEXT, language TEXT);
@@ -54,7 +60,8 @@ class Scratch:
     def __init__(self, path: Path) -> None:
         self.path = path
         path.unlink(missing_ok=True)
-        self.db = sqlite3.connect(path, isolation_level=None)
+        # uri=True: the stores are ATTACHed by read-only URIs (mode=ro).
+        self.db = sqlite3.connect(path.resolve().as_uri(), uri=True, isolation_level=None)
         self.db.execute("PRAGMA journal_mode=OFF")
         self.db.execute("PRAGMA synchronous=OFF")
         # A small page cache, sorts and temporary indexes in files, no memory mapping: the
@@ -63,6 +70,8 @@ class Scratch:
         self.db.execute("PRAGMA temp_store=FILE")
         self.db.execute("PRAGMA mmap_size=0")
         self.db.executescript(_SCHEMA)
+        self._staging: list[tuple[str, str]] = []  # (source system, attached name)
+        self._attached = 0
 
     def close(self) -> None:
         self.db.close()
@@ -88,93 +97,82 @@ class Scratch:
         row = self.db.execute(sql, params).fetchone()
         return None if row is None else row[0]
 
+    def _attach(self, path: Path) -> str:
+        name = f"store{self._attached}"
+        self._attached += 1
+        self.db.execute("ATTACH DATABASE ? AS " + name, (path.resolve().as_uri() + "?mode=ro",))
+        return name
+
     # loading ------------------------------------------------------------------------
-    def load_mapped(self, store: MappedStore) -> None:
-        """Copy the mapped records and their rows (values normalised for comparison)."""
-        tables = metadata.tables
-
-        def records() -> Iterable[tuple[Any, ...]]:
-            for record in store.records():
-                yield (
-                    "r",
-                    record.source_system,
-                    record.record_key,
-                    record.kind,
-                    record.status,
-                    record.reason,
-                    record.source_hash,
-                    len(record.rows),
-                )
-                for row in record.rows:
-                    values = {name: normalise(value) for name, value in row.values.items()}
-                    table = tables.get(row.table)
-                    pair = pair_key(table, values) if table is not None else ""
-                    # The record's own rows: one-row-per-record tables under its own key.
-                    own = table is not None and not pair_columns(table)
-                    own = own and values.get("source_key") == record.record_key
-                    yield (
-                        "w",
-                        row.table,
-                        str(values.get("source_system")),
-                        str(values.get("source_key")),
-                        pair,
-                        record.source_system,
-                        record.record_key,
-                        json.dumps(values, ensure_ascii=False, sort_keys=True),
-                        int(own),
-                    )
-
-        rec_sql = "INSERT OR REPLACE INTO mrec VALUES (?,?,?,?,?,?,?)"
-        # A row several records name (a contact person on many pages) is kept once.
-        row_sql = "INSERT OR IGNORE INTO mrow (tbl, system, key, pair, rec_system, rec_key, vals,"
-        row_sql += " own) VALUES (?,?,?,?,?,?,?,?)"
-        batch: list[tuple[Any, ...]] = []
-        for item in records():
-            batch.append(item)
-            if len(batch) >= BATCH:
-                self._split(batch, rec_sql, row_sql)
-                batch = []
-        self._split(batch, rec_sql, row_sql)
-
-    def _split(self, batch: list[tuple[Any, ...]], rec_sql: str, row_sql: str) -> None:
+    def load_mapped(self, path: Path) -> None:
+        """Attach the mapped store at ``path``: its records as the view ``mrec``, its rows
+        indexed into ``mrow`` (one SQL statement, in the store's key order, so a row several
+        records name is kept once, under the first)."""
+        name = self._attach(path)
+        self.db.execute(
+            "CREATE TEMP VIEW mrec (system, key, kind, status, reason, source_hash) AS "
+            + mapped_records_sql(name)
+        )
+        pairs = " ".join(
+            f"WHEN '{table.name}' THEN {_pair_sql(pair_columns(table))}"
+            for table in metadata.sorted_tables
+            if pair_columns(table)
+        )
+        single = ", ".join(
+            f"'{table.name}'" for table in metadata.sorted_tables if not pair_columns(table)
+        )
         self.db.execute("BEGIN")
-        self.db.executemany(rec_sql, [item[1:] for item in batch if item[0] == "r"])
-        self.db.executemany(row_sql, [item[1:] for item in batch if item[0] == "w"])
+        self.db.execute(
+            "INSERT OR IGNORE INTO mrow (tbl, system, key, pair, rec_system, rec_key, vals, own)"  # noqa: S608
+            " SELECT tbl, coalesce(CAST(json_extract(vals, '$.source_system') AS TEXT), 'None'),"
+            " coalesce(CAST(json_extract(vals, '$.source_key') AS TEXT), 'None'),"
+            f" CASE tbl {pairs} ELSE '' END, source_system, record_key, vals,"
+            # The record's own rows: one-row-per-record tables under its own key.
+            f" tbl IN ({single}) AND json_extract(vals, '$.source_key') IS record_key"
+            f" FROM ({attached_rows_sql(name)})"
+        )
+        self.db.execute("CREATE INDEX mrow_rec ON mrow (rec_system, rec_key)")
         self.db.execute("COMMIT")
 
-    def load_staging(self, system: str, store: StagingStore) -> None:
-        """Copy a staging store's records (live and gone), aliases and failures."""
-
-        warnings: list[tuple[str, str, str, str]] = []
-
-        def records() -> Iterable[tuple[Any, ...]]:
-            for record, state in store.records_with_state():
-                if state == "live":
-                    for entry in record.fields.get(WARNINGS_FIELD) or ():
-                        warnings.append(
-                            (system, record.key, str(entry.get("code")), str(entry.get("detail")))
-                        )
-                yield (
-                    system,
-                    record.key,
-                    record.kind,
-                    record.language or "",
-                    record.url,
-                    state,
-                    json.dumps(record.fields.get("translations") or []),
-                    json.dumps(list(record.links)),
-                )
-
-        self.many("INSERT OR REPLACE INTO src VALUES (?,?,?,?,?,?,?,?)", records())
-        self.many("INSERT INTO srcwarn VALUES (?,?,?,?)", warnings)
-        # Streamed: StagingStore.aliases() and failures() build the whole table in memory.
-        self.many(
-            "INSERT OR REPLACE INTO alias VALUES (?,?,?,?,?)",
-            ((system, *row) for row in store.alias_rows()),
+    def load_staging(self, system: str, path: Path) -> None:
+        """Attach a staging store: its records (live and gone) and their warnings indexed
+        into ``src`` and ``srcwarn``; its aliases and failures read in place (the views
+        ``alias`` and ``failure``, made by :meth:`staging_done`)."""
+        name = self._attach(path)
+        self._staging.append((system, name))
+        self.db.execute("BEGIN")
+        self.db.execute(
+            "INSERT OR REPLACE INTO src SELECT ?, * FROM (" + attached_records_sql(name) + ")",  # noqa: S608
+            (system,),
         )
-        self.many(
-            "INSERT OR REPLACE INTO failure VALUES (?,?,?,?)",
-            ((system, *row) for row in store.failure_rows()),
+        self.db.execute(
+            "INSERT INTO srcwarn SELECT ?, * FROM ("  # noqa: S608
+            + attached_warnings_sql(name, WARNINGS_FIELD)
+            + ")",
+            (system,),
+        )
+        self.db.execute("COMMIT")
+
+    def staging_done(self) -> None:
+        """The views over every attached staging store's aliases and failures."""
+        # The systems are staging file names, the schemas this scratch's own names.
+        aliases = [
+            f"SELECT {_literal(s)}, * FROM ({attached_aliases_sql(n)})"  # noqa: S608
+            for s, n in self._staging
+        ]
+        failures = [
+            f"SELECT {_literal(s)}, * FROM ({attached_failures_sql(n)})"  # noqa: S608
+            for s, n in self._staging
+        ]
+        empty_alias = "SELECT NULL, NULL, NULL, NULL, NULL WHERE 0"
+        empty_failure = "SELECT NULL, NULL, NULL, NULL WHERE 0"
+        self.db.execute(
+            "CREATE TEMP VIEW alias (system, alias, target, reason, status) AS "
+            + (" UNION ALL ".join(aliases) or empty_alias)
+        )
+        self.db.execute(
+            "CREATE TEMP VIEW failure (system, url, reason, status) AS "
+            + (" UNION ALL ".join(failures) or empty_failure)
         )
 
     def load_id_map(self, rows: Iterable[tuple[str, str, str, str | None, bool]]) -> None:
@@ -183,3 +181,29 @@ class Scratch:
             "INSERT OR REPLACE INTO idmap VALUES (?,?,?,?,?)",
             ((system, key, status, reason, int(now)) for system, key, status, reason, now in rows),
         )
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _value_sql(column: str) -> str:
+    """SQL for the JSON text of a mapped value as :func:`target.normalise` turns it: a
+    reference as its reference text, a time as its ISO text, anything else as it is."""
+    path = f"'$.\"{column}\"'"
+    ref = f'json_extract(vals, \'$."{column}"."$ref"\')'
+    return (
+        f"CASE json_type(vals, {path})"
+        f" WHEN 'object' THEN CASE WHEN {ref} IS NOT NULL THEN json_quote('-> '"
+        f" || json_extract({ref}, '$[0]') || ':' || json_extract({ref}, '$[1]') || ':'"
+        f" || json_extract({ref}, '$[2]'))"
+        f' ELSE json_quote(json_extract(vals, \'$."{column}"."$datetime"\')) END'
+        f" WHEN 'text' THEN json_quote(json_extract(vals, {path}))"
+        f" WHEN 'true' THEN 'true' WHEN 'false' THEN 'false'"
+        f" ELSE coalesce(json_extract(vals, {path}), 'null') END"
+    )
+
+
+def _pair_sql(columns: tuple[str, ...]) -> str:
+    """SQL for :func:`target.pair_key` of a mapped row (``json.dumps`` of the list)."""
+    return "'[' || " + " || ', ' || ".join(_value_sql(c) for c in columns) + " || ']'"

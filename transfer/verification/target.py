@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, Table, UniqueConstraint, inspect, select
@@ -42,6 +43,7 @@ def normalise(value: Any) -> Any:
     return value
 
 
+@cache
 def pair_columns(table: Table) -> tuple[str, ...]:
     """Columns that tell apart rows sharing one provenance (empty for one-row tables)."""
     uniques = [c for c in table.constraints if isinstance(c, UniqueConstraint)]

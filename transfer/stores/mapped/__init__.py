@@ -21,7 +21,7 @@ from transfer.stores.mapped.rows import (
     encode_rows,
     encode_value,
 )
-from transfer.stores.mapped.store import MappedStore
+from transfer.stores.mapped.store import MappedStore, attached_records_sql, attached_rows_sql
 
 __all__ = [
     "STATUSES",
@@ -35,6 +35,8 @@ __all__ = [
     "Ref",
     "SharedKey",
     "SourceEntry",
+    "attached_records_sql",
+    "attached_rows_sql",
     "decode_rows",
     "decode_value",
     "encode_rows",

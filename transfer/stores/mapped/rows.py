@@ -94,10 +94,15 @@ def decode_value(value: Any) -> Any:
             return Ref(table, system, key)
         if set(value) == {"$datetime"}:
             return datetime.fromisoformat(value["$datetime"])
-        return {k: decode_value(v) for k, v in value.items()}
+        return {k: _decoded(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [decode_value(item) for item in value]
+        return [_decoded(item) for item in value]
     return value
+
+
+def _decoded(value: Any) -> Any:
+    # Most values are plain scalars: skip the call for them (rows decode per record).
+    return decode_value(value) if isinstance(value, dict | list) else value
 
 
 def encode_rows(rows: tuple[MappedRow, ...]) -> str:

@@ -268,3 +268,27 @@ def _record(row: tuple[Any, ...]) -> MappedRecord:
         mapping=mapping,
         source_hash=source_hash,
     )
+
+
+# reading the store in place -------------------------------------------------------------
+# Verification ATTACHes the store read-only to its scratch database and reads it there,
+# in SQL; these queries are the store's own SQL for that. ``schema`` is its attached name.
+
+
+def attached_records_sql(schema: str) -> str:
+    """(source_system, record_key, kind, status, reason, source_hash) of every record."""
+    return (
+        f"SELECT source_system, record_key, kind, status, reason, source_hash FROM {schema}.records"  # noqa: S608
+    )
+
+
+def attached_rows_sql(schema: str) -> str:
+    """(source_system, record_key, tbl, vals) of every row of every record, in key
+    order; ``vals``, the row's values, is the row's JSON object as stored (see
+    :func:`~transfer.stores.mapped.rows.encode_value` for references and times)."""
+    return (
+        "SELECT r.source_system, r.record_key, json_extract(j.value, '$.table') AS tbl,"  # noqa: S608
+        " json_extract(j.value, '$.values') AS vals"
+        f" FROM {schema}.records r, json_each(r.rows) j"
+        " ORDER BY r.source_system, r.record_key, j.key"
+    )

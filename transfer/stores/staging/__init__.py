@@ -7,6 +7,28 @@ their methods.
 """
 
 from transfer.stores.staging.frontier import Entry, Frontier
-from transfer.stores.staging.store import KIND_COUNTS, PassSummary, StagingStore, Stored, restrict
+from transfer.stores.staging.store import (
+    KIND_COUNTS,
+    PassSummary,
+    StagingStore,
+    Stored,
+    attached_aliases_sql,
+    attached_failures_sql,
+    attached_records_sql,
+    attached_warnings_sql,
+    restrict,
+)
 
-__all__ = ["KIND_COUNTS", "Entry", "Frontier", "PassSummary", "StagingStore", "Stored", "restrict"]
+__all__ = [
+    "KIND_COUNTS",
+    "Entry",
+    "Frontier",
+    "PassSummary",
+    "StagingStore",
+    "Stored",
+    "attached_aliases_sql",
+    "attached_failures_sql",
+    "attached_records_sql",
+    "attached_warnings_sql",
+    "restrict",
+]

@@ -518,3 +518,44 @@ class StagingStore(SqliteStore):
                 pass_id,
             ),
         }
+
+
+# reading a store in place ---------------------------------------------------------------
+# Verification ATTACHes a staging store read-only to its scratch database and reads it
+# there, in SQL, instead of copying it through Python; these queries are the store's own
+# SQL for that, so its tables stay its business. ``schema`` is the name it is attached as.
+
+
+def attached_records_sql(schema: str) -> str:
+    """(key, kind, language, url, state, translations, links) of every record, live or
+    gone; ``language`` '' when none, ``translations`` and ``links`` JSON array texts."""
+    return (
+        "SELECT json_extract(record, '$.key'), json_extract(record, '$.kind'),"  # noqa: S608
+        " coalesce(json_extract(record, '$.language'), ''), json_extract(record, '$.url'),"
+        " state,"
+        " CASE json_type(record, '$.fields.translations') WHEN 'array'"
+        " THEN json_extract(record, '$.fields.translations') ELSE '[]' END,"
+        " CASE json_type(record, '$.links') WHEN 'array'"
+        f" THEN json_extract(record, '$.links') ELSE '[]' END FROM {schema}.records"
+    )
+
+
+def attached_warnings_sql(schema: str, field: str) -> str:
+    """(key, code, detail) of every entry of the live records' ``fields[field]`` list."""
+    return (
+        "SELECT json_extract(r.record, '$.key'),"  # noqa: S608
+        " coalesce(CAST(json_extract(w.value, '$.code') AS TEXT), 'None'),"
+        " coalesce(CAST(json_extract(w.value, '$.detail') AS TEXT), 'None')"
+        f" FROM {schema}.records r, json_each(r.record, '$.fields.\"{field}\"') w"
+        f" WHERE r.state = 'live' AND json_type(r.record, '$.fields.\"{field}\"') = 'array'"
+    )
+
+
+def attached_aliases_sql(schema: str) -> str:
+    """(alias, target, reason, status) of every alias."""
+    return f"SELECT alias, target, reason, status FROM {schema}.aliases"  # noqa: S608
+
+
+def attached_failures_sql(schema: str) -> str:
+    """(url, reason, status) of every failure."""
+    return f"SELECT url, reason, status FROM {schema}.failures"  # noqa: S608
