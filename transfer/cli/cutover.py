@@ -210,7 +210,13 @@ def freeze_check_command(state: CliState, since: str, fail_on_change: bool) -> N
     help="Send the old addresses here, with the old host in the Host header (a redirect "
     "layer not yet in DNS). Default: each old host itself, over https.",
 )
-@click.option("--concurrency", type=click.IntRange(1, 64), default=8, show_default=True)
+@click.option(
+    "--concurrency",
+    type=click.IntRange(1, 64),
+    default=16,
+    show_default=True,
+    help="Requests at once (kept-alive connections per host).",
+)
 @pass_state
 def post_launch_check_command(
     state: CliState, base: str | None, old_base: str | None, concurrency: int
