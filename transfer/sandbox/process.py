@@ -21,7 +21,10 @@ from pathlib import Path
 
 from transfer.sandbox.settings import SandboxSettings
 
-START_TIMEOUT_S = 60.0
+#: Seconds the child may take to build the replicas (and write its truth), per unit of
+#: scale, at least one unit: scale 1 takes about 5 s on a quiet machine, far more on a
+#: shared one.
+START_TIMEOUT_S = 120.0
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
@@ -126,10 +129,14 @@ def sandbox_process(
         settings, f"http://127.0.0.1:{online}", f"http://127.0.0.1:{platform}", server.pid
     )
     try:
-        deadline = time.monotonic() + START_TIMEOUT_S
+        deadline = time.monotonic() + START_TIMEOUT_S * max(1.0, settings.scale)
         while not (_answers(online) and _answers(platform) and (truth is None or truth.is_file())):
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise RuntimeError(f"the sandbox did not start: {' '.join(command)}")
+            if server.poll() is not None:
+                raise RuntimeError(
+                    f"the sandbox exited with {server.returncode}: {' '.join(command)}"
+                )
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the sandbox did not start in time: {' '.join(command)}")
             time.sleep(0.05)
         yield running
     finally:
