@@ -11,6 +11,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import resource
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -285,6 +287,7 @@ def check_launch(
 
     url = target_url(settings.target)
     engine = create_target_engine(url)
+    started, cpu_before, children_before = time.monotonic(), time.process_time(), _children_cpu()
     try:
         if base_url is not None:
             result = post_launch_check(
@@ -306,6 +309,10 @@ def check_launch(
         level="error" if result.failures else "info",
         checked=dict(result.checked),
         failures=len(result.failures),
+        seconds=round(time.monotonic() - started, 1),
+        # CPU of the checker (this process) and of the rehearsal site (its child), apart
+        checker_cpu_s=round(time.process_time() - cpu_before, 1),
+        site_cpu_s=None if base_url is not None else round(_children_cpu() - children_before, 1),
     )
     if not result.passed:
         shown = "; ".join(
@@ -323,6 +330,11 @@ def check_launch(
             next_step="fix the site or the redirects and run `transfer post-launch-check` again",
         )
     return result
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _write_artefacts(run: Run, result: PostLaunchResult, checked: str) -> None:

@@ -9,6 +9,7 @@ process group) and, on Linux, when the process that started it dies.
 from __future__ import annotations
 
 import ctypes
+import os
 import signal
 import socket
 import subprocess
@@ -51,6 +52,7 @@ class SandboxProcess:
     platform_url: str
     pid: int
     peak_rss_bytes: int | None = None  # read when the block ends
+    cpu_s: float | None = None  # CPU time it used (user and system), read then too
 
     def current_peak_rss(self) -> int | None:
         """The child's peak resident memory so far (``VmHWM``; None where unknown)."""
@@ -67,6 +69,17 @@ def peak_rss_of(pid: int) -> int | None:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) * 1024
     return None
+
+
+def cpu_seconds_of(pid: int) -> float | None:
+    """User and system CPU time of a live process, from ``/proc`` (None off Linux)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return None
+    fields = stat.rsplit(")", 1)[1].split()
+    # utime and stime are the 14th and 15th fields; the first two (pid, name) are cut off.
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _die_with_parent() -> Callable[[], None] | None:
@@ -141,6 +154,7 @@ def sandbox_process(
         yield running
     finally:
         running.peak_rss_bytes = peak_rss_of(server.pid)
+        running.cpu_s = cpu_seconds_of(server.pid)
         server.terminate()
         try:
             server.wait(timeout=10)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -44,6 +45,9 @@ class Outcome(StageResults):
     #: own process; None where not measured (in-process sandbox, or no /proc).
     toolkit_peak_rss: int | None = None
     sandbox_peak_rss: int | None = None
+    #: CPU seconds of each (the machine may be shared: steadier than wall time).
+    toolkit_cpu_s: float | None = None
+    sandbox_cpu_s: float | None = None
     name: ClassVar[str] = "rehearsal"
 
     @property
@@ -65,6 +69,11 @@ class Outcome(StageResults):
             lines.append(
                 f"peak memory: toolkit {_megabytes(self.toolkit_peak_rss)} (this process){sandbox}"
             )
+        if self.toolkit_cpu_s is not None:
+            sandbox_cpu = (
+                "" if self.sandbox_cpu_s is None else f"; sandbox {self.sandbox_cpu_s:,.1f} s"
+            )
+            lines.append(f"CPU time: toolkit {self.toolkit_cpu_s:,.1f} s{sandbox_cpu}")
         return lines
 
     def raise_for_failure(self) -> None:
@@ -171,13 +180,17 @@ def rehearse(
         if not outcome.failed:
             run_stages(settings, run, stages, progress, results=outcome)
     outcome.toolkit_peak_rss = own_peak_rss()
+    outcome.toolkit_cpu_s = time.process_time()
     if isinstance(running, SandboxProcess):
         outcome.sandbox_peak_rss = running.peak_rss_bytes
+        outcome.sandbox_cpu_s = running.cpu_s
     run.events.emit(
         "sandbox",
-        "memory",
+        "resources",
         toolkit_peak_rss=outcome.toolkit_peak_rss,
         sandbox_peak_rss=outcome.sandbox_peak_rss,
+        toolkit_cpu_s=outcome.toolkit_cpu_s,
+        sandbox_cpu_s=outcome.sandbox_cpu_s,
     )
     return outcome
 
@@ -208,5 +221,10 @@ def rehearse_cutover(
             tasks_file=runbook.parent / "tasks.yml",
             env={"TRANSFER_FREEZE_SINCE": sandbox.now.isoformat()},
         )
-    report("info", "sandbox", f"peak memory {_megabytes(running.peak_rss_bytes)} (its own process)")
+    cpu = "unknown" if running.cpu_s is None else f"{running.cpu_s:,.1f} s"
+    report(
+        "info",
+        "sandbox",
+        f"peak memory {_megabytes(running.peak_rss_bytes)}, CPU time {cpu} (its own process)",
+    )
     return outcome
