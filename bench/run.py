@@ -12,7 +12,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-BENCHES = ["sandbox_throughput.py", "crawl_throughput.py", "verify_memory.py", "load_throughput.py"]
+BENCHES = [
+    "sandbox_throughput.py",
+    "crawl_throughput.py",
+    "verify_memory.py",
+    "load_throughput.py",
+    "demo_time.py",
+]
 #: The benches that take ``--scales``.
 SCALED = {"verify_memory.py", "load_throughput.py"}
 

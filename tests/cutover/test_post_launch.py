@@ -183,3 +183,62 @@ def test_the_command_checks_the_served_target_and_fails_with_exit_10(
     ]
     assert sorted(len(lines) for lines in reports) == [1, 2]
     assert any("integration.fi" in line for lines in reports for line in lines)
+
+
+def test_a_redirect_to_a_page_the_site_does_not_serve_is_reported_with_the_page(
+    target: tuple[Engine, Path], tmp_path: Path
+) -> None:
+    engine, media = target
+    # The target lists the Finnish page (so the check requests it as a page, and does not
+    # follow the redirects that lead there); the deployed site lacks it.
+    engine.dispose()
+    shutil.copy(tmp_path / "target.db", tmp_path / "deployed.db")
+    deployed = create_target_engine(f"sqlite:///{tmp_path / 'deployed.db'}")
+    with deployed.begin() as connection:
+        connection.execute(delete(ContentTranslation).where(ContentTranslation.language == "fi"))
+    with serve_target_site(deployed, media) as base:
+        result = post_launch_check(engine, base, old_base=base, concurrency=2)
+    found = {(f.kind, f.host, f.expected, f.got) for f in result.failures}
+    assert found == {
+        ("page", None, "HTTP 200", "HTTP 404"),
+        ("redirect", "kotoutuminen.fi", "target HTTP 200", "target HTTP 404"),
+        ("redirect", "kotouttaminen.fi", "target HTTP 200", "target HTTP 404"),
+    }
+    assert result.checked == {"redirect": 4, "page": 2, "asset": 1}
+
+
+def test_a_redirect_target_that_is_no_page_is_requested_once_and_reported(
+    target: tuple[Engine, Path],
+) -> None:
+    engine, media = target
+    # Both Finnish redirects lead to a path that is neither a page nor an asset.
+    with engine.begin() as connection:
+        connection.execute(
+            update(Redirect)
+            .where(Redirect.new_path == "/fi/uutiset/laki")
+            .values(new_path="/fi/ei-sivua")
+        )
+    with serve_target_site(engine, media) as base:
+        result = post_launch_check(engine, base, old_base=base, concurrency=2)
+    found = {(f.kind, f.host, f.got) for f in result.failures}
+    assert found == {
+        ("redirect", "kotoutuminen.fi", "target HTTP 404"),
+        ("redirect", "kotouttaminen.fi", "target HTTP 404"),
+    }
+
+
+def test_the_rehearsal_site_in_its_own_process_answers_and_stops(
+    target: tuple[Engine, Path], tmp_path: Path
+) -> None:
+    from sqlalchemy import make_url
+
+    from transfer.cutover.site_process import serve_target_site_process
+
+    engine, media = target
+    with serve_target_site_process(
+        make_url(f"sqlite:///{tmp_path / 'target.db'}"), media, connections=2
+    ) as base:
+        result = post_launch_check(engine, base, old_base=base, concurrency=2)
+    assert result.failures == [] and result.passed
+    with pytest.raises(requests.ConnectionError):
+        requests.get(f"{base}/fi/uutiset/laki", timeout=5)

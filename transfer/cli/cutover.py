@@ -258,7 +258,13 @@ def _stage_line(stage_and_stats: tuple[str, ProgressReport]) -> str:
     help="Send the old addresses here, with the old host in the Host header (a redirect "
     "layer not yet in DNS). Default: each old host itself, over https.",
 )
-@click.option("--concurrency", type=click.IntRange(1, 64), default=8, show_default=True)
+@click.option(
+    "--concurrency",
+    type=click.IntRange(1, 64),
+    default=16,
+    show_default=True,
+    help="Requests at once (kept-alive connections per host).",
+)
 @pass_state
 def post_launch_check_command(
     state: CliState, base: str | None, old_base: str | None, concurrency: int

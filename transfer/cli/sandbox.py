@@ -104,6 +104,12 @@ def sandbox_options(function: Any) -> Any:
     show_default=True,
     help="Port of the Partnership platform (0: any free port).",
 )
+@click.option(
+    "--truth",
+    "truth_out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also write the ground truth JSON here once serving (as `sandbox truth` does).",
+)
 def sandbox_serve(
     seed: int,
     scale: float,
@@ -113,14 +119,17 @@ def sandbox_serve(
     host: str,
     port: int,
     platform_port: int,
+    truth_out: Path | None,
 ) -> None:
     """Serve the sandbox until Ctrl-C, printing the `export` lines that point `transfer`
     at it (both sources and the platform's rehearsal account) for another shell."""
-    from transfer.sandbox import serve_sandbox
+    from transfer.sandbox import serve_sandbox, write_served_truth
     from transfer.sandbox.rehearsal import sandbox_environment
 
     settings = _sandbox_settings(seed, scale, epoch, faults, variant)
     with serve_sandbox(settings, host, port, platform_port) as running:
+        if truth_out is not None:
+            write_served_truth(running, truth_out)
         ui.say(f"online service:       {running.online_url}  (as https://kotoutuminen.fi)")
         ui.say(
             f"partnership platform: {running.platform_url}  "

@@ -11,16 +11,17 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-import threading
+import resource
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import groupby, islice
 from urllib.parse import urljoin, urlsplit
 
-import requests
-from sqlalchemy import Engine, select
+import urllib3
+from sqlalchemy import Engine, exists, or_, select
 
 from transfer.config import Settings
 from transfer.database import create_target_engine, target_url
@@ -31,6 +32,7 @@ from transfer.schema.content import ContentTranslation
 from transfer.schema.redirects import Redirect
 
 BATCH = 256
+CONCURRENCY = 16  # requests at once, by default (8, 16 and 32 measured alike on loopback)
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,9 @@ class Probe:
     status: int
     location: str | None = None  # expected Location path, for redirects
     follow: str | None = None  # the redirect's target on the site, which must answer 200
+    # True when ``follow`` is a page or asset the check requests anyway (before any
+    # redirect): its answer is taken from there instead of requesting it again.
+    follow_checked: bool = False
     sha256: str | None = None  # expected body hash, for assets
 
 
@@ -78,16 +83,41 @@ class PostLaunchResult:
 
 
 def probes(engine: Engine, base_url: str, old_base: str | None) -> Iterator[Probe]:
-    """Every URL the check requests: redirects first, then pages, then assets.
+    """Every URL the check requests: pages first, then assets, then redirects.
 
     Old addresses go to ``https://<old host><path>``, or to ``old_base`` with the old host
     in the ``Host`` header (a redirect layer that is not in DNS yet, or the rehearsal site).
+    A redirect whose target is a published page or a public asset is marked
+    ``follow_checked``: that target has been requested as a page or asset by then.
     """
     base = base_url.rstrip("/")
     with engine.connect() as connection:
+        pages = connection.execution_options(yield_per=BATCH).execute(
+            select(ContentTranslation.new_path)
+            .where(ContentTranslation.state == "published")
+            .order_by(ContentTranslation.new_path)
+        )
+        for page in pages:
+            yield Probe("page", base + page.new_path, None, 200)
+        assets = connection.execution_options(yield_per=BATCH).execute(
+            select(Asset.new_path, Asset.sha256)
+            .where(Asset.new_path.is_not(None))
+            .order_by(Asset.new_path)
+        )
+        for asset in assets:
+            yield Probe("asset", f"{base}{asset.new_path}", None, 200, sha256=asset.sha256)
+        is_page = exists().where(
+            ContentTranslation.new_path == Redirect.new_path,
+            ContentTranslation.state == "published",
+        )
+        is_asset = exists().where(Asset.new_path == Redirect.new_path)
         redirects = connection.execution_options(yield_per=BATCH).execute(
             select(
-                Redirect.old_host, Redirect.old_path, Redirect.new_path, Redirect.status_code
+                Redirect.old_host,
+                Redirect.old_path,
+                Redirect.new_path,
+                Redirect.status_code,
+                or_(is_page, is_asset).label("checked"),
             ).order_by(Redirect.old_host, Redirect.old_path)
         )
         for redirect in redirects:
@@ -103,21 +133,8 @@ def probes(engine: Engine, base_url: str, old_base: str | None) -> Iterator[Prob
                 redirect.status_code,
                 location=redirect.new_path,
                 follow=base + redirect.new_path if on_site else None,
+                follow_checked=on_site and bool(redirect.checked),
             )
-        pages = connection.execution_options(yield_per=BATCH).execute(
-            select(ContentTranslation.new_path)
-            .where(ContentTranslation.state == "published")
-            .order_by(ContentTranslation.new_path)
-        )
-        for page in pages:
-            yield Probe("page", base + page.new_path, None, 200)
-        assets = connection.execution_options(yield_per=BATCH).execute(
-            select(Asset.new_path, Asset.sha256)
-            .where(Asset.new_path.is_not(None))
-            .order_by(Asset.new_path)
-        )
-        for asset in assets:
-            yield Probe("asset", f"{base}{asset.new_path}", None, 200, sha256=asset.sha256)
 
 
 def post_launch_check(
@@ -125,53 +142,80 @@ def post_launch_check(
     base_url: str,
     *,
     old_base: str | None = None,
-    concurrency: int = 8,
+    concurrency: int = CONCURRENCY,
     timeout_s: float = 10.0,
     progress: Callable[[PostLaunchResult], None] | None = None,
 ) -> PostLaunchResult:
     """Request every probe of :func:`probes` and collect what failed, with what was
-    expected and what came. Nothing is retried: after a launch, a flaky answer is a finding."""
+    expected and what came. Nothing is retried: after a launch, a flaky answer is a finding.
+
+    A redirect is checked by its status and ``Location``; its target must answer 200, and
+    each target is requested once at most: a published page or public asset is requested
+    as itself (before the redirects), any other target when a redirect first leads there."""
     result = PostLaunchResult()
-    local = threading.local()
-    followed: dict[str, str] = {}  # a redirect target → what is wrong with it ("" if nothing)
+    http = _keep_alive_pool(concurrency, timeout_s)
+    # A checked page or asset that did not answer 200 → what it answered. Only failures
+    # are kept, so memory stays flat however large the site is.
+    unreachable: dict[str, str] = {}
+    followed: dict[str, str] = {}  # another redirect target → what is wrong with it ("" if nothing)
 
     def check(probe: Probe) -> Failure | None:
-        session = getattr(local, "session", None)
-        if session is None:
-            session = local.session = requests.Session()
-        return _check(session, probe, timeout_s, followed)
+        return _check(http, probe, unreachable, followed)
 
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
         for batch in _batches(probes(engine, base_url, old_base), BATCH):
             for probe, failure in zip(batch, pool.map(check, batch), strict=True):
                 result.checked[probe.kind] += 1
-                if failure is not None:
-                    result.failures.append(failure)
+                if failure is None:
+                    continue
+                result.failures.append(failure)
+                if probe.kind != "redirect" and failure.expected == f"HTTP {probe.status}":
+                    unreachable[probe.url] = failure.got
             if progress is not None:
                 progress(result)
+    http.clear()
     return result
 
 
+def _keep_alive_pool(concurrency: int, timeout_s: float) -> urllib3.PoolManager:
+    """Kept-alive connections for ``concurrency`` workers, per host. urllib3 without
+    ``requests`` on top: a request costs less than half the CPU, and the checker makes
+    tens of thousands. No retries (a flaky answer is a finding), no following of redirects
+    (each is checked by its status and Location)."""
+    return urllib3.PoolManager(
+        num_pools=16,
+        maxsize=concurrency,
+        block=True,  # never more than ``concurrency`` connections to one host
+        retries=False,
+        timeout=urllib3.Timeout(total=timeout_s),
+    )
+
+
 def _batches(items: Iterable[Probe], size: int) -> Iterator[list[Probe]]:
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
-        yield batch
+    """Batches of at most ``size`` probes of one kind: every page and asset has answered
+    before the first redirect is requested."""
+    for _, same_kind in groupby(items, key=lambda probe: probe.kind):
+        while batch := list(islice(same_kind, size)):
+            yield batch
 
 
 def _check(
-    session: requests.Session, probe: Probe, timeout_s: float, followed: dict[str, str]
+    http: urllib3.PoolManager,
+    probe: Probe,
+    unreachable: dict[str, str],
+    followed: dict[str, str],
 ) -> Failure | None:
-    headers = {"Host": probe.host} if probe.host else {}
+    headers = {"Host": probe.host} if probe.host else None
 
     def fail(expected: str, got: str) -> Failure:
         return Failure(probe.kind, probe.url, probe.host, expected, got)
 
     try:
-        response = session.get(probe.url, headers=headers, allow_redirects=False, timeout=timeout_s)
-    except requests.RequestException as exc:
+        response = http.request("GET", probe.url, headers=headers, redirect=False)
+    except urllib3.exceptions.HTTPError as exc:
         return fail(f"HTTP {probe.status}", f"no answer: {type(exc).__name__}")
-    if response.status_code != probe.status:
-        return fail(f"HTTP {probe.status}", f"HTTP {response.status_code}")
+    if response.status != probe.status:
+        return fail(f"HTTP {probe.status}", f"HTTP {response.status}")
     if probe.location is not None:
         location = response.headers.get("Location", "")
         # A relative Location is resolved against the URL asked, as a browser would; a
@@ -184,25 +228,36 @@ def _check(
         if not location or not same:
             return fail(f"Location {probe.location}", f"Location {location or '(none)'}")
         if probe.follow is not None:
-            # Many old addresses lead to one page: each target is requested once.
-            if probe.follow not in followed:
-                followed[probe.follow] = _target_answer(session, probe.follow, timeout_s)
-            if followed[probe.follow]:
-                return fail("target HTTP 200", followed[probe.follow])
+            if probe.follow_checked:
+                answered = unreachable.get(probe.follow)
+                problem = "" if answered is None else _target_problem(answered)
+            else:
+                # Many old addresses lead to one page: each target is requested once.
+                if probe.follow not in followed:
+                    followed[probe.follow] = _target_answer(http, probe.follow)
+                problem = followed[probe.follow]
+            if problem:
+                return fail("target HTTP 200", problem)
     if probe.sha256 is not None:
-        digest = hashlib.sha256(response.content).hexdigest()
+        digest = hashlib.sha256(response.data).hexdigest()
         if digest != probe.sha256:
             return fail(f"sha256 {probe.sha256[:12]}…", f"sha256 {digest[:12]}…")
     return None
 
 
-def _target_answer(session: requests.Session, url: str, timeout_s: float) -> str:
+def _target_problem(answered: str) -> str:
+    """A redirect's failure for a target that answered ``answered`` ("HTTP 404", "no
+    answer: …") when checked itself."""
+    return f"target {answered}" if answered.startswith("HTTP") else f"target: {answered}"
+
+
+def _target_answer(http: urllib3.PoolManager, url: str) -> str:
     """What is wrong with a redirect's target ("" when it answers 200)."""
     try:
-        status = session.get(url, allow_redirects=False, timeout=timeout_s).status_code
-    except requests.RequestException as exc:
-        return f"target: no answer: {type(exc).__name__}"
-    return "" if status == 200 else f"target HTTP {status}"
+        status = http.request("GET", url, redirect=False).status
+    except urllib3.exceptions.HTTPError as exc:
+        return _target_problem(f"no answer: {type(exc).__name__}")
+    return "" if status == 200 else _target_problem(f"HTTP {status}")
 
 
 def _path_of(url: str) -> str:
@@ -216,20 +271,23 @@ def check_launch(
     *,
     base_url: str | None,
     old_base: str | None = None,
-    concurrency: int = 8,
+    concurrency: int = CONCURRENCY,
     progress: Callable[[PostLaunchResult], None] | None = None,
 ) -> PostLaunchResult:
     """The post-launch check as ``transfer post-launch-check`` runs it.
 
     With ``base_url`` it checks the launched site (old addresses at their own hosts, or at
-    ``old_base``); without, it serves the target database as the rehearsal site on loopback
-    and checks that. Writes ``post-launch.json`` and ``post-launch-failures.csv`` to the run
-    folder; raises :class:`CutoverError` (exit 10) when anything failed or nothing was there.
+    ``old_base``); without, it serves the target database as the rehearsal site on loopback,
+    from a process of its own, and checks that. Writes ``post-launch.json`` and
+    ``post-launch-failures.csv`` to the run folder; raises :class:`CutoverError` (exit 10)
+    when anything failed or nothing was there.
     """
-    from transfer.cutover.target_site import serve_target_site  # only rehearsals serve
+    from transfer.cutover.site_process import serve_target_site_process  # rehearsals only
     from transfer.loaders.options import LoadOptions
 
-    engine = create_target_engine(target_url(settings.target))
+    url = target_url(settings.target)
+    engine = create_target_engine(url)
+    started, cpu_before, children_before = time.monotonic(), time.process_time(), _children_cpu()
     try:
         if base_url is not None:
             result = post_launch_check(
@@ -237,7 +295,8 @@ def check_launch(
             )
         else:
             media = LoadOptions.from_settings(settings).media_dir
-            with serve_target_site(engine, media) as served:
+            # The site in a process of its own: checker and site do not share a core.
+            with serve_target_site_process(url, media, connections=concurrency) as served:
                 result = post_launch_check(
                     engine, served, old_base=served, concurrency=concurrency, progress=progress
                 )
@@ -250,6 +309,10 @@ def check_launch(
         level="error" if result.failures else "info",
         checked=dict(result.checked),
         failures=len(result.failures),
+        seconds=round(time.monotonic() - started, 1),
+        # CPU of the checker (this process) and of the rehearsal site (its child), apart
+        checker_cpu_s=round(time.process_time() - cpu_before, 1),
+        site_cpu_s=None if base_url is not None else round(_children_cpu() - children_before, 1),
     )
     if not result.passed:
         shown = "; ".join(
@@ -267,6 +330,11 @@ def check_launch(
             next_step="fix the site or the redirects and run `transfer post-launch-check` again",
         )
     return result
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _write_artefacts(run: Run, result: PostLaunchResult, checked: str) -> None:

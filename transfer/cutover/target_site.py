@@ -124,13 +124,20 @@ class _SiteServer(ThreadingHTTPServer):
         return f"http://{host!s}:{port}"
 
 
+def site_server(site: TargetSite, host: str = "127.0.0.1", port: int = 0) -> _SiteServer:
+    """The site's HTTP server, bound to ``host:port`` (a free port by default), not yet
+    serving."""
+    return _SiteServer((host, port), site)
+
+
 @contextmanager
 def serve_target_site(
     engine: Engine, media_root: Path, host: str = "127.0.0.1", port: int = 0
 ) -> Iterator[str]:
     """Serve the target as a site on ``host:port`` (a free port by default) in a background
-    thread; yields its base URL and stops the server on exit."""
-    server = _SiteServer((host, port), TargetSite(engine, media_root))
+    thread; yields its base URL and stops the server on exit. (The post-launch check
+    serves it from a process of its own: ``site_process.py``.)"""
+    server = site_server(TargetSite(engine, media_root), host, port)
     thread = threading.Thread(target=server.serve_forever, name="target-site", daemon=True)
     thread.start()
     try:

@@ -26,6 +26,7 @@ __all__ = [
     "SandboxSettings",
     "parse_variants",
     "serve_sandbox",
+    "write_served_truth",
     "write_truth",
 ]
 
@@ -106,6 +107,17 @@ def serve_sandbox(
     finally:
         stop_platform()
         stop_online()
+
+
+def write_served_truth(running: RunningSandbox, path: Path) -> None:
+    """Write the served sandbox's ground truth as JSON, whole or not at all (a process
+    waiting for the file never reads half of it)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(
+        json.dumps(running.truth(), ensure_ascii=False, sort_keys=True), encoding="utf-8"
+    )
+    partial.replace(path)
 
 
 def write_truth(settings: SandboxSettings, path: Path) -> dict[str, int]:

@@ -9,7 +9,10 @@ This is the only place where product stages meet the sandbox; product code never
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, ClassVar
@@ -25,6 +28,7 @@ from transfer.pipeline import STAGES, Progress, StageResults, no_progress, run_s
 from transfer.redaction import Secret, register_secret
 from transfer.runs import Run
 from transfer.sandbox import RunningSandbox, SandboxSettings, serve_sandbox
+from transfer.sandbox.process import SandboxProcess, sandbox_process
 
 CUTOVER_RUNBOOK = Path("runbooks") / "cutover.yml"
 REHEARSAL_OPERATOR = "migration engineer (rehearsal)"
@@ -37,6 +41,13 @@ class Outcome(StageResults):
 
     checks: list[doctor.Check] = field(default_factory=list)
     truth_counts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: Peak resident memory in bytes of this process (the toolkit) and of the sandbox's
+    #: own process; None where not measured (in-process sandbox, or no /proc).
+    toolkit_peak_rss: int | None = None
+    sandbox_peak_rss: int | None = None
+    #: CPU seconds of each (the machine may be shared: steadier than wall time).
+    toolkit_cpu_s: float | None = None
+    sandbox_cpu_s: float | None = None
     name: ClassVar[str] = "rehearsal"
 
     @property
@@ -48,7 +59,22 @@ class Outcome(StageResults):
         for system, counts in self.truth_counts.items():
             shown = ", ".join(f"{name} {count}" for name, count in counts.items())
             lines.append(f"sandbox {system}: {shown}")
-        return lines + super().summary()
+        lines += super().summary()
+        if self.toolkit_peak_rss is not None:
+            sandbox = (
+                f"; sandbox {_megabytes(self.sandbox_peak_rss)} (its own process)"
+                if self.sandbox_peak_rss is not None
+                else " (sandbox included: served in-process)"
+            )
+            lines.append(
+                f"peak memory: toolkit {_megabytes(self.toolkit_peak_rss)} (this process){sandbox}"
+            )
+        if self.toolkit_cpu_s is not None:
+            sandbox_cpu = (
+                "" if self.sandbox_cpu_s is None else f"; sandbox {self.sandbox_cpu_s:,.1f} s"
+            )
+            lines.append(f"CPU time: toolkit {self.toolkit_cpu_s:,.1f} s{sandbox_cpu}")
+        return lines
 
     def raise_for_failure(self) -> None:
         super().raise_for_failure()
@@ -59,7 +85,22 @@ class Outcome(StageResults):
             )
 
 
-def sandbox_sources(settings: Settings, running: RunningSandbox) -> Settings:
+def _megabytes(size: int | None) -> str:
+    return "unknown" if size is None else f"{size / 1e6:,.0f} MB"
+
+
+def own_peak_rss() -> int | None:
+    """Peak resident memory of this process in bytes (None where the platform has no
+    ``resource`` module)."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not on Linux or macOS
+        return None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak if sys.platform == "darwin" else peak * 1024  # bytes on macOS, KiB on Linux
+
+
+def sandbox_sources(settings: Settings, running: RunningSandbox | SandboxProcess) -> Settings:
     """``settings`` with both sources fetched from the sandbox, using its rehearsal account."""
     box = running.settings
     for value in (box.platform_username, box.platform_password, box.client_id, box.client_secret):
@@ -106,6 +147,22 @@ def _truth_counts(truth: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return counts
 
 
+@contextmanager
+def _served(
+    sandbox: SandboxSettings, own_process: bool, truth: Path
+) -> Iterator[RunningSandbox | SandboxProcess]:
+    """The sandbox for a rehearsal, its ground truth written to ``truth``."""
+    if own_process:
+        with sandbox_process(sandbox, truth=truth) as child:
+            yield child
+        return
+    with serve_sandbox(sandbox) as running:
+        truth.write_text(
+            json.dumps(running.truth(), ensure_ascii=False, sort_keys=True), encoding="utf-8"
+        )
+        yield running
+
+
 def rehearse(
     settings: Settings,
     sandbox: SandboxSettings,
@@ -113,12 +170,15 @@ def rehearse(
     report: StatusReporter,
     progress: Progress = no_progress,
     stages: tuple[str, ...] = STAGES,
+    own_process: bool = True,
 ) -> Outcome:
     """Serve the sandbox, check the environment, then run ``stages`` (all of them by
     default) against it. Stops after the checks when one fails; the verdict is in the
-    outcome's ``report``."""
+    outcome's ``report``. The sandbox is served by a child process, so the replicas and
+    the crawler do not share a core, unless ``own_process`` is false."""
     outcome = Outcome()
-    with serve_sandbox(sandbox) as running:
+    truth_file = run.artefact("sandbox-truth.json")
+    with _served(sandbox, own_process, truth_file) as running:
         run.events.emit(
             "sandbox",
             "serving",
@@ -127,18 +187,27 @@ def rehearse(
             seed=sandbox.seed,
             scale=sandbox.scale,
             epoch=sandbox.epoch,
+            process="own" if own_process else "this",
         )
         settings = sandbox_sources(settings, running)
         outcome.checks = doctor.run_checks(settings, run, report)
-        truth = running.truth()
-        run.artefact("sandbox-truth.json").write_text(
-            json.dumps(truth, ensure_ascii=False, sort_keys=True), encoding="utf-8"
-        )
-        outcome.truth_counts = _truth_counts(truth)
+        outcome.truth_counts = _truth_counts(json.loads(truth_file.read_text(encoding="utf-8")))
         run.events.emit("sandbox", "truth", counts=outcome.truth_counts)
-        if outcome.failed:
-            return outcome
-        run_stages(settings, run, stages, progress, results=outcome)
+        if not outcome.failed:
+            run_stages(settings, run, stages, progress, results=outcome)
+    outcome.toolkit_peak_rss = own_peak_rss()
+    outcome.toolkit_cpu_s = time.process_time()
+    if isinstance(running, SandboxProcess):
+        outcome.sandbox_peak_rss = running.peak_rss_bytes
+        outcome.sandbox_cpu_s = running.cpu_s
+    run.events.emit(
+        "sandbox",
+        "resources",
+        toolkit_peak_rss=outcome.toolkit_peak_rss,
+        sandbox_peak_rss=outcome.sandbox_peak_rss,
+        toolkit_cpu_s=outcome.toolkit_cpu_s,
+        sandbox_cpu_s=outcome.sandbox_cpu_s,
+    )
     return outcome
 
 
@@ -158,8 +227,8 @@ def rehearse_cutover(
     told each line of the steps' output as it comes."""
     following = replace(sandbox, epoch=sandbox.epoch + 1)
     book = load_runbook(runbook, commands)
-    with serve_sandbox(following) as running:
-        return run_cutover(
+    with sandbox_process(following) as running:
+        outcome = run_cutover(
             book,
             sandbox_sources(settings, running),
             rehearse=True,
@@ -171,3 +240,10 @@ def rehearse_cutover(
             env={"TRANSFER_FREEZE_SINCE": sandbox.now.isoformat()},
             output=output,
         )
+    cpu = "unknown" if running.cpu_s is None else f"{running.cpu_s:,.1f} s"
+    report(
+        "info",
+        "sandbox",
+        f"peak memory {_megabytes(running.peak_rss_bytes)}, CPU time {cpu} (its own process)",
+    )
+    return outcome
