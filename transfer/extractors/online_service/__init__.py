@@ -101,6 +101,7 @@ def crawl_with(
             pool.close()
             result.stats.parse_workers = pool.workers
             result.stats.parse_cpu_s = pool.cpu_s
+            result.stats.parsed_inline = pool.inline
         with run.artefact("records.jsonl").open("w", encoding="utf-8") as out:
             write_jsonl(store.records(), out)
         run.artefact("crawl-summary.json").write_text(

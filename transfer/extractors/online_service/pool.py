@@ -6,7 +6,10 @@ blob (content-addressed: a write of the same body by two processes is harmless).
 outcome goes back to the fetch thread and from there to the main thread, which alone writes
 the staging store and schedules URLs: resume, kill safety, deduplication and politeness are
 the crawl loop's as before. At most one page per fetch thread is in the pool at a time, so
-memory stays bounded by the crawl's concurrency.
+memory stays bounded by the crawl's concurrency; when the workers are behind (two pages
+queued per worker), the fetch thread parses the page itself, as without a pool, so that
+the crawl's own process helps rather than waits (on a machine busy with other work, a few
+worker processes get little of it).
 
 Workers are started by the ``forkserver`` method (``spawn`` where there is none), never by
 forking a process that runs threads; each loads the profile once (the pool's initializer).
@@ -89,6 +92,7 @@ class ParsePool:
 
     def __init__(self, profile: Profile, blobs: BlobStore, workers: int) -> None:
         self.workers = workers
+        self._profile, self._blobs = profile, blobs
         self._args = (profile, blobs, os.getpid())
         self._lock = threading.Lock()
         self._executor = self._new_executor()
@@ -96,6 +100,10 @@ class ParsePool:
         self.cpu_s = 0.0
         #: times a worker died and the pool was started again
         self.restarts = 0
+        #: pages the calling thread parsed itself because the workers were behind
+        self.inline = 0
+        self.queue_limit = 2 * workers
+        self._queued = 0
 
     def _new_executor(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
@@ -110,6 +118,21 @@ class ParsePool:
         broken.shutdown(wait=False, cancel_futures=True)
 
     def __call__(self, raw: RawPage) -> Outcome:
+        with self._lock:
+            behind = self._queued >= self.queue_limit
+            if behind:
+                self.inline += 1
+            else:
+                self._queued += 1
+        if behind:
+            return guarded_page_outcome(self._profile, self._blobs, raw)
+        try:
+            return self._in_worker(raw)
+        finally:
+            with self._lock:
+                self._queued -= 1
+
+    def _in_worker(self, raw: RawPage) -> Outcome:
         for attempt in (1, 2):
             executor = self._executor
             try:
