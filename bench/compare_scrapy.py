@@ -73,6 +73,7 @@ class SandboxSpider(scrapy.Spider):
         self.attachment = re.compile(c["attachment_path"])
         self.seen = set()
         self.failures = []
+        self.sitemaps = set()
         self.counts = {"pages": 0, "attachments": 0, "redirects": 0, "gone": 0, "failed": 0}
 
     # -- addresses: one key per page, as the profile's rules make it
@@ -123,14 +124,19 @@ class SandboxSpider(scrapy.Spider):
             if found is not None:
                 yield found
         for sitemap in self.config["sitemaps"]:
+            self.sitemaps.add(sitemap)
             yield scrapy.Request(self.fetch_base + sitemap, callback=self.sitemap,
                                  dont_filter=True, meta={"level": 0})
 
     def sitemap(self, response):
         response.selector.remove_namespaces()
         for loc in response.xpath("//sitemap/loc/text()").getall():
-            yield scrapy.Request(self.fetch_base + urlsplit(loc).path, callback=self.sitemap,
-                                 dont_filter=True, meta={"level": 0})
+            parts = urlsplit(loc.strip())  # as given: a sitemap's query (languageId) matters
+            address = parts.path + (f"?{parts.query}" if parts.query else "")
+            if address not in self.sitemaps:
+                self.sitemaps.add(address)
+                yield scrapy.Request(self.fetch_base + address, callback=self.sitemap,
+                                     dont_filter=True, meta={"level": 0})
         for loc in response.xpath("//url/loc/text()").getall():
             key = self.key(loc, self.config["canonical"] + "/")
             found = self.request(key, 1) if key else None
