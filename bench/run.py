@@ -15,6 +15,7 @@ from pathlib import Path
 BENCHES = [
     "sandbox_throughput.py",
     "crawl_throughput.py",
+    "compare_scrapy.py",
     "verify_memory.py",
     "load_throughput.py",
     "demo_time.py",

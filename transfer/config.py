@@ -93,6 +93,15 @@ OPTIONS: tuple[Option, ...] = (
         "Where requests really go (e.g. the sandbox, http://127.0.0.1:8700); empty: base_url.",
     ),
     Option(
+        "sources.online_service.parse_workers",
+        int,
+        None,
+        "Processes that parse crawled pages; empty: one per core; 0 or 1: in the crawl's "
+        "own process.",
+        allow_zero=True,
+        maximum=256,
+    ),
+    Option(
         "sources.partnership.base_url",
         str,
         "https://kumppanuusalusta.kotoutuminen.fi",
@@ -232,6 +241,8 @@ class SourceSettings:
     password: Secret | None = None
     client_id: Secret | None = None
     client_secret: Secret | None = None
+    #: processes parsing crawled pages (the online service); None: one per core
+    parse_workers: int | None = None
 
     @property
     def fetch_url(self) -> str:
@@ -600,7 +611,9 @@ def _merge(
             values["target.url"], values["target.password"], values["target.environment"]
         ),
         online_service=SourceSettings(
-            values["sources.online_service.base_url"], values["sources.online_service.fetch_base"]
+            values["sources.online_service.base_url"],
+            values["sources.online_service.fetch_base"],
+            parse_workers=values["sources.online_service.parse_workers"],
         ),
         partnership=SourceSettings(
             values["sources.partnership.base_url"],

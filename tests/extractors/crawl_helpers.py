@@ -26,19 +26,26 @@ KINDS = {
 }
 
 
-def settings_for(workspace: Path, online_url: str, **http: Any) -> Settings:
+def settings_for(
+    workspace: Path, online_url: str, parse_workers: int | None = None, **http: Any
+) -> Settings:
+    """Settings to crawl ``online_url``; ``parse_workers`` None: one parsing process a core."""
     settings = load_settings(
         env={}, overrides={"workspace": str(workspace / "ws"), "logs_dir": str(workspace / "logs")}
     )
     return replace(
         settings,
-        online_service=replace(settings.online_service, fetch_base=online_url),
+        online_service=replace(
+            settings.online_service, fetch_base=online_url, parse_workers=parse_workers
+        ),
         http=replace(settings.http, **http),
     )
 
 
-def crawl(workspace: Path, online_url: str, **http: Any) -> CrawlResult:
-    settings = settings_for(workspace, online_url, **http)
+def crawl(
+    workspace: Path, online_url: str, parse_workers: int | None = None, **http: Any
+) -> CrawlResult:
+    settings = settings_for(workspace, online_url, parse_workers, **http)
     with Run("extract online-service", settings.logs_dir) as run:
         return extract_online_service(settings, run)
 

@@ -19,6 +19,7 @@ from transfer.extractors.http.politeness import Pacer
 from transfer.extractors.online_service.crawler import Crawler, CrawlResult, CrawlStats
 from transfer.extractors.online_service.fetch import Archive, Worker
 from transfer.extractors.online_service.options import CrawlOptions
+from transfer.extractors.online_service.pool import ParsePool
 from transfer.extractors.online_service.profile import Profile, load_profile
 from transfer.records import write_jsonl
 from transfer.runs import Run
@@ -79,9 +80,12 @@ def crawl_with(
     store = StagingStore(workspace.staging(profile.source))
     blobs = BlobStore(workspace.blobs)
     archive_file = warc.open("ab") if warc is not None else None
+    pool: ParsePool | None = None
     try:
         archive = Archive(archive_file) if archive_file is not None else None
-        worker = Worker(profile, client, blobs, options.fetch_base, archive)
+        if options.parse_workers > 1:  # else pages are parsed by the fetch threads
+            pool = ParsePool(profile, blobs, options.parse_workers)
+        worker = Worker(profile, client, blobs, options.fetch_base, archive, pool)
         crawler = Crawler(
             profile,
             store,
@@ -93,6 +97,11 @@ def crawl_with(
             stop=stop,
         )
         result = crawler.run(run.run_id)
+        if pool is not None:
+            pool.close()
+            result.stats.parse_workers = pool.workers
+            result.stats.parse_cpu_s = pool.cpu_s
+            result.stats.parsed_inline = pool.inline
         with run.artefact("records.jsonl").open("w", encoding="utf-8") as out:
             write_jsonl(store.records(), out)
         run.artefact("crawl-summary.json").write_text(
@@ -123,6 +132,8 @@ def crawl_with(
         )
         return result
     finally:
+        if pool is not None:
+            pool.close()
         store.close()
         if archive_file is not None:
             archive_file.close()

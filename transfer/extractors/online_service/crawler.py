@@ -45,6 +45,9 @@ class CrawlStats(StageStats):
     queued: int = 0
     robots_blocked: int = 0
     folded: int = 0  # pages answering 200 that belong to another record (mirrors, paging)
+    parse_workers: int = 1  # processes that parsed the pages (1: the fetch threads)
+    parse_cpu_s: float = 0.0  # CPU seconds those processes spent (not the crawl's own)
+    parsed_inline: int = 0  # pages the fetch threads parsed because the workers were behind
 
     @property
     def done(self) -> int:

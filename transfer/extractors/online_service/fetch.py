@@ -2,15 +2,20 @@
 
 Workers never touch the staging store: the main thread gives each task what it needs
 (validators for a conditional request) and commits each outcome in one transaction.
+A page's answer is parsed by :func:`page_outcome`, a plain function of the profile, the
+blob store and a :class:`RawPage`, so that it can run in this thread or in a parsing
+process (:mod:`~transfer.extractors.online_service.pool`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import Message
+from functools import partial
 from io import BytesIO
 from typing import Any, BinaryIO
 from urllib.parse import unquote_plus, urlsplit
@@ -19,6 +24,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from transfer.extractors.http import FetchFailed, FetchResult, HttpClient, Verdict
+from transfer.extractors.http.client import decode_checked
 from transfer.extractors.hygiene import CHARSET, warning
 from transfer.extractors.online_service.extract import (
     extract_fields,
@@ -70,6 +76,112 @@ class Outcome:
     #: for a page: the record it belongs to when not its own key (a mirror's page, a paged
     #: listing whose canonical is the bare listing); see UrlRules.fold_target
     fold_into: str | None = None
+
+
+@dataclass(frozen=True)
+class RawPage:
+    """A page's 200 answer as the fetch thread hands it on to be parsed: everything parsing
+    needs and nothing that cannot cross to another process."""
+
+    task: Task
+    body: bytes
+    content_type: str
+    fetch: FetchInfo
+    status: int
+    attempts: int
+
+
+#: Turns a page's answer into its outcome (in this process or in a parsing process).
+Parser = Callable[[RawPage], Outcome]
+
+
+def is_attachment(profile: Profile, key: str) -> bool:
+    return bool(profile.attachment_path.search(urlsplit(key).path))
+
+
+def parse_failure(raw: RawPage, problem: str) -> Outcome:
+    """A page that could not be parsed: a failed page of this pass (retried by the next),
+    never the end of the crawl."""
+    return Outcome(
+        raw.task,
+        "failed",
+        status=raw.status,
+        reason=f"cannot parse the page: {problem}",
+        attempts=raw.attempts,
+    )
+
+
+def page_outcome(profile: Profile, blobs: BlobStore, raw: RawPage) -> Outcome:
+    """Decode, parse and extract a page: its record (its body stored as a blob) and the
+    links it mentions, or, for another record's page, the record it folds into."""
+    task, rules = raw.task, profile.urls
+    decoded = decode_checked(raw.body, raw.content_type)
+    page = parse_page(decoded.text, task.key, profile.content_scope)
+    discovered = []
+    for href in page.hrefs:
+        key = rules.normalise(href)
+        if key and key not in discovered:
+            discovered.append(key)
+    declared = next(
+        (node.get("href") for node in select(page.doc, "link[rel=canonical][href]")), None
+    )
+    fold_into = rules.fold_target(task.key, declared)
+    if fold_into is not None:  # another record's page: its links matter, not its body
+        return Outcome(
+            task,
+            "ok",
+            discovered=tuple(discovered),
+            status=raw.status,
+            attempts=raw.attempts,
+            body_bytes=len(raw.body),
+            fold_into=fold_into,
+        )
+    blob = blobs.put(raw.body)
+    kind = first_match(profile.kinds, task.key, page, raw.content_type)
+    language = first_match(profile.languages, task.key, page, raw.content_type)
+    fields = extract_fields(profile, kind, page)
+    warnings = [warning(CHARSET, decoded.problem)] if decoded.problem else []
+    warnings += page.warnings
+    if warnings:
+        fields[WARNINGS_FIELD] = warnings
+    links: list[str] = []
+    for href in page.content_hrefs:
+        key = rules.normalise(href)
+        if key and key not in links:
+            links.append(key)
+    assets = tuple(link for link in links if is_attachment(profile, link))
+    legacy = sorted({href.split("#")[0] for href in page.hrefs if rules.is_legacy(href)})
+    if legacy:
+        fields["legacy_links"] = legacy
+    record = SourceRecord(
+        source=profile.source,
+        kind=kind,
+        key=task.key,
+        url=task.key,
+        language=language,
+        fetch=raw.fetch,
+        fields=fields,
+        links=tuple(links),
+        assets=assets,
+        body_blob=blob.sha256,
+    )
+    return Outcome(
+        task,
+        "ok",
+        record=record,
+        discovered=tuple(discovered),
+        status=raw.status,
+        attempts=raw.attempts,
+        body_bytes=len(raw.body),
+    )
+
+
+def guarded_page_outcome(profile: Profile, blobs: BlobStore, raw: RawPage) -> Outcome:
+    """:func:`page_outcome`, with anything it raises turned into the page's failure."""
+    try:
+        return page_outcome(profile, blobs, raw)
+    except Exception as exc:
+        return parse_failure(raw, f"{type(exc).__name__}: {exc}")
 
 
 def safe_file_name(name: str, fallback: str = "file") -> str:
@@ -137,15 +249,18 @@ class Worker:
         blobs: BlobStore,
         fetch_base: str,
         archive: Archive | None = None,
+        parser: Parser | None = None,
     ) -> None:
         self.profile = profile
         self.client = client
         self.blobs = blobs
         self.fetch_base = fetch_base
         self.archive = archive
+        #: parses a page's answer; by default in the calling thread
+        self.parser: Parser = parser or partial(guarded_page_outcome, profile, blobs)
 
     def is_attachment(self, key: str) -> bool:
-        return bool(self.profile.attachment_path.search(urlsplit(key).path))
+        return is_attachment(self.profile, key)
 
     def run(self, task: Task) -> Outcome:
         url, headers = self.profile.urls.to_fetch(task.key, self.fetch_base)
@@ -256,64 +371,12 @@ class Worker:
         digest = hashlib.sha256(result.body).hexdigest()
         if self.archive is not None:
             self.archive.write(task.key, result, BytesIO(result.body))
-        content_type = result.headers.get("Content-Type", "")
-        rules = self.profile.urls
-        decoded = result.decoded()
-        page = parse_page(decoded.text, task.key, self.profile.content_scope)
-        discovered = []
-        for href in page.hrefs:
-            key = rules.normalise(href)
-            if key and key not in discovered:
-                discovered.append(key)
-        declared = next(
-            (node.get("href") for node in select(page.doc, "link[rel=canonical][href]")), None
-        )
-        fold_into = rules.fold_target(task.key, declared)
-        if fold_into is not None:  # another record's page: its links matter, not its body
-            return Outcome(
-                task,
-                "ok",
-                discovered=tuple(discovered),
-                status=result.status,
-                attempts=result.attempts,
-                body_bytes=len(result.body),
-                fold_into=fold_into,
-            )
-        blob = self.blobs.put(result.body)
-        kind = first_match(self.profile.kinds, task.key, page, content_type)
-        language = first_match(self.profile.languages, task.key, page, content_type)
-        fields = extract_fields(self.profile, kind, page)
-        warnings = [warning(CHARSET, decoded.problem)] if decoded.problem else []
-        warnings += page.warnings
-        if warnings:
-            fields[WARNINGS_FIELD] = warnings
-        links: list[str] = []
-        for href in page.content_hrefs:
-            key = rules.normalise(href)
-            if key and key not in links:
-                links.append(key)
-        assets = tuple(link for link in links if self.is_attachment(link))
-        legacy = sorted({href.split("#")[0] for href in page.hrefs if rules.is_legacy(href)})
-        if legacy:
-            fields["legacy_links"] = legacy
-        record = SourceRecord(
-            source=self.profile.source,
-            kind=kind,
-            key=task.key,
-            url=task.key,
-            language=language,
-            fetch=self._fetch_info(url, result, digest, len(result.body)),
-            fields=fields,
-            links=tuple(links),
-            assets=assets,
-            body_blob=blob.sha256,
-        )
-        return Outcome(
+        raw = RawPage(
             task,
-            "ok",
-            record=record,
-            discovered=tuple(discovered),
-            status=result.status,
-            attempts=result.attempts,
-            body_bytes=len(result.body),
+            result.body,
+            result.headers.get("Content-Type", ""),
+            self._fetch_info(url, result, digest, len(result.body)),
+            result.status,
+            result.attempts,
         )
+        return self.parser(raw)
