@@ -66,6 +66,18 @@ def _note(row: TargetRow, paths: _Buffer, redirects: _Buffer, groups: _Buffer) -
         redirects.add(str(values["old_host"]).lower(), values["old_path"], values["new_path"])
 
 
+#: Target rows looked up in the scratch database per query.
+LOOKUP_BATCH = 1000
+#: The mapped rows of a batch of target rows of one table, by the batch's index: the
+#: batch's (system, key, pair) triples go in as one JSON array (CROSS JOIN: SQLite then
+#: walks the batch and looks each row up by mrow's key, never the other way round).
+_LOOKUP = (
+    "SELECT j.key, m.rowid, m.vals FROM json_each(?) j CROSS JOIN mrow m"
+    " ON m.tbl = ? AND m.system = json_extract(j.value, '$[0]')"
+    " AND m.key = json_extract(j.value, '$[1]') AND m.pair = json_extract(j.value, '$[2]')"
+)
+
+
 def check_fidelity(
     connection: Connection, scratch: Scratch, check: CheckCollector, *, production: bool
 ) -> None:
@@ -73,30 +85,55 @@ def check_fidelity(
     paths = _Buffer(scratch, "INSERT OR IGNORE INTO path VALUES (?,?,?)")
     redirects = _Buffer(scratch, "INSERT OR REPLACE INTO redirect VALUES (?,?,?)")
     groups = _Buffer(scratch, "INSERT OR REPLACE INTO tr VALUES (?,?,?)")
-    seen = _Buffer(scratch, "UPDATE mrow SET seen = 1 WHERE rowid = ?")
-    lookup = "SELECT rowid, vals FROM mrow WHERE tbl = ? AND system = ? AND key = ? AND pair = ?"
+    seen = _Buffer(scratch, "INSERT OR IGNORE INTO seen VALUES (?)")
     for table in keha_tables():
+        batch: list[TargetRow] = []
         for row in stream_rows(connection, table):
             _note(row, paths, redirects, groups)
-            check.count("target_rows")
-            found = scratch.db.execute(
-                lookup, (row.table, row.source_system, row.source_key, row.pair)
-            ).fetchone()
-            if found is None:
-                if row.source_system != "keha":
-                    check.problem(
-                        "unexpected_row",
-                        f"{row.table}:{row.source_system}:{row.source_key}",
-                        "a target row that no mapped record produced",
-                        warning=True,
-                        table=row.table,
-                    )
-                continue
-            seen.add(found[0])
-            check.count("rows_compared")
-            _compare(row, found[1], check, production=production)
+            batch.append(row)
+            if len(batch) >= LOOKUP_BATCH:
+                _compare_batch(batch, scratch, check, seen, production=production)
+                batch = []
+        if batch:
+            _compare_batch(batch, scratch, check, seen, production=production)
     for buffer in (paths, redirects, groups, seen):
         buffer.flush()
+
+
+def _compare_batch(
+    batch: list[TargetRow],
+    scratch: Scratch,
+    check: CheckCollector,
+    seen: _Buffer,
+    *,
+    production: bool,
+) -> None:
+    """Look up the mapped rows of ``batch`` (rows of one table) in one query, then compare
+    each row in the batch's order."""
+    keys = json.dumps([(row.source_system, row.source_key, row.pair) for row in batch])
+    found = {
+        index: (rowid, vals)
+        for index, rowid, vals in scratch.db.execute(_LOOKUP, (keys, batch[0].table))
+    }
+    check.count("target_rows", len(batch))
+    compared = 0
+    for index, row in enumerate(batch):
+        match = found.get(index)
+        if match is None:
+            if row.source_system != "keha":
+                check.problem(
+                    "unexpected_row",
+                    f"{row.table}:{row.source_system}:{row.source_key}",
+                    "a target row that no mapped record produced",
+                    warning=True,
+                    table=row.table,
+                )
+            continue
+        seen.add(match[0])
+        compared += 1
+        _compare(row, match[1], check, production=production)
+    if compared:
+        check.count("rows_compared", compared)
 
 
 def _compare(row: TargetRow, vals: str, check: CheckCollector, *, production: bool) -> None:
@@ -134,8 +171,10 @@ def _compare(row: TargetRow, vals: str, check: CheckCollector, *, production: bo
 
 def _outcomes(scratch: Scratch) -> Iterator[tuple[Any, ...]]:
     owned = "(SELECT count(*) FROM mrow w WHERE w.rec_system = {a}.system AND w.rec_key = {a}.key)"
-    unseen = owned[:-1] + " AND w.seen = 0)"
-    own_unseen = owned[:-1] + " AND w.seen = 0 AND w.own = 1)"
+    # A row is unseen when the fidelity pass did not find it (see Scratch: ``seen``).
+    not_seen = " AND NOT EXISTS (SELECT 1 FROM seen WHERE id = w.rowid))"
+    unseen = owned[:-1] + not_seen
+    own_unseen = owned[:-1] + " AND w.own = 1" + not_seen
     sql = f"""
       SELECT s.system, s.key, s.kind, s.language, m.status, m.reason, m.source_hash,
              {owned.format(a="s")}, {unseen.format(a="s")}, {own_unseen.format(a="s")},

@@ -33,8 +33,10 @@ _SCHEMA = """
 -- vals: the mapped row's values as the mapped store keeps them (references and times
 -- tagged, see transfer.stores.mapped.encode_value); pair as target.pair_key makes it.
 CREATE TABLE mrow (tbl TEXT, system TEXT, key TEXT, pair TEXT, rec_system TEXT,
-  rec_key TEXT, vals TEXT, own INTEGER, seen INTEGER DEFAULT 0,
-  PRIMARY KEY (tbl, system, key, pair));
+  rec_key TEXT, vals TEXT, own INTEGER, PRIMARY KEY (tbl, system, key, pair));
+-- The mapped rows the fidelity pass found in the target (mrow rowids): a table of their
+-- own, so that marking one does not rewrite the row and its values.
+CREATE TABLE seen (id INTEGER PRIMARY KEY);
 CREATE TABLE src (system TEXT, key TEXT, kind TEXT, language TEXT, url TEXT, state TEXT,
   translations TEXT, links TEXT, PRIMARY KEY (system, key));
 CREATE INDEX src_url ON src (url);
@@ -131,7 +133,8 @@ class Scratch:
             f" tbl IN ({single}) AND json_extract(vals, '$.source_key') IS record_key"
             f" FROM ({attached_rows_sql(name)})"
         )
-        self.db.execute("CREATE INDEX mrow_rec ON mrow (rec_system, rec_key)")
+        # Covering for completeness's counts per record (own, and the rowid for seen).
+        self.db.execute("CREATE INDEX mrow_rec ON mrow (rec_system, rec_key, own)")
         self.db.execute("COMMIT")
 
     def load_staging(self, system: str, path: Path) -> None:
