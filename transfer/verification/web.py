@@ -8,6 +8,7 @@ fidelity pass, the staging stores' aliases and failures), so nothing grows in me
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urldefrag, urljoin, urlsplit
 
@@ -47,23 +48,81 @@ def _candidates(path: str, query: str) -> tuple[str, ...]:
     return (f"{path}?{query}", path) if query else (path,)
 
 
-def _resolves(scratch: Scratch, path: str, query: str) -> str | None:
+class _Lookups:
+    """The target paths and redirects a batch of addresses needs, fetched in one query each
+    (:meth:`fetch`); one not fetched is looked up on its own. The tables do not change
+    while the checks read them, so a fetched answer is the answer."""
+
+    def __init__(self, scratch: Scratch) -> None:
+        self.scratch = scratch
+        self.paths: dict[str, str | None] = {}
+        self.redirects: dict[tuple[str, str], str | None] = {}
+
+    def clear(self) -> None:
+        self.paths, self.redirects = {}, {}
+
+    def fetch(self, paths: Iterable[str], redirects: Iterable[tuple[str, str]]) -> None:
+        """Fetch what ``paths`` are and where ``redirects`` ((host, path) pairs) lead."""
+        wanted = [path for path in dict.fromkeys(paths) if path not in self.paths]
+        if wanted:
+            self.paths.update(dict.fromkeys(wanted))
+            self.paths.update(
+                self.scratch.db.execute(
+                    "SELECT path, what FROM path WHERE path IN (SELECT value FROM json_each(?))",
+                    (json.dumps(wanted),),
+                )
+            )
+        pairs = [pair for pair in dict.fromkeys(redirects) if pair not in self.redirects]
+        if pairs:
+            self.redirects.update(dict.fromkeys(pairs))
+            # CROSS JOIN: the batch outside, each pair looked up by the redirect's key.
+            rows = self.scratch.db.execute(
+                "SELECT r.host, r.path, r.new_path FROM json_each(?) j CROSS JOIN redirect r"
+                " ON r.host = json_extract(j.value, '$[0]')"
+                " AND r.path = json_extract(j.value, '$[1]')",
+                (json.dumps(pairs),),
+            )
+            self.redirects.update(((host, path), new) for host, path, new in rows)
+
+    def what(self, path: str) -> str | None:
+        if path in self.paths:
+            what = self.paths[path]
+        else:
+            what = self.scratch.scalar("SELECT what FROM path WHERE path = ?", path)
+        return None if what is None else str(what)
+
+    def redirect(self, host: str, path: str) -> str | None:
+        if (host, path) in self.redirects:
+            new = self.redirects[(host, path)]
+        else:
+            new = self.scratch.scalar(
+                "SELECT new_path FROM redirect WHERE host = ? AND path = ?", host, path
+            )
+        return None if new is None else str(new)
+
+
+def _resolves(lookups: _Lookups, path: str, query: str) -> str | None:
     """What a target path is (translation, asset), or None."""
     for candidate in _candidates(path, query):
-        what = scratch.scalar("SELECT what FROM path WHERE path = ?", candidate)
+        what = lookups.what(candidate)
         if what is not None:
-            return str(what)
+            return what
     return None
 
 
-def _redirect(scratch: Scratch, host: str, path: str, query: str) -> str | None:
+def _redirect(lookups: _Lookups, host: str, path: str, query: str) -> str | None:
     for candidate in _candidates(path, query):
-        new = scratch.scalar(
-            "SELECT new_path FROM redirect WHERE host = ? AND path = ?", host, candidate
-        )
+        new = lookups.redirect(host, candidate)
         if new is not None:
-            return str(new)
+            return new
     return None
+
+
+def _fetch_for(lookups: _Lookups, hosts: Iterable[str], splits: list[tuple[str, str]]) -> None:
+    """Fetch the candidates of ``splits`` ((path, query) pairs) as paths, and as redirects
+    on each of ``hosts`` (pairs with it)."""
+    candidates = [c for path, query in splits for c in _candidates(path, query)]
+    lookups.fetch(candidates, [(host, c) for host in hosts for c in candidates])
 
 
 def _broken_in_source(scratch: Scratch, hosts: Hosts, path: str, query: str) -> bool:
@@ -78,6 +137,10 @@ def _broken_in_source(scratch: Scratch, hosts: Hosts, path: str, query: str) -> 
     return False
 
 
+#: Bodies whose links are checked together (their lookups fetched in one query each).
+LINK_BATCH = 500
+
+
 def check_links(
     connection: Connection, scratch: Scratch, check: CheckCollector, hosts: Hosts
 ) -> None:
@@ -86,28 +149,83 @@ def check_links(
     table = ContentTranslation.__table__
     query = select(table.c.source_key, table.c.new_path, table.c.body_html)
     result = connection.execution_options(stream_results=True, yield_per=500).execute(query)
+    lookups = _Lookups(scratch)
+    # Per body: its key, its page, and its links (None: the body is not parseable).
+    batch: list[tuple[str, str, list[str] | None]] = []
     for key, new_path, body in result:
         if not body or not body.strip():
             continue
         try:
             root = lxml_html.fragment_fromstring(body, create_parent="div")
         except (ParserError, ValueError):
+            batch.append((key, new_path, None))
+            continue
+        batch.append((key, new_path, [link.strip() for _e, _a, link, _p in root.iterlinks()]))
+        if len(batch) >= LINK_BATCH:
+            _check_bodies(lookups, check, hosts, batch)
+            batch = []
+    _check_bodies(lookups, check, hosts, batch)
+
+
+_Link = tuple[str, str, str, str, str]  # link, absolute, host, path, query
+
+
+def _parse(page: str, link: str) -> _Link | None:
+    """The link made absolute against its page and split; None for one not to check."""
+    if not link or link.lower().startswith(IGNORED_SCHEMES):
+        return None
+    absolute = urljoin(page, urldefrag(link)[0])
+    return (link, absolute, *_split(absolute))
+
+
+def _external(link: _Link) -> bool:
+    return link[1].lower().startswith(("http://", "https://")) and bool(link[2])
+
+
+def _check_bodies(
+    lookups: _Lookups,
+    check: CheckCollector,
+    hosts: Hosts,
+    batch: list[tuple[str, str, list[str] | None]],
+) -> None:
+    """Check the links of a batch of bodies, in order, their lookups fetched first."""
+    parsed = [
+        (key, page, None if links is None else [_parse(page, link) for link in links])
+        for key, page, links in batch
+    ]
+    lookups.clear()
+    _fetch_for(
+        lookups,
+        (hosts.canonical,),
+        [
+            (link[3], link[4])
+            for _key, _page, links in parsed
+            for link in links or ()
+            if link is not None and not _external(link)
+        ],
+    )
+    for key, page, links in parsed:
+        if links is None:
             check.problem("unreadable_body", key, "the body is not parseable HTML")
             continue
-        for _element, _attribute, link, _pos in root.iterlinks():
-            _check_link(scratch, check, hosts, key, new_path, link.strip())
+        for link in links:
+            _check_link(lookups, check, hosts, key, page, link)
 
 
 def _check_link(
-    scratch: Scratch, check: CheckCollector, hosts: Hosts, key: str, page: str, link: str
+    lookups: _Lookups,
+    check: CheckCollector,
+    hosts: Hosts,
+    key: str,
+    page: str,
+    parsed: _Link | None,
 ) -> None:
-    if not link or link.lower().startswith(IGNORED_SCHEMES):
+    if parsed is None:
         check.count("ignored")
         return
     check.count("links")
-    absolute = urljoin(page, urldefrag(link)[0])
-    host, path, query = _split(absolute)
-    if absolute.lower().startswith(("http://", "https://")) and host:
+    link, _absolute, host, path, query = parsed
+    if _external(parsed):
         if host in hosts.old:
             check.problem(
                 "old_host_link",
@@ -120,13 +238,13 @@ def _check_link(
         else:
             check.count("external")
         return
-    if _resolves(scratch, path, query) is not None:
+    if _resolves(lookups, path, query) is not None:
         check.count("resolved")
         return
-    if _redirect(scratch, hosts.canonical, path, query) is not None:
+    if _redirect(lookups, hosts.canonical, path, query) is not None:
         check.count("resolved_by_redirect")
         return
-    if _broken_in_source(scratch, hosts, path, query):
+    if _broken_in_source(lookups.scratch, hosts, path, query):
         check.problem(
             "broken_in_source",
             key,
@@ -145,6 +263,10 @@ def _check_link(
         )
 
 
+#: Old URLs checked together (their lookups fetched in a few queries).
+URL_BATCH = 1000
+
+
 def check_redirects(scratch: Scratch, check: CheckCollector, hosts: Hosts) -> None:
     """Every known old URL (live records and aliases of the online service) redirects to
     an existing target path, without chains or loops."""
@@ -154,31 +276,66 @@ def check_redirects(scratch: Scratch, check: CheckCollector, hosts: Hosts) -> No
         " ORDER BY 1",
         ("online_service", "online_service"),
     )
-    for (url,) in old_urls:
-        host, path, query = _split(url)
-        if host not in hosts.old:
-            continue
-        check.count("old_urls")
-        new = _redirect(scratch, host, path, query)
-        if new is None:
-            if host == hosts.canonical and _resolves(scratch, path, query):
-                check.count("kept_path")
-            else:
-                check.problem("missing_redirect", url, "no redirect for this old URL", url=url)
-            continue
-        _follow(scratch, check, hosts, url, new)
+    lookups = _Lookups(scratch)
+    while batch := old_urls.fetchmany(URL_BATCH):
+        urls = [(url, *_split(url)) for (url,) in batch]
+        urls = [item for item in urls if item[1] in hosts.old]
+        lookups.clear()
+        # The old URLs (as redirects on their own host, as kept paths), then where their
+        # redirects lead (each hop is looked up the same way; the rest one by one).
+        for host, items in _by_host(urls).items():
+            _fetch_for(lookups, (host,), items)
+        hops = [
+            _split(new)
+            for _url, host, path, query in urls
+            if (new := _redirect(lookups, host, path, query)) is not None
+        ]
+        for host, items in _by_host([("", *hop) for hop in hops], hosts.canonical).items():
+            _fetch_for(lookups, (host,), items)
+        for url, host, path, query in urls:
+            _check_old_url(lookups, check, hosts, url, host, path, query)
 
 
-def _follow(scratch: Scratch, check: CheckCollector, hosts: Hosts, url: str, new: str) -> None:
+def _by_host(
+    urls: list[tuple[str, str, str, str]], default: str = ""
+) -> dict[str, list[tuple[str, str]]]:
+    """(path, query) of ``urls`` ((url, host, path, query)) by host (``default`` for none)."""
+    grouped: dict[str, list[tuple[str, str]]] = {}
+    for _url, host, path, query in urls:
+        grouped.setdefault(host or default, []).append((path, query))
+    return grouped
+
+
+def _check_old_url(
+    lookups: _Lookups,
+    check: CheckCollector,
+    hosts: Hosts,
+    url: str,
+    host: str,
+    path: str,
+    query: str,
+) -> None:
+    check.count("old_urls")
+    new = _redirect(lookups, host, path, query)
+    if new is None:
+        if host == hosts.canonical and _resolves(lookups, path, query):
+            check.count("kept_path")
+        else:
+            check.problem("missing_redirect", url, "no redirect for this old URL", url=url)
+        return
+    _follow(lookups, check, hosts, url, new)
+
+
+def _follow(lookups: _Lookups, check: CheckCollector, hosts: Hosts, url: str, new: str) -> None:
     hops = [new]
     while True:
         host, path, query = _split(hops[-1])
         if hops[-1].startswith(("http://", "https://")) and host not in hosts.old:
             check.count("to_external")
             return
-        if _resolves(scratch, path, query) is not None:
+        if _resolves(lookups, path, query) is not None:
             break
-        following = _redirect(scratch, host or hosts.canonical, path, query)
+        following = _redirect(lookups, host or hosts.canonical, path, query)
         if following is None:
             check.problem(
                 "redirect_to_missing",
