@@ -8,6 +8,7 @@ fidelity pass, the staging stores' aliases and failures), so nothing grows in me
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urldefrag, urljoin, urlsplit
@@ -170,10 +171,23 @@ def check_links(
 _Link = tuple[str, str, str, str, str]  # link, absolute, host, path, query
 
 
+#: A link that is a plain absolute path (no host, query, fragment, parameters, dot
+#: segments, spaces or control characters), on a page that is a plain path too: joining
+#: and splitting it (urljoin, urlsplit) gives the link itself, so both are skipped.
+_PLAIN_PATH = re.compile(r"/(?!/)[^\x00-\x20\x7f?#;\\]*")
+
+
 def _parse(page: str, link: str) -> _Link | None:
     """The link made absolute against its page and split; None for one not to check."""
     if not link or link.lower().startswith(IGNORED_SCHEMES):
         return None
+    if (
+        _PLAIN_PATH.fullmatch(link)
+        and "/." not in link
+        and isinstance(page, str)
+        and _PLAIN_PATH.fullmatch(page)
+    ):
+        return (link, link, "", link, "")
     absolute = urljoin(page, urldefrag(link)[0])
     return (link, absolute, *_split(absolute))
 
