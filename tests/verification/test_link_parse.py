@@ -1,8 +1,9 @@
-"""The links check's shortcut for plain paths gives what joining and splitting gives."""
+"""The links and redirects checks' shortcuts for plain paths and URLs give what joining and
+splitting (urljoin, urlsplit) give."""
 
 from __future__ import annotations
 
-from urllib.parse import urldefrag, urljoin
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 from hypothesis import example, given
 from hypothesis import strategies as st
@@ -14,6 +15,16 @@ PIECES = st.sampled_from(
     ["/", "//", ".", "..", "?", "#", ";", ":", "a", "Ä", "%20", " ", "\t", "\\", "x=1", "http:"]
 )
 URLS = st.lists(PIECES, max_size=8).map("".join)
+HOSTS = st.sampled_from(
+    ["kotoutuminen.fi", "Kotoutuminen.FI", "a-b.fi.", "h:80", "u@h", "[::1]", ""]
+)
+SCHEMES = st.sampled_from(["https://", "http://", "HTTP://", "ftp://", "https:/", ""])
+ADDRESSES = st.tuples(SCHEMES, HOSTS, URLS).map("".join)
+
+
+def _urlsplit(url: str) -> tuple[str, str, str]:
+    parts = urlsplit(url)
+    return (parts.hostname or "").lower(), parts.path or "/", parts.query
 
 
 def _joined_and_split(page: str, link: str) -> tuple[str, str, str, str, str] | None:
@@ -21,7 +32,7 @@ def _joined_and_split(page: str, link: str) -> tuple[str, str, str, str, str] | 
     if not link or link.lower().startswith(IGNORED_SCHEMES):
         return None
     absolute = urljoin(page, urldefrag(link)[0])
-    return (link, absolute, *_split(absolute))
+    return (link, absolute, *_urlsplit(absolute))
 
 
 @given(page=URLS, link=URLS)
@@ -44,3 +55,21 @@ def test_a_plain_path_takes_the_shortcut() -> None:
         "/tiedostot/raportti-1.pdf",
         "",
     )
+
+
+@given(url=ADDRESSES)
+@example(url="https://kotouttaminen.fi/-/uutinen-5")
+@example(url="https://Kotoutuminen.FI")
+@example(url="/fi/./a")
+def test_splitting_agrees_with_urlsplit(url: str) -> None:
+    try:
+        expected = _urlsplit(url)
+    except ValueError:  # urlsplit refuses it: the check must too
+        expected = None
+    if expected is None:
+        try:
+            _split(url)
+        except ValueError:
+            return
+        raise AssertionError(f"{url!r} split, urlsplit refuses it")
+    assert _split(url) == expected

@@ -38,7 +38,24 @@ class Hosts:
         return self.legacy | self.aliases | {self.canonical}
 
 
+#: An absolute path, or an http(s) URL on a plain host name, with no query, fragment,
+#: parameters, spaces or control characters: split without urlsplit (see :func:`_split`).
+_PLAIN_PATH = re.compile(r"/(?!/)[^\x00-\x20\x7f?#;\\]*")
+_PLAIN_URL = re.compile(r"https?://([A-Za-z0-9.-]+)(/[^\x00-\x20\x7f?#;\\]*)?", re.IGNORECASE)
+
+
 def _split(url: str) -> tuple[str, str, str]:
+    """(host in lower case, path, query) as urlsplit gives them; plain paths and URLs
+    (most addresses) are split by a pattern, which gives the same."""
+    if _PLAIN_PATH.fullmatch(url):
+        return "", url, ""
+    plain = _PLAIN_URL.fullmatch(url)
+    if plain:
+        return plain[1].lower(), plain[2] or "/", ""
+    return _urlsplit(url)
+
+
+def _urlsplit(url: str) -> tuple[str, str, str]:
     parts = urlsplit(url)
     return (parts.hostname or "").lower(), parts.path or "/", parts.query
 
@@ -171,16 +188,11 @@ def check_links(
 _Link = tuple[str, str, str, str, str]  # link, absolute, host, path, query
 
 
-#: A link that is a plain absolute path (no host, query, fragment, parameters, dot
-#: segments, spaces or control characters), on a page that is a plain path too: joining
-#: and splitting it (urljoin, urlsplit) gives the link itself, so both are skipped.
-_PLAIN_PATH = re.compile(r"/(?!/)[^\x00-\x20\x7f?#;\\]*")
-
-
 def _parse(page: str, link: str) -> _Link | None:
     """The link made absolute against its page and split; None for one not to check."""
     if not link or link.lower().startswith(IGNORED_SCHEMES):
         return None
+    # A plain path on a plain-path page: joining gives the link itself (no dot segments).
     if (
         _PLAIN_PATH.fullmatch(link)
         and "/." not in link
