@@ -116,7 +116,7 @@ def _compare_batch(
         for index, rowid, vals in scratch.db.execute(_LOOKUP, (keys, batch[0].table))
     }
     check.count("target_rows", len(batch))
-    compared = 0
+    compared = fields = 0
     for index, row in enumerate(batch):
         match = found.get(index)
         if match is None:
@@ -131,22 +131,26 @@ def _compare_batch(
             continue
         seen.add(match[0])
         compared += 1
-        _compare(row, match[1], check, production=production)
+        fields += _compare(row, match[1], check, production=production)
     if compared:
         check.count("rows_compared", compared)
+    if fields:
+        check.count("fields_compared", fields)
 
 
-def _compare(row: TargetRow, vals: str, check: CheckCollector, *, production: bool) -> None:
-    """Compare the target row with its mapped row's values (JSON as the scratch keeps them)."""
+def _compare(row: TargetRow, vals: str, check: CheckCollector, *, production: bool) -> int:
+    """Compare the target row with its mapped row's values (JSON as the scratch keeps them);
+    return the number of fields compared."""
     compared = 0
+    values = row.values
     for column, stored in json.loads(vals).items():
-        if column in PROVENANCE or column not in row.values:
+        if column in PROVENANCE or column not in values:
             continue
         compared += 1
         # Plain JSON values are already in compared form; references, times and
         # structures are decoded and normalised like the target's.
-        source = normalise(decode_value(stored)) if isinstance(stored, dict | list) else stored
-        target = row.values[column]
+        source = normalise(decode_value(stored)) if isinstance(stored, (dict, list)) else stored
+        target = values[column]
         if target == source:
             continue
         if not production and target == MASK and source not in (None, MASK):
@@ -165,8 +169,7 @@ def _compare(row: TargetRow, vals: str, check: CheckCollector, *, production: bo
             source=shape_of_personal(source),
             target=shape_of_personal(target),
         )
-    if compared:
-        check.count("fields_compared", compared)
+    return compared
 
 
 def _outcomes(scratch: Scratch) -> Iterator[tuple[Any, ...]]:
