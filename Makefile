@@ -6,6 +6,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 BENCH_SCALES ?= 1
+# pytest-xdist workers for `make test`: more than the cores, because the whole-system tests
+# spend much of their time waiting on child processes (kill points, retries, Retry-After).
+TEST_WORKERS ?= 4
 
 .PHONY: demo test lint format bench clean constraints
 
@@ -23,7 +26,7 @@ demo: $(STAMP)
 test: $(STAMP)
 	bash tests/services/install-chromium.sh
 	bash tests/services/install-nginx.sh
-	TRANSFER_TEST_REQUIRE_BROWSER=1 TRANSFER_TEST_REQUIRE_NGINX=1 bash tests/services/with-postgres.sh $(BIN)/python -m pytest -m "slow or not slow" $(PYTEST_ARGS)
+	TRANSFER_TEST_REQUIRE_BROWSER=1 TRANSFER_TEST_REQUIRE_NGINX=1 bash tests/services/with-postgres.sh $(BIN)/python -m pytest -m "slow or not slow" -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 ## lint: ruff (lint and format check) and mypy strict on the package
 lint: $(STAMP)
