@@ -43,18 +43,32 @@ def _span(folder: Path) -> float | None:
 
 
 def _dry_run_phases(folder: Path) -> list[tuple[str, float]]:
-    """(phase, seconds) of the dry run: the sandbox's start, then each stage."""
+    """(phase, seconds) of the dry run: the sandbox's start, then each stage (the crawl and
+    the export run at once: each has its own span, from its start to its end event)."""
     events = _events(folder)
     if not events:
         return []
-    marks: list[tuple[str, float]] = [("sandbox start and checks", _at(events[0]))]
+    starts: dict[str, float] = {}
+    ends: dict[str, float] = {}
     for event in events:
         fields = event.get("fields")
-        if event["stage"] == "pipeline" and event["event"] == "stage started":
-            assert isinstance(fields, dict)
-            marks.append((str(fields["name"]), _at(event)))
-    marks.append(("end", _at(events[-1])))
-    return [(name, end - start) for (name, start), (_, end) in itertools.pairwise(marks)]
+        if event["stage"] == "pipeline" and isinstance(fields, dict):
+            name = str(fields["name"])
+            if event["event"] == "stage started":
+                starts[name] = _at(event)
+            elif event["event"] in ("stage finished", "stage failed"):
+                ends[name] = _at(event)
+    if not starts:
+        return []
+    first = min(starts.values())
+    phases = [("sandbox start and checks", first - _at(events[0]))]
+    order = sorted(starts, key=lambda name: starts[name])
+    for name, after in itertools.zip_longest(order, order[1:]):
+        end = ends.get(name)
+        if end is None:  # events of a version without "stage finished"
+            end = starts[after] if after is not None else _at(events[-1])
+        phases.append((name, end - starts[name]))
+    return phases
 
 
 def _line(label: str, seconds: float | None, note: str = "") -> str:
