@@ -204,9 +204,10 @@ def live_counter(title: str, describe: Callable[[T], str]) -> Iterator[Callable[
 
 
 class _SharedDisplay:
-    """The one live display of this process: rich allows a single live display at a time,
-    and two pieces of work may run at once (the crawl beside the export), so each spinner
-    is a line of the same display, which stops when its last line's work ends."""
+    """The one live display of this process. Two pieces of work may run at once (the crawl
+    beside the export) and end in any order, while rich draws a second live display inside
+    the first and loses it when the first stops: so each spinner is a line of one shared
+    display, which stops when the last of its lines' work ends."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
