@@ -68,11 +68,22 @@ class MappedRecord:
     @property
     def rows_hash(self) -> str:
         """sha256 of the rows (what a loader compares to decide whether to write again)."""
-        return hashlib.sha256(encode_rows(self.rows).encode("utf-8")).hexdigest()
+        return rows_hash(encode_rows(self.rows))
+
+
+def rows_hash(encoded: str) -> str:
+    """:attr:`MappedRecord.rows_hash` of rows already encoded by :func:`encode_rows`."""
+    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+
+#: Row values that are their own JSON form (most of them): no further checks.
+_PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
 def encode_value(value: Any) -> Any:
     """The JSON form of a row value: ``Ref`` and ``datetime`` become tagged objects."""
+    if type(value) in _PLAIN:
+        return value
     if isinstance(value, Ref):
         return {"$ref": [value.table, value.source_system, value.source_key]}
     if isinstance(value, datetime):
