@@ -30,6 +30,7 @@ demo: $(STAMP)
 
 ## test: the whole suite, with a throw-away PostgreSQL on a loopback port
 test: $(STAMP)
+	$(BIN)/python -m compileall -q transfer
 	bash tests/services/install-chromium.sh
 	bash tests/services/install-nginx.sh
 	TRANSFER_TEST_REQUIRE_BROWSER=1 TRANSFER_TEST_REQUIRE_NGINX=1 bash tests/services/with-postgres.sh $(BIN)/python -m pytest -m "slow or not slow" -n $(TEST_WORKERS) $(PYTEST_ARGS)
