@@ -122,7 +122,19 @@ def encode_rows(rows: tuple[MappedRow, ...]) -> str:
     return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
+def _tagged(value: dict[str, Any]) -> Any:
+    # json's object hook sees every object, innermost first: the same result as
+    # decode_value's walk, without visiting the scalars in Python.
+    if len(value) == 1:
+        if "$ref" in value:
+            table, system, key = value["$ref"]
+            return Ref(table, system, key)
+        if "$datetime" in value:
+            return datetime.fromisoformat(value["$datetime"])
+    return value
+
+
 def decode_rows(text: str) -> tuple[MappedRow, ...]:
     return tuple(
-        MappedRow(item["table"], decode_value(item["values"])) for item in json.loads(text)
+        MappedRow(item["table"], item["values"]) for item in json.loads(text, object_hook=_tagged)
     )
