@@ -6,6 +6,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 BENCH_SCALES ?= 1
+# pytest-xdist workers for `make test`: more than the cores, because the whole-system tests
+# spend much of their time waiting on child processes (kill points, retries, Retry-After).
+TEST_WORKERS ?= 4
 
 .PHONY: demo test lint format bench clean constraints
 
@@ -13,17 +16,24 @@ $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	$(BIN)/python -m compileall -q transfer
 	touch $@
 
 ## demo: a full dry run of both sources against the built-in sandbox (SQLite target)
+# The package's bytecode is written first (an editable install has none, and a
+# PYTHONDONTWRITEBYTECODE environment never writes it): every `transfer` process of the
+# rehearsal (each cutover step, the sandbox, the rehearsal site, the parsing workers) would
+# otherwise compile the whole package again when it starts, about 1 s of CPU each.
 demo: $(STAMP)
+	$(BIN)/python -m compileall -q transfer
 	$(BIN)/transfer rehearse
 
 ## test: the whole suite, with a throw-away PostgreSQL on a loopback port
 test: $(STAMP)
+	$(BIN)/python -m compileall -q transfer
 	bash tests/services/install-chromium.sh
 	bash tests/services/install-nginx.sh
-	TRANSFER_TEST_REQUIRE_BROWSER=1 TRANSFER_TEST_REQUIRE_NGINX=1 bash tests/services/with-postgres.sh $(BIN)/python -m pytest -m "slow or not slow" $(PYTEST_ARGS)
+	TRANSFER_TEST_REQUIRE_BROWSER=1 TRANSFER_TEST_REQUIRE_NGINX=1 bash tests/services/with-postgres.sh $(BIN)/python -m pytest -m "slow or not slow" -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 ## lint: ruff (lint and format check) and mypy strict on the package
 lint: $(STAMP)

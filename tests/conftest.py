@@ -73,6 +73,18 @@ def engine(request: pytest.FixtureRequest) -> Engine:
     return request.getfixturevalue(name)  # type: ignore[no-any-return]
 
 
+#: pytest-timeout's limit for a test marked slow (a whole dry run, a rehearsed cutover, a
+#: killed and resumed process) that sets none itself: the global 300 s is a hang guard for
+#: unit tests; on a machine shared with other work a whole-system run can take longer.
+SLOW_TIMEOUT_S = 900
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.get_closest_marker("slow") and not item.get_closest_marker("timeout"):
+            item.add_marker(pytest.mark.timeout(SLOW_TIMEOUT_S))
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Say how many tests ran against the real PostgreSQL (make test must show it)."""
     passed = terminalreporter.stats.get("passed", [])

@@ -14,7 +14,7 @@ import pytest
 
 from transfer.cli import cli
 from transfer.config import OPTIONS
-from transfer.cutover.commands import check_transfer_command
+from transfer.cutover.commands import check_transfer_command, subcommand, subcommand_names
 from transfer.errors import EXIT_CODES
 from transfer.extractors import hygiene
 from transfer.sandbox.settings import VARIANTS, Faults
@@ -36,7 +36,9 @@ REPO_PATH = re.compile(r"`((?:transfer|tests|bench|mappings|runbooks|docs)/[\w./
 
 def commands(group: click.Group, prefix: str = "transfer") -> list[tuple[str, click.Command]]:
     found: list[tuple[str, click.Command]] = []
-    for name, command in group.commands.items():
+    for name in subcommand_names(group):
+        command = subcommand(group, name)
+        assert command is not None, name
         path = f"{prefix} {name}"
         if isinstance(command, click.Group):
             found.extend(commands(command, path))

@@ -80,6 +80,30 @@ def test_in_a_terminal_the_live_line_ends_on_the_final_figures(
     assert "19965" not in last_frame
 
 
+def test_in_a_terminal_two_pieces_of_work_at_once_share_one_live_display(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The crawl and the export run at once: both lines are in one live display, each
+    ending on its own final figures (a display inside another lost the inner one's)."""
+    buffer = io.StringIO()
+    terminal = ui._Console(file=buffer, force_terminal=True, width=120, highlight=False)
+    monkeypatch.setattr(ui, "console", terminal)
+    crawl, export = Counts(done=1, created=1), Counts(done=2, created=2)
+    with ui.live_report("crawling") as crawling:
+        crawling(crawl)
+        with ui.live_report("exporting") as exporting:
+            exporting(export)
+            export.done, export.created = 4321, 4320
+        crawl.done, crawl.created = 1234, 1233
+    shown = buffer.getvalue()
+    assert "4321 records: create 4320" in shown.rsplit("exporting", 1)[-1]
+    assert "1234 records: create 1233" in shown.rsplit("crawling", 1)[-1]
+    # A later display starts afresh once the shared one has stopped.
+    with ui.live_report("mapping") as mapping:
+        mapping(Counts(done=7, created=7))
+    assert "7 records: create 7" in buffer.getvalue().rsplit("mapping", 1)[-1]
+
+
 def test_quiet_shows_no_progress_and_no_passed_checks(out: io.StringIO) -> None:
     ui.configure(quiet=True)
     with ui.live_report("mapping") as update:

@@ -10,6 +10,8 @@ stage's callback.
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
@@ -18,7 +20,7 @@ from typing import ClassVar
 
 from transfer.config import Settings
 from transfer.database import create_target_engine, target_url
-from transfer.errors import ConfigError, ExtractionError, LoadError
+from transfer.errors import ConfigError, ExtractionError, LoadError, TransferError
 from transfer.extractors.online_service import CrawlResult, extract_online_service
 from transfer.extractors.partnership import ExportResult, extract_partnership
 from transfer.loaders.run import LoadResult, load
@@ -158,9 +160,14 @@ def run_stages(
     effect)."""
     wanted = set(stages)
     results = results if results is not None else StageResults()
+    both = {"crawl", "export"} <= wanted
     for stage in STAGES:
-        if stage not in wanted:
+        if stage not in wanted or (both and stage == "export"):
             continue
+        if both and stage == "crawl":
+            _extract_both(settings, run, progress, results)
+            continue
+        started = time.monotonic()
         run.events.emit("pipeline", "stage started", name=stage)
         if stage == "crawl":
             with progress("crawl") as update:
@@ -180,7 +187,85 @@ def run_stages(
             with progress("verify") as update:
                 results.report = run_verification(settings, run, progress=update)
             results.report_path = run.dir / "report.html"
+        _finished(run, stage, started)
     return results
+
+
+def _finished(run: Run, stage: str, started: float) -> None:
+    seconds = round(time.monotonic() - started, 3)
+    run.events.emit("pipeline", "stage finished", name=stage, seconds=seconds)
+
+
+def _extract_both(settings: Settings, run: Run, progress: Progress, results: StageResults) -> None:
+    """The crawl and the export at once: they read independent sources into their own
+    staging stores, and the crawl's fetch threads wait on the network most of the time,
+    so the export runs in a thread of its own beside it. The crawl keeps this thread, where
+    Ctrl-C stops it cleanly as when it runs alone. A stage that fails is named in the event
+    log (``stage failed``) and in its error; when the crawl fails, the export is stopped
+    cleanly (its committed work resumes next time) before the crawl's error is raised; when
+    the export fails, the crawl is left to finish and the export's error is raised after."""
+    stop_export = threading.Event()
+    export_failure: list[BaseException] = []
+    export_started = time.monotonic()
+
+    def export() -> None:
+        try:
+            with progress("export") as update:
+                results.export = extract_partnership(
+                    settings, run, progress=update, stop=stop_export
+                )
+        except BaseException as exc:  # raised in the calling thread, see below
+            export_failure.append(exc)
+            _failed(run, "export", exc)
+        else:
+            _finished(run, "export", export_started)
+
+    started = time.monotonic()
+    run.events.emit("pipeline", "stage started", name="crawl")
+    run.events.emit("pipeline", "stage started", name="export", beside="crawl")
+    worker = threading.Thread(target=export, name="transfer-export", daemon=True)
+    worker.start()
+    try:
+        with progress("crawl") as update:
+            results.crawl = extract_online_service(settings, run, progress=update)
+    except BaseException as exc:
+        _failed(run, "crawl", exc)
+        stop_export.set()
+        _wait(worker, stop_export)
+        _name("crawl", exc)
+        raise
+    _finished(run, "crawl", started)
+    _wait(worker, stop_export)
+    if export_failure:
+        raise _name("export", export_failure[0])
+
+
+def _wait(worker: threading.Thread, stop: threading.Event) -> None:
+    """Join ``worker``; Ctrl-C meanwhile stops it cleanly first, then stops the run."""
+    try:
+        while worker.is_alive():
+            worker.join(0.2)
+    except KeyboardInterrupt:
+        stop.set()
+        worker.join()
+        raise
+
+
+def _failed(run: Run, stage: str, exc: BaseException) -> None:
+    what = "stopped by the operator" if isinstance(exc, KeyboardInterrupt) else str(exc)
+    run.events.emit(
+        "pipeline", "stage failed", level="error", name=stage, error=type(exc).__name__, what=what
+    )
+
+
+def _name(stage: str, exc: BaseException) -> BaseException:
+    """``exc``, made to name the stage it ended (the crawl and the export ran at once)."""
+    if isinstance(exc, TransferError) and not exc.what.startswith(f"{stage}: "):
+        exc.what = f"{stage}: {exc.what}"
+        exc.args = (exc.what, *exc.args[1:])
+    elif not isinstance(exc, TransferError | KeyboardInterrupt):
+        exc.add_note(f"in the {stage} stage")
+    return exc
 
 
 def _upgrade_target(settings: Settings) -> None:

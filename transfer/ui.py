@@ -203,16 +203,48 @@ def live_counter(title: str, describe: Callable[[T], str]) -> Iterator[Callable[
             yield update
 
 
+class _SharedDisplay:
+    """The one live display of this process. Two pieces of work may run at once (the crawl
+    beside the export) and end in any order, while rich draws a second live display inside
+    the first and loses it when the first stops: so each spinner is a line of one shared
+    display, which stops when the last of its lines' work ends."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._progress: Progress | None = None
+        self._users = 0
+
+    @contextmanager
+    def line(self) -> Iterator[Progress]:
+        with self._lock:
+            if self._progress is None:
+                self._progress = Progress(
+                    SpinnerColumn(),
+                    TextColumn("[bold]{task.description}"),
+                    TextColumn("{task.fields[detail]}"),
+                    TimeElapsedColumn(),
+                    console=console,
+                    transient=False,
+                )
+                self._progress.start()
+            self._users += 1
+            progress = self._progress
+        try:
+            yield progress
+        finally:
+            with self._lock:
+                self._users -= 1
+                if self._users == 0:
+                    self._progress = None
+                    progress.stop()
+
+
+_display = _SharedDisplay()
+
+
 @contextmanager
 def _spinner(title: str, latest: _Latest[T]) -> Iterator[Callable[[T], None]]:
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("[bold]{task.description}"),
-        TextColumn("{task.fields[detail]}"),
-        TimeElapsedColumn(),
-        console=console,
-        transient=False,
-    ) as progress:
+    with _display.line() as progress:
         task = progress.add_task(title, detail=latest.shown, total=None)
 
         def update(stats: T) -> None:

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
+import pickle
+import shutil
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from transfer.config import Settings, load_settings
 from transfer.extractors.online_service import CrawlResult, extract_online_service
 from transfer.runs import Run
+from transfer.sandbox import SandboxSettings
+from transfer.sandbox.process import serve_in_subprocess
 from transfer.stores.staging import StagingStore
 
 # The sandbox's own kind names beside the profile's (the KEHA kinds).
@@ -63,3 +71,28 @@ def canonical_dump(workspace: Path) -> dict[str, Any]:
         return {"records": records, "aliases": store.aliases(), "failures": failures}
     finally:
         store.close()
+
+
+def shared_crawl(factory: pytest.TempPathFactory, scale: float, into: Path) -> CrawlResult:
+    """The sandbox at ``scale`` (epoch 0) crawled once for the whole test session, also
+    across pytest-xdist's workers, copied into ``into`` (``into/ws``): the modules that
+    read a default-scale crawl share one instead of each paying for its own.
+
+    The first caller crawls under a file lock; the others wait for it and copy. A crawl
+    that failed half-way leaves no result file, so the next caller crawls again.
+    """
+    root = factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the session's folder, shared by every worker
+    master = root / f"shared-crawl-{scale}"
+    done = master / "result.pickle"
+    with (root / f"shared-crawl-{scale}.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(master, ignore_errors=True)
+            with serve_in_subprocess(SandboxSettings(scale=scale)) as (online_url, _):
+                result = crawl(master, online_url, concurrency=8)
+            done.write_bytes(pickle.dumps(result))
+    shutil.copytree(master / "ws", into / "ws")
+    loaded: CrawlResult = pickle.loads(done.read_bytes())
+    return loaded

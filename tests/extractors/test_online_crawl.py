@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.extractors.crawl_helpers import KINDS, crawl, store_of
+from tests.extractors.crawl_helpers import KINDS, crawl, shared_crawl, store_of
 from transfer.extractors.online_service import CrawlResult
 from transfer.records import SourceRecord
 from transfer.sandbox import SandboxSettings
@@ -23,11 +23,12 @@ SCALE = 1.0
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    """One sandbox at epoch 0 and one crawl of it, shared by the tests of this module."""
+    """One sandbox at epoch 0 and a copy of the session's crawl of it (the map stage's
+    tests read the same one), shared by the tests of this module."""
     workspace = tmp_path_factory.mktemp("crawl")
     truth = OnlineService(SandboxSettings(scale=SCALE)).truth()
+    result = shared_crawl(tmp_path_factory, SCALE, workspace)
     with serve_in_subprocess(SandboxSettings(scale=SCALE)) as (online_url, _):
-        result = crawl(workspace, online_url, concurrency=8)
         store = store_of(workspace)
         records = {record.key: record for record in store.records()}
         store.close()

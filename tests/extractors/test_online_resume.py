@@ -66,7 +66,7 @@ def start_and_wait(workspace: Path, online_url: str, at_least: int) -> subproces
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 240
     while records_in(workspace) < at_least:
         assert process.poll() is None, "the crawl ended before the kill point"
         assert time.monotonic() < deadline

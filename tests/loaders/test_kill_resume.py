@@ -66,7 +66,7 @@ def _start_load(engine: Engine, options: LoadOptions, logs: Path) -> subprocess.
 
 
 def _wait_for(engine: Engine, count: int, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 240
     while _journal_rows(engine) < count:
         assert process.poll() is None, "the load ended before it could be killed"
         assert time.monotonic() < deadline, "the load made no progress"

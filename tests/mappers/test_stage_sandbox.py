@@ -24,12 +24,13 @@ from bs4 import BeautifulSoup
 from transfer.config import Settings
 from transfer.mappers.stage import MapResult, map_sources
 from transfer.runs import Run
-from transfer.sandbox import SandboxSettings, serve_sandbox
+from transfer.sandbox import SandboxSettings
+from transfer.sandbox.online import OnlineService
 from transfer.stores.mapped import MappedRecord, MappedStore
 from transfer.workspace import Workspace
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "extractors"))
-from crawl_helpers import crawl, settings_for
+from crawl_helpers import settings_for, shared_crawl
 
 #: A whole-system run: the default-scale sandbox crawled, exported and mapped once.
 pytestmark = pytest.mark.slow
@@ -50,12 +51,12 @@ class Mapped:
 
 @pytest.fixture(scope="session")
 def mapped_default(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Mapped]:
-    """The default-scale sandbox crawled and mapped once for the session."""
+    """The default-scale sandbox crawled (the session's one crawl, which the crawler's
+    tests read too) and mapped once for the session."""
     workspace = tmp_path_factory.mktemp("map-default")
-    with serve_sandbox(SandboxSettings(scale=1)) as box:
-        crawl(workspace, box.online_url)
-        truth = box.truth()["online_service"]
-        settings = settings_for(workspace, box.online_url)
+    shared_crawl(tmp_path_factory, 1.0, workspace)
+    truth = OnlineService(SandboxSettings(scale=1.0)).truth()
+    settings = settings_for(workspace, "http://127.0.0.1:9")  # crawled already: no fetch
     with Run("map", settings.logs_dir) as run:
         result = map_sources(settings, run)
     with MappedStore(mapped_path(settings)) as store:

@@ -7,9 +7,12 @@ import json
 import sqlite3
 
 import pytest
+from sqlalchemy import text
 
 from tests.verification import plant
 from tests.verification.conftest import Loaded
+from tests.verification.world import SITE
+from transfer.stores.staging import StagingStore
 from transfer.verification.model import FAIL, GO, NO_GO, VerificationReport
 
 
@@ -35,6 +38,34 @@ def test_a_clean_migration_is_go(loaded: Loaded) -> None:
     out = loaded.logs / report.run_id
     for name in ("report.html", "report.json", "inventory.csv", "problems-links.csv"):
         assert (out / name).is_file(), name
+
+
+def test_an_old_address_of_a_page_removed_from_the_source_is_declared_not_missing(
+    loaded_sqlite: Loaded,
+) -> None:
+    """A legacy address whose page the source removed (in the freeze window, say) leads
+    nowhere on the old site either: a named warning, not a missing redirect. An old address
+    of a live page without its redirect stays an error."""
+    removed = f"{SITE}/-/uutinen-5"
+    staging = StagingStore(loaded_sqlite.world.staging_dir / "online_service.sqlite")
+    pass_id, _ = staging.begin_pass("freeze")
+    with staging.transaction():
+        assert staging.mark_gone(removed, pass_id)
+    staging.end_pass(pass_id, "complete")
+    staging.close()
+    with loaded_sqlite.engine.begin() as connection:
+        connection.execute(
+            text("DELETE FROM redirects WHERE old_path IN ('/-/uutinen-5', '/-/uutinen-3')")
+        )
+    report = loaded_sqlite.verify("20250101T000000Z-verify-0005")
+    redirects = report.check("redirects")
+    declared = [p for p in redirects.problems if p.kind == "redirect_to_removed_page"]
+    assert {p.key for p in declared} == {plant.MISSING_REDIRECT}
+    assert all(p.values["removed"] == removed and p.severity == "warning" for p in declared)
+    missing = _keys(report, "redirects", "missing_redirect")
+    assert plant.MISSING_REDIRECT not in missing
+    assert "https://kotouttaminen.fi/-/uutinen-3" in missing
+    assert report.verdict.decision == NO_GO
 
 
 def test_each_planted_problem_is_named_and_the_verdict_is_no_go(loaded: Loaded) -> None:

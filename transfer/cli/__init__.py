@@ -12,33 +12,36 @@ import logging
 import os
 import sys
 
-from transfer.cli import config, cutover, extract, load, map_stage, sandbox, schema, verify
 from transfer.cli.root import cli
 
-for command in (
-    config.config,
-    config.exit_codes,
-    config.doctor_command,
-    schema.schema,
-    extract.extract,
-    map_stage.map_command,
-    map_stage.mappings,
-    load.load_command,
-    load.rollback_command,
-    load.status_command,
-    load.runs_command,
-    load.reset_status_command,
-    load.messages_command,
-    verify.verify_command,
-    sandbox.sandbox,
-    sandbox.rehearse,
-    cutover.cutover,
-    cutover.freeze_check_command,
-    cutover.post_launch_check_command,
-    cutover.tasks_command,
-    cutover.redirects,
-):
-    cli.add_command(command)
+#: Every command of the root: its name and where it lives (``module:attribute``). A command's
+#: module, and the library behind it, is imported only when that command runs (or when
+#: ``--help`` lists them all): ``transfer map`` does not pay for the cutover's, the sandbox's
+#: or the schema migrations' imports, which matters to every step a runbook starts.
+COMMANDS = {
+    "config": "transfer.cli.config:config",
+    "exit-codes": "transfer.cli.config:exit_codes",
+    "doctor": "transfer.cli.config:doctor_command",
+    "schema": "transfer.cli.schema:schema",
+    "extract": "transfer.cli.extract:extract",
+    "map": "transfer.cli.map_stage:map_command",
+    "mappings": "transfer.cli.map_stage:mappings",
+    "load": "transfer.cli.load:load_command",
+    "rollback": "transfer.cli.load:rollback_command",
+    "status": "transfer.cli.load:status_command",
+    "runs": "transfer.cli.load:runs_command",
+    "reset-status": "transfer.cli.load:reset_status_command",
+    "messages": "transfer.cli.load:messages_command",
+    "verify": "transfer.cli.verify:verify_command",
+    "sandbox": "transfer.cli.sandbox:sandbox",
+    "rehearse": "transfer.cli.sandbox:rehearse",
+    "cutover": "transfer.cli.cutover:cutover",
+    "freeze-check": "transfer.cli.cutover:freeze_check_command",
+    "post-launch-check": "transfer.cli.cutover:post_launch_check_command",
+    "tasks": "transfer.cli.cutover:tasks_command",
+    "redirects": "transfer.cli.cutover:redirects",
+}
+cli.lazy_commands.update(COMMANDS)
 
 __all__ = ["cli", "main"]
 

@@ -7,6 +7,7 @@ documented exit code; nothing below the CLI prints.
 
 from __future__ import annotations
 
+import importlib
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +36,28 @@ class TransferException(click.ClickException):
 
 
 class TransferGroup(click.Group):
-    """A click group that turns library errors and Ctrl-C into documented exit codes."""
+    """A click group that turns library errors and Ctrl-C into documented exit codes.
+
+    Its commands may be named lazily (``lazy_commands``: name → ``module:attribute``), as
+    click's documentation shows for large command sets: a command's module is imported when
+    click asks for that command, so a run imports only what it uses.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy_commands: dict[str, str] = {}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *self.lazy_commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self.lazy_commands:
+            module, attribute = self.lazy_commands[cmd_name].split(":")
+            command = getattr(importlib.import_module(module), attribute)
+            if not isinstance(command, click.Command):
+                raise TypeError(f"{self.lazy_commands[cmd_name]} is not a click command")
+            self.add_command(command, cmd_name)
+        return self.commands.get(cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:

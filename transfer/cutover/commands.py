@@ -46,6 +46,16 @@ def _check_options(command: click.Command, words: list[str], path: str) -> tuple
     return "", index
 
 
+def subcommand_names(group: click.Group) -> list[str]:
+    """The names of ``group``'s commands, sorted (a lazy group's too: through click's API)."""
+    return sorted(group.list_commands(click.Context(group)))
+
+
+def subcommand(group: click.Group, name: str) -> click.Command | None:
+    """``group``'s command ``name`` (a lazy group imports it now), or None."""
+    return group.get_command(click.Context(group), name)
+
+
 def check_transfer_command(root: click.Group, words: list[str]) -> str:
     """``""`` when ``transfer <words>`` names an existing command of ``root`` (the CLI's
     command tree, handed over by its caller) with known options, else what is wrong (an
@@ -60,11 +70,11 @@ def check_transfer_command(root: click.Group, words: list[str]) -> str:
         if not isinstance(command, click.Group):
             break
         if not words:
-            return f"`{path}` needs a subcommand: one of {', '.join(sorted(command.commands))}"
+            return f"`{path}` needs a subcommand: one of {', '.join(subcommand_names(command))}"
         name = words[0]
-        sub = command.commands.get(name)
+        sub = subcommand(command, name)
         if sub is None:
-            hint = suggest(name, sorted(command.commands))
+            hint = suggest(name, subcommand_names(command))
             return (
                 f"`{path} {name}` is not a command of this version of transfer{hint} "
                 "(a typo, or a command that does not exist yet)"
@@ -86,7 +96,7 @@ def _resolve(root: click.Group, words: list[str]) -> tuple[click.Command, str, l
     while isinstance(command, click.Group):
         _, used = _check_options(command, words, path)
         words = words[used:]
-        sub = command.commands.get(words[0]) if words else None
+        sub = subcommand(command, words[0]) if words else None
         if sub is None:
             break
         command, path, words = sub, f"{path} {words[0]}".strip(), words[1:]

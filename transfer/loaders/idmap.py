@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, select, tuple_
 
 from transfer.loaders.bulk import insert_many
-from transfer.loaders.rows import pair_filters
+from transfer.loaders.rows import by_provenance, keyed_select
 from transfer.schema.bookkeeping import LIVE_STATUSES, id_map
 
 Key = tuple[str, str]
@@ -108,10 +108,10 @@ def entry_from_row(row: Any) -> IdMapEntry:
 def lookup(connection: Connection, keys: Iterable[Key]) -> dict[Key, IdMapEntry]:
     """The id-map entries of ``keys`` (records never seen have none)."""
     found: dict[Key, IdMapEntry] = {}
-    for clause in pair_filters(id_map.c.source_system, id_map.c.record_key, keys):
-        for row in connection.execute(select(id_map).where(clause)):
-            entry = entry_from_row(row)
-            found[entry.key] = entry
+    statement = keyed_select(connection.dialect.name, id_map, "source_system", "record_key")
+    for row in by_provenance(connection, statement, keys):
+        entry = entry_from_row(row)
+        found[entry.key] = entry
     return found
 
 

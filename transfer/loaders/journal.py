@@ -78,8 +78,13 @@ class LoadJournal:
 
     def idmap(self, before: dict[str, Any] | None, key: tuple[str, str]) -> None:
         """The id-map entry of ``key`` before the run (None: it had none)."""
-        payload = before if before is not None else {"source_system": key[0], "record_key": key[1]}
-        self._add("idmap", "load_id_map", None if before is None else 1, encode_row(payload))
+        if before is None:
+            # What encode_row gives for this payload (plain strings, keys sorted), without
+            # its walk: most records of a first load have no entry before.
+            payload = {"record_key": key[1], "source_system": key[0]}
+            self._add("idmap", "load_id_map", None, json.dumps(payload, ensure_ascii=False))
+        else:
+            self._add("idmap", "load_id_map", 1, encode_row(before))
 
     def flush(self, connection: Connection) -> None:
         if self.entries:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import tempfile
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -27,11 +26,8 @@ def default_storage_path(sha256: str) -> str:
 
 
 def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
     with path.open("rb") as handle:
-        while chunk := handle.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 class MediaStore:
@@ -40,6 +36,12 @@ class MediaStore:
     def __init__(self, root: Path, blobs: BlobStore) -> None:
         self.root = root
         self.blobs = blobs
+        #: Files this store placed or checked already, as (sha256, path): a record deferred
+        #: to a later round is prepared again, and its bytes were hashed the first time.
+        self._checked: set[tuple[str, Path]] = set()
+        #: Folders known to exist (one ``mkdir`` per folder, not per file).
+        self._folders: set[Path] = set()
+        self._serial = 0
 
     def place(self, values: dict[str, Any]) -> None:
         """Put the bytes of an ``assets`` row into the store; fills in ``storage_path``
@@ -53,7 +55,10 @@ class MediaStore:
             raise MediaProblem(f"storage_path {relative!r} leaves the media store")
         values["storage_path"] = relative
         target = self.root.joinpath(*pure.parts)
+        if (sha256, target) in self._checked:
+            return
         if target.is_file() and file_sha256(target) == sha256:
+            self._checked.add((sha256, target))
             return
         source = self.blobs.path(sha256)
         if not source.is_file():
@@ -61,14 +66,19 @@ class MediaStore:
                 f"blob {sha256} is not in the blob store {self.blobs.root}; "
                 "extract the source again"
             )
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+        if target.parent not in self._folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(target.parent)
+        # A name of this process's own: no other process writes it (a killed load may
+        # leave one behind, which a later copy of the same process id overwrites).
+        self._serial += 1
+        temporary = target.parent / f".incoming-{os.getpid()}-{self._serial}"
         try:
-            with os.fdopen(handle, "wb") as out, source.open("rb") as data:
+            with temporary.open("wb") as out, source.open("rb") as data:
                 shutil.copyfileobj(data, out, CHUNK)
-            Path(temporary).replace(target)
+            temporary.replace(target)
         except BaseException:
-            Path(temporary).unlink(missing_ok=True)
+            temporary.unlink(missing_ok=True)
             raise
         copied = file_sha256(target)
         if copied != sha256:
@@ -77,3 +87,4 @@ class MediaStore:
                 f"the copy of blob {sha256} hashes to {copied}: the blob store is damaged; "
                 "extract the source again"
             )
+        self._checked.add((sha256, target))

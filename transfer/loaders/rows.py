@@ -7,12 +7,26 @@ provenance with a tuple ``IN``.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Table, UniqueConstraint, and_, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import (
+    ARRAY,
+    Connection,
+    Row,
+    Select,
+    Table,
+    Text,
+    UniqueConstraint,
+    any_,
+    bindparam,
+    func,
+    select,
+)
 
+from transfer.loaders.bulk import insert_returning
 from transfer.schema import metadata
 from transfer.stores.mapped import MappedRow, Ref
 
@@ -52,9 +66,10 @@ def _default(column: Any) -> Any:
     return default.arg if default is not None and default.is_scalar else None
 
 
-#: Per table, every column but ``id`` with its scalar default (None without one).
+#: Per table, every column but ``id`` with its scalar default (None without one), in
+#: column order.
 _DEFAULTS = {
-    name: tuple((c.name, _default(c)) for c in table.columns if c.name != "id")
+    name: {c.name: _default(c) for c in table.columns if c.name != "id"}
     for name, table in metadata.tables.items()
 }
 
@@ -63,29 +78,38 @@ def table_of(name: str) -> Table:
     return metadata.tables[name]
 
 
-def refs_in(values: Mapping[str, Any]) -> Iterator[tuple[str, Ref]]:
-    for column, value in values.items():
-        if isinstance(value, Ref):
-            yield column, value
+def refs_in(values: Mapping[str, Any]) -> tuple[tuple[str, Ref], ...]:
+    """The references among ``values``: (column, Ref) in column order."""
+    return tuple((column, value) for column, value in values.items() if isinstance(value, Ref))
+
+
+#: Per table, the columns that hold a foreign key (where a Ref may go).
+_FOREIGN = {
+    name: frozenset(c.name for c in table.columns if c.foreign_keys)
+    for name, table in metadata.tables.items()
+}
 
 
 def row_problem(row: MappedRow) -> str | None:
     """Why ``row`` cannot be written whatever the target holds, or None."""
-    table = metadata.tables.get(row.table)
-    if table is None:
+    columns = _COLUMNS.get(row.table)
+    if columns is None:
         return f"unknown KEHA table {row.table!r}"
-    unknown = sorted(row.values.keys() - _COLUMNS[row.table])
-    if unknown:
+    values = row.values
+    if not columns.issuperset(values):
+        unknown = sorted(values.keys() - columns)
         return f"{row.table} has no column(s) {', '.join(unknown)}"
-    if "id" in row.values:
+    if "id" in values:
         return f"{row.table} row sets its id; ids exist only in the target"
     for column in ("source_system", "source_key"):
-        if not isinstance(row.values.get(column), str) or not row.values[column]:
+        value = values.get(column)
+        if not isinstance(value, str) or not value:
             return f"{row.table} row lacks its provenance ({column})"
-    for column, ref in refs_in(row.values):
+    foreign = _FOREIGN[row.table]
+    for column, ref in refs_in(values):
         if ref.table not in UNIQUE_TABLES:
             return f"{row.table}.{column} refers to {ref.table!r}, which has no unique provenance"
-        if not table.c[column].foreign_keys:
+        if column not in foreign:
             return f"{row.table}.{column} is not a reference but holds {ref}"
     return None
 
@@ -97,59 +121,79 @@ def provenance(values: Mapping[str, Any]) -> Provenance:
 def complete(table: Table, values: Mapping[str, Any], ids: Mapping[Ref, int]) -> dict[str, Any]:
     """All columns but ``id``: given values with references resolved, defaults for the rest
     (so a column the mapping stopped giving returns to its default on update)."""
-    row: dict[str, Any] = {}
-    for name, default in _DEFAULTS[table.name]:
-        if name in values:
-            value = values[name]
-            row[name] = ids[value] if isinstance(value, Ref) else value
-        else:
-            row[name] = default
+    row = dict(_DEFAULTS[table.name])  # every column, in column order
+    for name, value in values.items():
+        row[name] = ids[value] if isinstance(value, Ref) else value
     return row
 
 
 def upsert(
     connection: Connection, table: Table, rows: Sequence[Mapping[str, Any]]
 ) -> dict[Provenance, int]:
-    """Insert ``rows`` or update the rows with the same provenance, in one statement;
-    returns the rows' ids by provenance (RETURNING: no second look-up)."""
-    if not rows:
-        return {}
-    dialect = sqlite if connection.dialect.name == "sqlite" else postgresql
-    statement = dialect.insert(table)
-    keys = ("source_system", "source_key")
-    statement = statement.on_conflict_do_update(
-        index_elements=list(keys),
-        set_={name: statement.excluded[name] for name in rows[0] if name not in keys},
-    ).returning(table.c.id, table.c.source_system, table.c.source_key)
-    return {
-        (system, key): int(row_id)
-        for row_id, system, key in connection.execute(statement, list(rows))
-    }
+    """Insert ``rows`` or update the rows with the same provenance, a few hundred rows per
+    statement (``ON CONFLICT (source_system, source_key) DO UPDATE``); returns the rows'
+    ids by provenance (RETURNING: no second look-up)."""
+    returned = insert_returning(
+        connection,
+        table,
+        [dict(row) for row in rows],
+        ("id", "source_system", "source_key"),
+        conflict=("source_system", "source_key"),
+    )
+    return {(system, key): int(row_id) for row_id, system, key in returned}
 
 
-def pair_filters(
-    system_column: ColumnElement[str], key_column: ColumnElement[str], pairs: Iterable[Provenance]
-) -> Iterator[ColumnElement[bool]]:
-    """WHERE clauses that together select ``pairs``: ``system = ? AND key IN (...)``, in
-    chunks. A row-value ``IN`` would do in one clause, but SQLite does not use the unique
-    index for it, and this form is an index lookup on every dialect."""
+def by_provenance(
+    connection: Connection,
+    statement: Select[Any],
+    pairs: Iterable[Provenance],
+) -> Iterator[Row[Any]]:
+    """The rows of ``statement`` (from :func:`keyed_select`) for ``pairs``: one execution
+    per source system."""
     by_system: dict[str, list[str]] = {}
     for system, key in sorted(set(pairs)):
         by_system.setdefault(system, []).append(key)
+    postgresql = connection.dialect.name == "postgresql"
     for system, keys in by_system.items():
-        for start in range(0, len(keys), _CHUNK):
-            yield and_(system_column == system, key_column.in_(keys[start : start + _CHUNK]))
+        listed: Any = keys if postgresql else json.dumps(keys)
+        yield from connection.execute(statement, {"system": system, "keys": listed})
+
+
+@cache
+def keyed_select(
+    dialect: str, table: Table, system: str, key: str, columns: tuple[str, ...] = ()
+) -> Select[Any]:
+    """``SELECT columns (all without) FROM table WHERE system = :system AND key IN :keys``,
+    built once: the keys are bound as ONE parameter (SQLite: a JSON array read by
+    ``json_each``; PostgreSQL: ``= ANY`` of an array), so SQLAlchemy compiles the
+    statement once, whatever the number of keys (an expanding ``IN`` is rendered again on
+    every call). A row-value ``IN`` would need no grouping by system, but SQLite does not
+    use the unique index for it; this form is an index lookup on both dialects."""
+    chosen = [table.c[name] for name in columns] if columns else [table]
+    system_column, key_column = table.c[system], table.c[key]
+    if dialect == "postgresql":
+        keys = bindparam("keys", type_=ARRAY(Text()))
+        wanted = key_column == any_(keys)
+    else:
+        listed = func.json_each(bindparam("keys", type_=Text()))
+        wanted = key_column.in_(select(listed.table_valued("value").c.value))
+    return select(*chosen).where(system_column == bindparam("system"), wanted)
+
+
+_ID_COLUMNS = ("id", "source_system", "source_key")
 
 
 def ids_by_provenance(
     connection: Connection, table: Table, keys: Iterable[Provenance]
 ) -> dict[Provenance, int]:
     """The ids of the rows of a unique-provenance table that exist for ``keys``."""
+    statement = keyed_select(
+        connection.dialect.name, table, "source_system", "source_key", _ID_COLUMNS
+    )
     found: dict[Provenance, int] = {}
-    columns = select(table.c.id, table.c.source_system, table.c.source_key)
-    for clause in pair_filters(table.c.source_system, table.c.source_key, keys):
-        for row_id, system, key in connection.execute(columns.where(clause)):
-            found[(system, key)] = int(row_id)
+    for row in by_provenance(connection, statement, keys):
+        values: Sequence[Any] = row
+        found[(values[1], values[2])] = int(values[0])
     return found
 
 
@@ -157,10 +201,11 @@ def rows_by_provenance(
     connection: Connection, table: Table, keys: Iterable[Provenance]
 ) -> dict[Provenance, dict[str, Any]]:
     """Whole rows (id included) of a unique-provenance table for ``keys``."""
+    statement = keyed_select(connection.dialect.name, table, "source_system", "source_key")
     found: dict[Provenance, dict[str, Any]] = {}
-    for clause in pair_filters(table.c.source_system, table.c.source_key, keys):
-        for row in connection.execute(select(table).where(clause)).mappings():
-            found[(row["source_system"], row["source_key"])] = dict(row)
+    for row in by_provenance(connection, statement, keys):
+        values = dict(row._mapping)
+        found[(values["source_system"], values["source_key"])] = values
     return found
 
 

@@ -49,7 +49,7 @@ class Work:
 
     def set_rows(self, rows: tuple[MappedRow, ...]) -> None:
         self.rows = rows
-        self.refs = tuple(tuple(refs_in(row.values)) for row in rows)
+        self.refs = tuple(refs_in(row.values) for row in rows)
 
 
 def resolve(connection: Connection, writes: list[Work], ids: dict[Ref, int]) -> dict[Work, str]:
@@ -109,10 +109,11 @@ def upsert_rows(
     for before in existing.values():
         log.updated(table.name, before)
     pending = list(items)
+    refs = {id(item): [ref for _, ref in refs_in(item[1].values)] for item in items}
     # Rows may refer to rows of the same table (a parent organisation, a replied-to post):
     # write those whose references are known, then the rows that refer to them.
     while pending:
-        ready = [item for item in pending if all(ref in ids for _, ref in refs_in(item[1].values))]
+        ready = [item for item in pending if all(ref in ids for ref in refs[id(item)])]
         if not ready:
             raise RecordProblem(f"{table.name} rows refer to each other in a cycle")
         found = upsert(connection, table, [complete(table, row.values, ids) for _, row in ready])

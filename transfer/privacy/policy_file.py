@@ -47,6 +47,7 @@ class Policy:
     reference_date: date | None = None
     _prefixes: dict[str, frozenset[str]] = field(default_factory=dict, compare=False)
     _nearest: dict[tuple[str, str], FieldRule | None] = field(default_factory=dict, compare=False)
+    _uses: dict[tuple[str, str], bool] = field(default_factory=dict, compare=False)
 
     def rule(self, kind: str, path: str) -> FieldRule | None:
         """The rule of ``path`` or of its nearest classified ancestor."""
@@ -66,14 +67,18 @@ class Policy:
         return path in self._prefixes[kind]
 
     def uses(self, policy: str, environment: str) -> bool:
-        return (
-            any(
-                rule.policies[environment] == policy
-                for rules in self.rules.values()
-                for rule in rules.values()
+        # Asked once per record the policy is applied to: the answer is kept.
+        known = self._uses.get((policy, environment))
+        if known is None:
+            known = self._uses[policy, environment] = (
+                any(
+                    rule.policies[environment] == policy
+                    for rules in self.rules.values()
+                    for rule in rules.values()
+                )
+                or self.unclassified[environment] == policy
             )
-            or self.unclassified[environment] == policy
-        )
+        return known
 
 
 def _nearest(policy: Policy, kind: str, path: str) -> FieldRule | None:

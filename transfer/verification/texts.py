@@ -156,6 +156,7 @@ KIND_LABELS: dict[str, str] = {
     "asset_corrupt": N_("file damaged"),
     "source_defect": N_("file the old platform cannot give"),
     "missing_redirect": N_("old address without a redirect"),
+    "redirect_to_removed_page": N_("old address of a page removed from the old site"),
     "redirect_to_missing": N_("redirect to a page that does not exist"),
     "redirect_chain": N_("redirect through several steps"),
     "redirect_loop": N_("redirect loop"),

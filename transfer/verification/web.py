@@ -347,10 +347,33 @@ def _check_old_url(
     if new is None:
         if host == hosts.canonical and _resolves(lookups, path, query):
             check.count("kept_path")
+        elif (removed := _removed_target(lookups.scratch, url)) is not None:
+            check.problem(
+                "redirect_to_removed_page",
+                url,
+                "the old address redirected to a page that is gone from the source:"
+                " it leads nowhere on the old site either",
+                warning=True,
+                url=url,
+                removed=removed,
+            )
         else:
             check.problem("missing_redirect", url, "no redirect for this old URL", url=url)
         return
     _follow(lookups, check, hosts, url, new)
+
+
+def _removed_target(scratch: Scratch, url: str) -> str | None:
+    """The page an old address redirected to in the source, when that page is gone from
+    the source (removed there, e.g. during the freeze window) and nothing live replaced it;
+    else None."""
+    found = scratch.scalar(
+        "SELECT a.target FROM alias a JOIN src s ON s.system = a.system AND s.key = a.target"
+        " WHERE a.alias = ? AND s.state = 'gone' AND NOT EXISTS (SELECT 1 FROM src l"
+        " WHERE l.system = a.system AND l.url = a.target AND l.state = 'live')",
+        url,
+    )
+    return None if found is None else str(found)
 
 
 def _follow(lookups: _Lookups, check: CheckCollector, hosts: Hosts, url: str, new: str) -> None:

@@ -68,11 +68,22 @@ class MappedRecord:
     @property
     def rows_hash(self) -> str:
         """sha256 of the rows (what a loader compares to decide whether to write again)."""
-        return hashlib.sha256(encode_rows(self.rows).encode("utf-8")).hexdigest()
+        return rows_hash(encode_rows(self.rows))
+
+
+def rows_hash(encoded: str) -> str:
+    """:attr:`MappedRecord.rows_hash` of rows already encoded by :func:`encode_rows`."""
+    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+
+#: Row values that are their own JSON form (most of them): no further checks.
+_PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
 def encode_value(value: Any) -> Any:
     """The JSON form of a row value: ``Ref`` and ``datetime`` become tagged objects."""
+    if type(value) in _PLAIN:
+        return value
     if isinstance(value, Ref):
         return {"$ref": [value.table, value.source_system, value.source_key]}
     if isinstance(value, datetime):
@@ -111,7 +122,19 @@ def encode_rows(rows: tuple[MappedRow, ...]) -> str:
     return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
+def _tagged(value: dict[str, Any]) -> Any:
+    # json's object hook sees every object, innermost first: the same result as
+    # decode_value's walk, without visiting the scalars in Python.
+    if len(value) == 1:
+        if "$ref" in value:
+            table, system, key = value["$ref"]
+            return Ref(table, system, key)
+        if "$datetime" in value:
+            return datetime.fromisoformat(value["$datetime"])
+    return value
+
+
 def decode_rows(text: str) -> tuple[MappedRow, ...]:
     return tuple(
-        MappedRow(item["table"], decode_value(item["values"])) for item in json.loads(text)
+        MappedRow(item["table"], item["values"]) for item in json.loads(text, object_hook=_tagged)
     )

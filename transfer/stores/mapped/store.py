@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +41,7 @@ from transfer.stores.mapped.rows import (
     SharedKey,
     decode_rows,
     encode_rows,
+    rows_hash,
 )
 from transfer.stores.passes import PASSES_SCHEMA, PassLedger
 from transfer.stores.sqlite import SqliteStore
@@ -114,6 +114,7 @@ class MappedStore(SqliteStore):
     def put(self, record: MappedRecord, pass_id: int, notes: Sequence[Note] = ()) -> None:
         """Write ``record`` with its rows and notes, replacing what an earlier pass wrote
         for it (call inside :meth:`transaction`, so the two commit together)."""
+        encoded = encode_rows(record.rows)  # once, for the column and for its hash
         self.db.execute(
             "DELETE FROM notes WHERE source_system = ? AND record_key = ?",
             (record.source_system, record.record_key),
@@ -139,8 +140,8 @@ class MappedStore(SqliteStore):
                 record.reason,
                 record.mapping,
                 record.source_hash,
-                record.rows_hash,
-                encode_rows(record.rows),
+                rows_hash(encoded),
+                encoded,
                 pass_id,
             ),
         )
@@ -173,7 +174,7 @@ class MappedStore(SqliteStore):
                 self.db.execute(
                     "UPDATE records SET rows = ?, rows_hash = ?"
                     " WHERE source_system = ? AND record_key = ?",
-                    (encode_rows(rows), replace(held, rows=rows).rows_hash, system, record_key),
+                    (encoded := encode_rows(rows), rows_hash(encoded), system, record_key),
                 )
             self.db.execute("DELETE FROM shared_owners")
             self.db.executemany(
