@@ -17,7 +17,7 @@ from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 from lxml.cssselect import CSSSelector
-from lxml.etree import ParserError, _Element
+from lxml.etree import ParserError, XPath, _Element
 
 from transfer.cfemail import (
     PROTECTION_PATH,
@@ -46,6 +46,53 @@ _LINK_XPATH = (
 )
 
 
+#: Links :func:`absolute_url` remembers; past this, it starts afresh.
+JOIN_CACHE_SIZE = 50_000
+# (origin, href) -> urljoin(base, href) for any base of that origin, or None when the join
+# depends on more of the base than its origin (a relative path: its folder)
+_joined: dict[tuple[str, str], str | None] = {}
+
+
+def origin_of(base: str) -> str | None:
+    """``https://host`` of an http(s) address, else None."""
+    try:
+        parts = urlsplit(base)
+    except ValueError:
+        return None
+    if parts.scheme in ("http", "https") and parts.netloc:
+        return f"{parts.scheme}://{parts.netloc}"
+    return None
+
+
+def _origin_is_enough(href: str) -> bool:
+    # urljoin reads only the base's scheme and host for an absolute address, a
+    # protocol-relative one (//host/x) or a root-relative path (/x); a relative path reads
+    # the base's folder, an empty one its path and query
+    try:
+        parts = urlsplit(href)
+    except ValueError:
+        return False
+    if parts.scheme:
+        return parts.scheme in ("http", "https") and bool(parts.netloc)
+    return bool(parts.netloc) or parts.path.startswith("/")
+
+
+def absolute_url(base: str, origin: str | None, href: str) -> str:
+    """``urljoin(base, href)``; ``origin`` is :func:`origin_of` ``base``. Every page repeats
+    its navigation's links: those are joined once per origin, not once a page."""
+    if origin is None:
+        return urljoin(base, href)
+    key = (origin, href)
+    try:
+        joined = _joined[key]
+    except KeyError:
+        joined = urljoin(base, href) if _origin_is_enough(href) else None
+        if len(_joined) >= JOIN_CACHE_SIZE:
+            _joined.clear()
+        _joined[key] = joined
+    return joined if joined is not None else urljoin(base, href)
+
+
 @lru_cache(maxsize=512)
 def _selector(css: str) -> CSSSelector:
     return CSSSelector(css)
@@ -56,8 +103,13 @@ def select(node: _Element, css: str) -> list[_Element]:
     return [item for item in found if isinstance(item, _Element)] if isinstance(found, list) else []
 
 
+@lru_cache(maxsize=64)
+def _xpath(expression: str) -> XPath:
+    return XPath(expression)
+
+
 def _nodes(node: _Element, xpath: str) -> list[_Element]:
-    found = node.xpath(xpath)
+    found = _xpath(xpath)(node)  # compiled once, not on every call
     return [item for item in found if isinstance(item, _Element)] if isinstance(found, list) else []
 
 
@@ -127,6 +179,7 @@ def parse_page(html: str, base: str, content_scope: str) -> Page:
         doc = lxml.html.document_fromstring("<html></html>")
     for declared in _nodes(doc, "//base[@href]"):
         base = urljoin(base, declared.get("href") or "")
+    origin = origin_of(base)
 
     def absolute(nodes: list[_Element]) -> tuple[str, ...]:
         found = []
@@ -134,7 +187,7 @@ def parse_page(html: str, base: str, content_scope: str) -> Page:
             value = node.get("href") if node.get("href") is not None else node.get("src")
             # a protected e-mail address is a mailto: link in disguise, never a page
             if value and not is_protection_link(value):
-                found.append(urljoin(base, value.strip()))
+                found.append(absolute_url(base, origin, value.strip()))
         return tuple(found)
 
     everything = absolute(_nodes(doc, _LINK_XPATH))
