@@ -21,7 +21,7 @@ from tests.extractors.test_online_profile import PROFILE
 from transfer.config import HttpSettings
 from transfer.extractors.http import HttpClient
 from transfer.extractors.online_service import urls
-from transfer.extractors.online_service.extract import absolute_url, origin_of
+from transfer.extractors.online_service.extract import absolute_url, origin_of, parse_page, select
 from transfer.records import FetchInfo, SourceRecord
 
 ADDRESSES = [
@@ -186,3 +186,55 @@ def test_proxies_and_netrc_from_the_environment_still_apply(
     credentials = "Basic " + base64.b64encode(b"crawler:secret").decode()
     assert direct == [("GET /a HTTP/1.1", credentials), ("GET /b HTTP/1.1", credentials)]
     assert through_proxy == [("GET http://proxied.invalid/c HTTP/1.1", None)]
+
+
+PAGE = """<html><head><link rel="canonical" href="/x"></head><body class="selkosivu  main">
+<div id="main-content" class="kt-body
+ wide"><h1 class="kt-title">T</h1><p class="a b">p</p><p class="a&#12;b">f</p>
+<ul class="kt-cards"><li class="item active">1</li><li class="item">2</li></ul>
+</div></body></html>"""
+
+
+def _profile_selectors() -> list[str]:
+    found = {PROFILE.content_scope}
+    found |= {rule.select for rule in PROFILE.kinds + PROFILE.languages if rule.select}
+    pending = [spec for specs in PROFILE.fields.values() for spec in specs]
+    while pending:
+        spec = pending.pop()
+        found |= {spec.select, *spec.exclude}
+        pending += spec.fields
+    return sorted(found)
+
+
+@pytest.mark.parametrize(
+    "css",
+    [
+        ".kt-title",
+        "h1.kt-title, h1.title-text",
+        "h1.title-text, .nowhere",
+        "#main-content .kt-body",
+        ".kt-body .kt-title",
+        "div.wide > h1",
+        ".kt-cards li.active",
+        ".kt-cards li:not(.active)",
+        ":not(.nowhere)",
+        "li:is(.nowhere, .item)",
+        "ul:has(.nowhere)",
+        ".a.b",
+        r".a\ b",
+        ".a\\c b",
+        "body.selkosivu",
+        "[class~=wide]",
+        "link[rel=canonical][href]",
+        "*",
+        ".nowhere",
+        "p.a.nowhere",
+        *_profile_selectors(),
+    ],
+)
+def test_selectors_ruled_out_by_class_names_select_nothing(css: str) -> None:
+    page = parse_page(PAGE, "https://kotoutuminen.fi/x", PROFILE.content_scope)
+    assert page.classes is not None and {"kt-body", "wide", "a", "b", "a\x0cb"} <= page.classes
+    assert select(page.doc, css, page.classes) == select(page.doc, css)
+    for node in select(page.doc, "#main-content, ul, li"):
+        assert select(node, css, page.classes) == select(node, css)

@@ -15,7 +15,10 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import cssselect
 import lxml.html
+from cssselect.parser import Class, CombinedSelector, Tree
+from cssselect.xpath import is_non_whitespace
 from lxml.cssselect import CSSSelector
 from lxml.etree import ParserError, XPath, _Element
 
@@ -98,7 +101,50 @@ def _selector(css: str) -> CSSSelector:
     return CSSSelector(css)
 
 
-def select(node: _Element, css: str) -> list[_Element]:
+# XML's whitespace, the only whitespace XPath's normalize-space() (and so a compiled class
+# selector) separates class names at
+_XML_SPACE = re.compile(r"[ \t\r\n]+")
+_CLASS_VALUES = XPath("//@class", smart_strings=False)
+
+
+def classes_of(doc: _Element) -> frozenset[str]:
+    """Every class name some element of the document carries."""
+    values = _CLASS_VALUES(doc)
+    if not isinstance(values, list):
+        return frozenset()
+    return frozenset(_XML_SPACE.split(" ".join(str(value) for value in values)))
+
+
+def _needed(tree: Tree) -> set[str]:
+    # class names that elements of the document must carry for ``tree`` to match anything;
+    # parts that do not oblige (negations, :is, :has arguments) add none
+    if isinstance(tree, Class):
+        own = {tree.class_name} if is_non_whitespace(tree.class_name) else set()
+        return own | _needed(tree.selector)
+    if isinstance(tree, CombinedSelector):
+        return _needed(tree.selector) | _needed(tree.subselector)
+    inner = getattr(tree, "selector", None)
+    return _needed(inner) if inner is not None else set()
+
+
+@lru_cache(maxsize=512)
+def _needed_classes(css: str) -> tuple[frozenset[str], ...]:
+    """Per alternative of the selector group, the class names a match needs; empty when
+    some alternative needs none (then no page can be ruled out by its classes)."""
+    needs = tuple(
+        frozenset(_needed(alternative.parsed_tree)) for alternative in cssselect.parse(css)
+    )
+    return () if any(not need for need in needs) else needs
+
+
+def select(node: _Element, css: str, classes: frozenset[str] | None = None) -> list[_Element]:
+    """The elements ``css`` selects under ``node``. With ``classes`` (:func:`classes_of` the
+    document ``node`` is part of), a selector naming a class no element carries is not run:
+    a third of the profile's selectors, each a walk of the whole page, on a typical page."""
+    if classes is not None:
+        needs = _needed_classes(css)
+        if needs and not any(need <= classes for need in needs):
+            return []
     found = _selector(css)(node)
     return [item for item in found if isinstance(item, _Element)] if isinstance(found, list) else []
 
@@ -133,6 +179,8 @@ class Page:
     content_hrefs: tuple[str, ...]  # links inside the content scope, absolute
     # What parsing had to change or could not read (hygiene.warning entries).
     warnings: tuple[dict[str, str], ...] = field(default=())
+    #: every class name in the document (see :func:`select`); None: not known
+    classes: frozenset[str] | None = None
 
 
 _parsers = threading.local()
@@ -194,7 +242,7 @@ def parse_page(html: str, base: str, content_scope: str) -> Page:
     scoped: list[_Element] = []
     for scope in select(doc, content_scope):
         scoped += _nodes(scope, _LINK_XPATH.replace("//", ".//"))
-    return Page(doc, base, everything, absolute(scoped), tuple(warnings))
+    return Page(doc, base, everything, absolute(scoped), tuple(warnings), classes_of(doc))
 
 
 def matches(rule: Rule, key: str, page: Page | None, content_type: str) -> bool:
@@ -205,7 +253,10 @@ def matches(rule: Rule, key: str, page: Page | None, content_type: str) -> bool:
         return False
     if rule.content_type is not None and not rule.content_type.search(content_type):
         return False
-    return not (rule.select is not None and (page is None or not select(page.doc, rule.select)))
+    return not (
+        rule.select is not None
+        and (page is None or not select(page.doc, rule.select, page.classes))
+    )
 
 
 def first_match(rules: tuple[Rule, ...], key: str, page: Page | None, content_type: str) -> str:
@@ -232,12 +283,15 @@ def scoped(spec: FieldSpec, node: _Element, decode_emails: bool) -> _Element:
     return node
 
 
-def _value(spec: FieldSpec, node: _Element, base: str) -> Any:
+def _value(spec: FieldSpec, node: _Element, base: str, classes: frozenset[str] | None) -> Any:
     # Nested fields read the element's parts themselves (a contact's data-cfemail).
     if spec.mode != "attr":
+        original = node
         node = scoped(spec, node, decode_emails=not spec.fields)
+        if node is not original:  # a changed copy: the page's class names may not hold
+            classes = None
     if spec.fields:
-        return {child.name: extract_field(child, node, base) for child in spec.fields}
+        return {child.name: extract_field(child, node, base, classes) for child in spec.fields}
     if spec.mode == "html":
         raw: str | None = inner_html(node)
     elif spec.mode == "attr":
@@ -273,13 +327,18 @@ def _value(spec: FieldSpec, node: _Element, base: str) -> Any:
     return raw
 
 
-def extract_field(spec: FieldSpec, root: _Element, base: str) -> Any:
-    """One field's value: a value, a list (``many``), a bool (``exists``), or None."""
-    nodes = select(root, spec.select)
+def extract_field(
+    spec: FieldSpec, root: _Element, base: str, classes: frozenset[str] | None = None
+) -> Any:
+    """One field's value: a value, a list (``many``), a bool (``exists``), or None.
+    ``classes``: those of the document ``root`` is in (:func:`classes_of`), if known."""
+    nodes = select(root, spec.select, classes)
     if spec.mode == "exists":
         return bool(nodes)
     values = [
-        value for value in (_value(spec, node, base) for node in nodes) if value not in (None, "")
+        value
+        for value in (_value(spec, node, base, classes) for node in nodes)
+        if value not in (None, "")
     ]
     if spec.many:
         return values
@@ -288,5 +347,6 @@ def extract_field(spec: FieldSpec, root: _Element, base: str) -> Any:
 
 def extract_fields(profile: Profile, kind: str, page: Page) -> dict[str, Any]:
     return {
-        spec.name: extract_field(spec, page.doc, page.base) for spec in profile.fields_for(kind)
+        spec.name: extract_field(spec, page.doc, page.base, page.classes)
+        for spec in profile.fields_for(kind)
     }
