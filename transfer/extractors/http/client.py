@@ -112,10 +112,6 @@ def decode_checked(body: bytes, content_type: str) -> Decoded:
     first bad byte and the encoding used instead.
     """
     bom_encoding = EncodingDetector.strip_byte_order_mark(body)[1]
-    header = requests.utils.get_encoding_from_headers({"content-type": content_type})
-    if header == "ISO-8859-1" and "charset" not in content_type.lower():
-        header = None  # requests' default for text/*, not something the server said
-    meta = EncodingDetector.find_declared_encoding(body, is_html=True)
     failed: list[str] = []
     for encoding in (bom_encoding, "utf-8"):
         if encoding:
@@ -123,6 +119,11 @@ def decode_checked(body: bytes, content_type: str) -> Decoded:
                 return Decoded(body.decode(encoding), encoding)
             except (LookupError, UnicodeDecodeError):
                 continue
+    # only now what the header and the meta tag declare (most pages are UTF-8)
+    header = requests.utils.get_encoding_from_headers({"content-type": content_type})
+    if header == "ISO-8859-1" and "charset" not in content_type.lower():
+        header = None  # requests' default for text/*, not something the server said
+    meta = EncodingDetector.find_declared_encoding(body, is_html=True)
     for source, label in (("the header", header), ("the meta tag", meta)):
         encoding = _whatwg(label)
         if not encoding:
