@@ -90,7 +90,24 @@ class SourceRecord:
         return data
 
     def to_json(self) -> str:
-        return json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False, default=str)
+        # The same text as ``json.dumps(self.to_dict(), ...)`` without ``asdict``'s deep copy
+        # of every field value first (most of the cost; ``to_dict`` then puts the original
+        # fields back anyway): json reads the values as they are.
+        if type(self) is not SourceRecord:  # a subclass's own fields and to_dict decide
+            return json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False, default=str)
+        data = {
+            "source": self.source,
+            "kind": self.kind,
+            "key": self.key,
+            "url": self.url,
+            "language": self.language,
+            "fetch": None if self.fetch is None else asdict(self.fetch),
+            "fields": dict(self.fields),
+            "links": list(self.links),
+            "assets": list(self.assets),
+            "body_blob": self.body_blob,
+        }
+        return json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> SourceRecord:

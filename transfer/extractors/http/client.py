@@ -39,6 +39,8 @@ from transfer.extractors.http.politeness import Pacer
 from transfer.stores.blobs import Blob, BlobStore
 
 CHUNK = 64 * 1024
+#: Seconds the thread that expires attempt deadlines waits for another attempt before it ends.
+WATCHDOG_IDLE_S = 5.0
 DEFAULT_MAX_BODY = 64 * 1024 * 1024
 
 
@@ -110,10 +112,6 @@ def decode_checked(body: bytes, content_type: str) -> Decoded:
     first bad byte and the encoding used instead.
     """
     bom_encoding = EncodingDetector.strip_byte_order_mark(body)[1]
-    header = requests.utils.get_encoding_from_headers({"content-type": content_type})
-    if header == "ISO-8859-1" and "charset" not in content_type.lower():
-        header = None  # requests' default for text/*, not something the server said
-    meta = EncodingDetector.find_declared_encoding(body, is_html=True)
     failed: list[str] = []
     for encoding in (bom_encoding, "utf-8"):
         if encoding:
@@ -121,6 +119,11 @@ def decode_checked(body: bytes, content_type: str) -> Decoded:
                 return Decoded(body.decode(encoding), encoding)
             except (LookupError, UnicodeDecodeError):
                 continue
+    # only now what the header and the meta tag declare (most pages are UTF-8)
+    header = requests.utils.get_encoding_from_headers({"content-type": content_type})
+    if header == "ISO-8859-1" and "charset" not in content_type.lower():
+        header = None  # requests' default for text/*, not something the server said
+    meta = EncodingDetector.find_declared_encoding(body, is_html=True)
     for source, label in (("the header", header), ("the meta tag", meta)):
         encoding = _whatwg(label)
         if not encoding:
@@ -185,14 +188,13 @@ class _Deadline:
     so a server sending one byte every few seconds could hold a worker for hours; when the
     deadline passes, the attempt's socket is shut down, which ends any blocked read."""
 
-    def __init__(self, seconds: float) -> None:
+    def __init__(self, seconds: float, watchdog: _Watchdog) -> None:
         self.seconds = seconds
         self.expired = False
         self._sock: socket.socket | None = None
         self._lock = threading.Lock()
-        self._timer = threading.Timer(seconds, self._expire)
-        self._timer.daemon = True
-        self._timer.start()
+        self._watchdog = watchdog
+        watchdog.watch(self)
 
     def attach(self, sock: socket.socket | None) -> None:
         with self._lock:
@@ -200,7 +202,7 @@ class _Deadline:
             if self.expired:
                 self._shut()
 
-    def _expire(self) -> None:
+    def expire(self) -> None:
         with self._lock:
             self.expired = True
             self._shut()
@@ -211,7 +213,49 @@ class _Deadline:
                 self._sock.shutdown(socket.SHUT_RDWR)
 
     def cancel(self) -> None:
-        self._timer.cancel()
+        self._watchdog.forget(self)
+
+
+class _Watchdog:
+    """Expires the deadlines of one client's attempts, from one thread for them all (a
+    timer thread started per request cost more CPU than the request itself)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._changed = threading.Condition()
+        # insertion order is expiry order: every deadline of the client is ``seconds`` long
+        self._due: dict[_Deadline, float] = {}
+        self._thread: threading.Thread | None = None
+
+    def watch(self, deadline: _Deadline) -> None:
+        with self._changed:
+            self._due[deadline] = time.monotonic() + self.seconds
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="deadlines", daemon=True)
+                self._thread.start()
+            elif len(self._due) == 1:
+                self._changed.notify()
+
+    def forget(self, deadline: _Deadline) -> None:
+        with self._changed:
+            self._due.pop(deadline, None)
+
+    def _run(self) -> None:
+        with self._changed:
+            while True:
+                if not self._due:
+                    # idle: the thread ends after a while; the next attempt starts another
+                    if not self._changed.wait(WATCHDOG_IDLE_S) and not self._due:
+                        self._thread = None
+                        return
+                    continue
+                deadline, due = next(iter(self._due.items()))
+                left = due - time.monotonic()
+                if left > 0:
+                    self._changed.wait(left)
+                    continue
+                del self._due[deadline]
+                deadline.expire()
 
 
 _current = threading.local()
@@ -264,6 +308,8 @@ class HttpClient:
             multiplier=backoff_initial_s, max=backoff_max_s, jitter=backoff_initial_s
         )
         self._local = threading.local()
+        self._watchdog = _Watchdog(http.deadline_s)
+        self._environments: dict[tuple[str, str], dict[str, Any]] = {}
 
     def _session(self) -> requests.Session:
         session: requests.Session | None = getattr(self._local, "session", None)
@@ -279,8 +325,33 @@ class HttpClient:
             session.mount("http://", adapter)
             session.mount("https://", adapter)
             session.headers["User-Agent"] = self.http.user_agent
+            # what requests would read from the environment on every request is read once
+            # per origin instead (_environment), and passed explicitly
+            session.trust_env = False
             self._local.session = session
         return session
+
+    def _environment(self, url: str) -> dict[str, Any]:
+        """The proxies, CA bundle and ``.netrc`` credentials requests takes from the
+        environment for a request to ``url``, as keyword arguments of ``request``: the same
+        as a session that trusts the environment finds, read once per scheme and host
+        instead of once per request (a large part of requests' own CPU per request)."""
+        parts = urlsplit(url)
+        origin = (parts.scheme, parts.netloc)
+        found = self._environments.get(origin)
+        if found is None:
+            trusting = requests.Session()
+            prepared = requests.Request("GET", url).prepare().url or url
+            merged = trusting.merge_environment_settings(prepared, {}, None, None, None)
+            found = {
+                "proxies": merged["proxies"],
+                "verify": merged["verify"],
+                "cert": merged["cert"],
+                "auth": requests.utils.get_netrc_auth(url),
+            }
+            trusting.close()
+            self._environments[origin] = found
+        return found
 
     def _wait(self, state: RetryCallState) -> float:
         backoff = float(self._backoff(state))
@@ -337,7 +408,7 @@ class HttpClient:
     ) -> FetchResult:
         host = urlsplit(url).netloc
         self.pacer.wait(host)
-        deadline = _current.deadline = _Deadline(self.http.deadline_s)
+        deadline = _current.deadline = _Deadline(self.http.deadline_s, self._watchdog)
         try:
             return self._attempt_within(host, method, url, headers, data, store, private, max_bytes)
         except (_Retriable, FetchFailed) as exc:
@@ -372,6 +443,7 @@ class HttpClient:
                 timeout=timeout,
                 stream=True,
                 allow_redirects=False,
+                **self._environment(url),
             )
         except requests.RequestException as exc:
             self.pacer.record(host, time.monotonic() - started)

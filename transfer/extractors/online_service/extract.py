@@ -15,9 +15,12 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import cssselect
 import lxml.html
+from cssselect.parser import Class, CombinedSelector, Tree
+from cssselect.xpath import is_non_whitespace
 from lxml.cssselect import CSSSelector
-from lxml.etree import ParserError, _Element
+from lxml.etree import ParserError, XPath, _Element
 
 from transfer.cfemail import (
     PROTECTION_PATH,
@@ -46,18 +49,113 @@ _LINK_XPATH = (
 )
 
 
+#: Links :func:`absolute_url` remembers; past this, it starts afresh.
+JOIN_CACHE_SIZE = 50_000
+# (origin, href) -> urljoin(base, href) for any base of that origin, or None when the join
+# depends on more of the base than its origin (a relative path: its folder)
+_joined: dict[tuple[str, str], str | None] = {}
+
+
+def origin_of(base: str) -> str | None:
+    """``https://host`` of an http(s) address, else None."""
+    try:
+        parts = urlsplit(base)
+    except ValueError:
+        return None
+    if parts.scheme in ("http", "https") and parts.netloc:
+        return f"{parts.scheme}://{parts.netloc}"
+    return None
+
+
+def _origin_is_enough(href: str) -> bool:
+    # urljoin reads only the base's scheme and host for an absolute address, a
+    # protocol-relative one (//host/x) or a root-relative path (/x); a relative path reads
+    # the base's folder, an empty one its path and query
+    try:
+        parts = urlsplit(href)
+    except ValueError:
+        return False
+    if parts.scheme:
+        return parts.scheme in ("http", "https") and bool(parts.netloc)
+    return bool(parts.netloc) or parts.path.startswith("/")
+
+
+def absolute_url(base: str, origin: str | None, href: str) -> str:
+    """``urljoin(base, href)``; ``origin`` is :func:`origin_of` ``base``. Every page repeats
+    its navigation's links: those are joined once per origin, not once a page."""
+    if origin is None:
+        return urljoin(base, href)
+    key = (origin, href)
+    try:
+        joined = _joined[key]
+    except KeyError:
+        joined = urljoin(base, href) if _origin_is_enough(href) else None
+        if len(_joined) >= JOIN_CACHE_SIZE:
+            _joined.clear()
+        _joined[key] = joined
+    return joined if joined is not None else urljoin(base, href)
+
+
 @lru_cache(maxsize=512)
 def _selector(css: str) -> CSSSelector:
     return CSSSelector(css)
 
 
-def select(node: _Element, css: str) -> list[_Element]:
+# XML's whitespace, the only whitespace XPath's normalize-space() (and so a compiled class
+# selector) separates class names at
+_XML_SPACE = re.compile(r"[ \t\r\n]+")
+_CLASS_VALUES = XPath("//@class", smart_strings=False)
+
+
+def classes_of(doc: _Element) -> frozenset[str]:
+    """Every class name some element of the document carries."""
+    values = _CLASS_VALUES(doc)
+    if not isinstance(values, list):
+        return frozenset()
+    return frozenset(_XML_SPACE.split(" ".join(str(value) for value in values)))
+
+
+def _needed(tree: Tree) -> set[str]:
+    # class names that elements of the document must carry for ``tree`` to match anything;
+    # parts that do not oblige (negations, :is, :has arguments) add none
+    if isinstance(tree, Class):
+        own = {tree.class_name} if is_non_whitespace(tree.class_name) else set()
+        return own | _needed(tree.selector)
+    if isinstance(tree, CombinedSelector):
+        return _needed(tree.selector) | _needed(tree.subselector)
+    inner = getattr(tree, "selector", None)
+    return _needed(inner) if inner is not None else set()
+
+
+@lru_cache(maxsize=512)
+def _needed_classes(css: str) -> tuple[frozenset[str], ...]:
+    """Per alternative of the selector group, the class names a match needs; empty when
+    some alternative needs none (then no page can be ruled out by its classes)."""
+    needs = tuple(
+        frozenset(_needed(alternative.parsed_tree)) for alternative in cssselect.parse(css)
+    )
+    return () if any(not need for need in needs) else needs
+
+
+def select(node: _Element, css: str, classes: frozenset[str] | None = None) -> list[_Element]:
+    """The elements ``css`` selects under ``node``. With ``classes`` (:func:`classes_of` the
+    document ``node`` is part of), a selector naming a class no element carries is not run:
+    a third of the profile's selectors, each a walk of the whole page, on a typical page."""
+    if classes is not None:
+        needs = _needed_classes(css)
+        if needs and not any(need <= classes for need in needs):
+            return []
     found = _selector(css)(node)
     return [item for item in found if isinstance(item, _Element)] if isinstance(found, list) else []
 
 
+@lru_cache(maxsize=64)
+def _xpath(expression: str) -> XPath:
+    return XPath(expression)
+
+
 def _nodes(node: _Element, xpath: str) -> list[_Element]:
-    found = node.xpath(xpath)
+    found = _xpath(xpath)(node)  # compiled once, not on every call
     return [item for item in found if isinstance(item, _Element)] if isinstance(found, list) else []
 
 
@@ -81,6 +179,8 @@ class Page:
     content_hrefs: tuple[str, ...]  # links inside the content scope, absolute
     # What parsing had to change or could not read (hygiene.warning entries).
     warnings: tuple[dict[str, str], ...] = field(default=())
+    #: every class name in the document (see :func:`select`); None: not known
+    classes: frozenset[str] | None = None
 
 
 _parsers = threading.local()
@@ -127,6 +227,7 @@ def parse_page(html: str, base: str, content_scope: str) -> Page:
         doc = lxml.html.document_fromstring("<html></html>")
     for declared in _nodes(doc, "//base[@href]"):
         base = urljoin(base, declared.get("href") or "")
+    origin = origin_of(base)
 
     def absolute(nodes: list[_Element]) -> tuple[str, ...]:
         found = []
@@ -134,14 +235,14 @@ def parse_page(html: str, base: str, content_scope: str) -> Page:
             value = node.get("href") if node.get("href") is not None else node.get("src")
             # a protected e-mail address is a mailto: link in disguise, never a page
             if value and not is_protection_link(value):
-                found.append(urljoin(base, value.strip()))
+                found.append(absolute_url(base, origin, value.strip()))
         return tuple(found)
 
     everything = absolute(_nodes(doc, _LINK_XPATH))
     scoped: list[_Element] = []
     for scope in select(doc, content_scope):
         scoped += _nodes(scope, _LINK_XPATH.replace("//", ".//"))
-    return Page(doc, base, everything, absolute(scoped), tuple(warnings))
+    return Page(doc, base, everything, absolute(scoped), tuple(warnings), classes_of(doc))
 
 
 def matches(rule: Rule, key: str, page: Page | None, content_type: str) -> bool:
@@ -152,7 +253,10 @@ def matches(rule: Rule, key: str, page: Page | None, content_type: str) -> bool:
         return False
     if rule.content_type is not None and not rule.content_type.search(content_type):
         return False
-    return not (rule.select is not None and (page is None or not select(page.doc, rule.select)))
+    return not (
+        rule.select is not None
+        and (page is None or not select(page.doc, rule.select, page.classes))
+    )
 
 
 def first_match(rules: tuple[Rule, ...], key: str, page: Page | None, content_type: str) -> str:
@@ -179,12 +283,15 @@ def scoped(spec: FieldSpec, node: _Element, decode_emails: bool) -> _Element:
     return node
 
 
-def _value(spec: FieldSpec, node: _Element, base: str) -> Any:
+def _value(spec: FieldSpec, node: _Element, base: str, classes: frozenset[str] | None) -> Any:
     # Nested fields read the element's parts themselves (a contact's data-cfemail).
     if spec.mode != "attr":
+        original = node
         node = scoped(spec, node, decode_emails=not spec.fields)
+        if node is not original:  # a changed copy: the page's class names may not hold
+            classes = None
     if spec.fields:
-        return {child.name: extract_field(child, node, base) for child in spec.fields}
+        return {child.name: extract_field(child, node, base, classes) for child in spec.fields}
     if spec.mode == "html":
         raw: str | None = inner_html(node)
     elif spec.mode == "attr":
@@ -220,13 +327,18 @@ def _value(spec: FieldSpec, node: _Element, base: str) -> Any:
     return raw
 
 
-def extract_field(spec: FieldSpec, root: _Element, base: str) -> Any:
-    """One field's value: a value, a list (``many``), a bool (``exists``), or None."""
-    nodes = select(root, spec.select)
+def extract_field(
+    spec: FieldSpec, root: _Element, base: str, classes: frozenset[str] | None = None
+) -> Any:
+    """One field's value: a value, a list (``many``), a bool (``exists``), or None.
+    ``classes``: those of the document ``root`` is in (:func:`classes_of`), if known."""
+    nodes = select(root, spec.select, classes)
     if spec.mode == "exists":
         return bool(nodes)
     values = [
-        value for value in (_value(spec, node, base) for node in nodes) if value not in (None, "")
+        value
+        for value in (_value(spec, node, base, classes) for node in nodes)
+        if value not in (None, "")
     ]
     if spec.many:
         return values
@@ -235,5 +347,6 @@ def extract_field(spec: FieldSpec, root: _Element, base: str) -> Any:
 
 def extract_fields(profile: Profile, kind: str, page: Page) -> dict[str, Any]:
     return {
-        spec.name: extract_field(spec, page.doc, page.base) for spec in profile.fields_for(kind)
+        spec.name: extract_field(spec, page.doc, page.base, page.classes)
+        for spec in profile.fields_for(kind)
     }

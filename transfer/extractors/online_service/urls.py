@@ -8,12 +8,16 @@ legacy aliases), which query parameters carry meaning (Liferay paging) and which
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
 
 _NOT_WEB = ("javascript:", "mailto:", "tel:", "data:", "about:", "#")
+#: Addresses whose key :meth:`UrlRules.normalise` remembers; past this, it starts afresh.
+#: Every page repeats the navigation's links, so most addresses recur on every page.
+NORMALISE_CACHE_SIZE = 50_000
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,16 @@ class UrlRules:
     # Hosts of their own whose links count as internal (legacy domains): their URLs keep
     # their host, are fetched as such and are expected to redirect to the canonical site.
     legacy_hosts: frozenset[str] = frozenset()
+    # (url, base) -> key: normalisation is a pure function of the rules and its arguments.
+    _keys: dict[tuple[str, str | None], str | None] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    # url -> its host, lower case (every link of every page is asked whether it is legacy)
+    _hosts: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # a copy for another process starts with empty caches
+        return {**self.__dict__, "_keys": {}, "_hosts": {}}
 
     @property
     def root(self) -> str:
@@ -44,6 +58,18 @@ class UrlRules:
     def normalise(self, url: str, base: str | None = None) -> str | None:
         """The canonical key of ``url`` (resolved against ``base``), or None when the URL is
         not a web address of this site."""
+        keys = self._keys
+        try:
+            return keys[url, base]
+        except KeyError:
+            pass
+        key = self._normalise(url, base)
+        if len(keys) >= NORMALISE_CACHE_SIZE:
+            keys.clear()
+        keys[url, base] = key
+        return key
+
+    def _normalise(self, url: str, base: str | None) -> str | None:
         url = url.strip()
         if not url or url.lower().startswith(_NOT_WEB):
             return None
@@ -104,7 +130,14 @@ class UrlRules:
         return None
 
     def host_of(self, url: str) -> str:
-        return (urlsplit(url).hostname or "").lower()
+        hosts = self._hosts
+        host = hosts.get(url)
+        if host is None:
+            host = (urlsplit(url).hostname or "").lower()
+            if len(hosts) >= NORMALISE_CACHE_SIZE:
+                hosts.clear()
+            hosts[url] = host
+        return host
 
     def is_internal(self, url: str, base: str | None = None) -> bool:
         return self.normalise(url, base) is not None
