@@ -174,6 +174,30 @@ def test_unfinished_pass_is_resumed(tmp_path: Path) -> None:
     assert again.begin_pass("run-2") == (pass_id, True)
 
 
+def test_a_new_pass_never_starts_with_the_checkpoints_of_the_one_before(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A process killed between beginning a pass and dropping the old checkpoints must not
+    leave a running pass that resumes with them (they say every collection was walked, and
+    the export then marked every unseen entity gone)."""
+    store = StagingStore(tmp_path / "s.sqlite")
+    first, _ = store.begin_pass("r1", fresh_checkpoints=True)
+    store.set_checkpoint("collection:organisations", {"done": True}, first)
+    store.end_pass(first, "complete")
+
+    def killed() -> None:
+        raise KeyboardInterrupt  # the process dies here
+
+    monkeypatch.setattr(store, "clear_checkpoints", killed)
+    with pytest.raises(KeyboardInterrupt):
+        store.begin_pass("r2", fresh_checkpoints=True)
+    monkeypatch.undo()
+    second, resumed = store.begin_pass("r3", fresh_checkpoints=True)
+    assert (second, resumed) == (first + 1, False)
+    assert store.checkpoint("collection:organisations") is None
+    store.close()
+
+
 def test_duplicates_keep_the_smallest_key_whatever_the_order(tmp_path: Path) -> None:
     for order in (["k/b", "k/a"], ["k/a", "k/b"]):
         store = StagingStore(tmp_path / f"{order[0].replace('/', '')}.sqlite")

@@ -163,9 +163,8 @@ def _open(options: ExportOptions, run: Run, credentials: Credentials) -> _Sessio
 
 def _begin(session: _Session, credentials: Credentials, page_size: int) -> tuple[int, bool]:
     """Begin (or resume) the pass: its id and whether it resumes."""
-    pass_id, resumed = session.store.begin_pass(session.run.run_id)
-    if not resumed:
-        session.store.clear_checkpoints()  # checkpoints belong to one pass
+    # Checkpoints belong to one pass: a new pass drops the earlier ones as it begins.
+    pass_id, resumed = session.store.begin_pass(session.run.run_id, fresh_checkpoints=True)
     session.emit(
         "export_started",
         pass_id=pass_id,

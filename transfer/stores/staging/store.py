@@ -104,10 +104,19 @@ class StagingStore(SqliteStore):
         return store
 
     # passes -------------------------------------------------------------------------
-    def begin_pass(self, run_id: str) -> tuple[int, bool]:
+    def begin_pass(self, run_id: str, *, fresh_checkpoints: bool = False) -> tuple[int, bool]:
         """Resume the newest pass when it is unfinished, else start a new one (the rule of
-        :class:`~transfer.stores.passes.PassLedger`). Returns (pass id, resumed)."""
-        return self.passes.begin(run_id)
+        :class:`~transfer.stores.passes.PassLedger`). Returns (pass id, resumed).
+
+        ``fresh_checkpoints``: a new pass starts without the checkpoints of the passes
+        before it, in the same transaction, so a process killed just after the pass began
+        cannot resume it with an earlier pass's checkpoints (which would say that every
+        collection was already walked)."""
+        with self.transaction():
+            pass_id, resumed = self.passes.begin(run_id)
+            if fresh_checkpoints and not resumed:
+                self.clear_checkpoints()
+        return pass_id, resumed
 
     def end_pass(self, pass_id: int, state: str) -> None:
         """Mark the pass ``complete`` or ``stopped`` (a stopped pass is resumed next time)."""
