@@ -15,6 +15,7 @@ from pathlib import Path
 
 from transfer.runs import run_folders
 from transfer.sandbox import Faults, RunningSandbox, SandboxSettings, serve_sandbox
+from transfer.sandbox.rehearsal import sandbox_environment
 
 ROOT = Path(__file__).resolve().parents[1]
 TRANSFER = ROOT / ".venv" / "bin" / "transfer"
@@ -24,16 +25,11 @@ SLOW = SandboxSettings(scale=0.02, faults=Faults(latency_ms=20))
 
 def _env(folder: Path, box: RunningSandbox) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRANSFER_")}
-    s = box.settings
+    env.update(sandbox_environment(box))
     env.update(
         TRANSFER_WORKSPACE=str(folder / "ws"),
         TRANSFER_LOGS_DIR=str(folder / "logs"),
         TRANSFER_MAPPINGS_DIR=str(ROOT / "mappings"),
-        TRANSFER_SOURCES_PARTNERSHIP_FETCH_BASE=box.platform_url,
-        TRANSFER_SOURCES_PARTNERSHIP_USERNAME=s.platform_username,
-        TRANSFER_SOURCES_PARTNERSHIP_PASSWORD=s.platform_password,
-        TRANSFER_SOURCES_PARTNERSHIP_CLIENT_ID=s.client_id,
-        TRANSFER_SOURCES_PARTNERSHIP_CLIENT_SECRET=s.client_secret,
         TRANSFER_HEARTBEAT_S="0.2",
     )
     return env

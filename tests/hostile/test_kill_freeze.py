@@ -22,6 +22,7 @@ from transfer.extractors.online_service import extract_online_service
 from transfer.extractors.partnership import extract_partnership
 from transfer.runs import Run
 from transfer.sandbox import RunningSandbox, SandboxSettings, serve_sandbox
+from transfer.sandbox.rehearsal import sandbox_environment
 from transfer.sandbox.settings import Faults
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,17 +33,11 @@ SINCE = "2025-03-03T00:00:00+00:00"
 
 def _env(folder: Path, box: RunningSandbox) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRANSFER_")}
-    s = box.settings
+    env.update(sandbox_environment(box))
     env.update(
         TRANSFER_WORKSPACE=str(folder / "ws"),
         TRANSFER_LOGS_DIR=str(folder / "logs"),
         TRANSFER_MAPPINGS_DIR=str(ROOT / "mappings"),
-        TRANSFER_SOURCES_ONLINE_SERVICE_FETCH_BASE=box.online_url,
-        TRANSFER_SOURCES_PARTNERSHIP_FETCH_BASE=box.platform_url,
-        TRANSFER_SOURCES_PARTNERSHIP_USERNAME=s.platform_username,
-        TRANSFER_SOURCES_PARTNERSHIP_PASSWORD=s.platform_password,
-        TRANSFER_SOURCES_PARTNERSHIP_CLIENT_ID=s.client_id,
-        TRANSFER_SOURCES_PARTNERSHIP_CLIENT_SECRET=s.client_secret,
     )
     return env
 
