@@ -68,6 +68,26 @@ def test_an_old_address_of_a_page_removed_from_the_source_is_declared_not_missin
     assert report.verdict.decision == NO_GO
 
 
+def test_an_old_address_of_a_moved_page_without_its_redirect_stays_missing(
+    loaded_sqlite: Loaded,
+) -> None:
+    """A page gone from its address because it moved (its old key redirects on) is not a
+    removed page: its old addresses must still reach it, so a missing redirect stays one."""
+    moved = f"{SITE}/-/uutinen-5"
+    staging = StagingStore(loaded_sqlite.world.staging_dir / "online_service.sqlite")
+    pass_id, _ = staging.begin_pass("moved")
+    with staging.transaction():
+        assert staging.mark_gone(moved, pass_id)
+        staging.add_alias(moved, f"{SITE}/-/uutinen-7", "redirect", pass_id, 301)
+    staging.end_pass(pass_id, "complete")
+    staging.close()
+    with loaded_sqlite.engine.begin() as connection:
+        connection.execute(text("DELETE FROM redirects WHERE old_path = '/-/uutinen-5'"))
+    report = loaded_sqlite.verify("20250101T000000Z-verify-0006")
+    assert plant.MISSING_REDIRECT in _keys(report, "redirects", "missing_redirect")
+    assert not _keys(report, "redirects", "redirect_to_removed_page")
+
+
 def test_each_planted_problem_is_named_and_the_verdict_is_no_go(loaded: Loaded) -> None:
     plant.plant_all(loaded)
     report = loaded.verify("20250101T000000Z-verify-0002")

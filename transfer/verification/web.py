@@ -365,12 +365,16 @@ def _check_old_url(
 
 def _removed_target(scratch: Scratch, url: str) -> str | None:
     """The page an old address redirected to in the source, when that page is gone from
-    the source (removed there, e.g. during the freeze window) and nothing live replaced it;
-    else None."""
+    the source (removed there, e.g. during the freeze window), nothing live has its key or
+    address, and it does not lead on (a moved page's old address redirects to the new one,
+    so its old addresses must still reach it: they stay missing redirects); else None."""
     found = scratch.scalar(
         "SELECT a.target FROM alias a JOIN src s ON s.system = a.system AND s.key = a.target"
-        " WHERE a.alias = ? AND s.state = 'gone' AND NOT EXISTS (SELECT 1 FROM src l"
-        " WHERE l.system = a.system AND l.url = a.target AND l.state = 'live')",
+        " WHERE a.alias = ? AND s.state = 'gone'"
+        " AND NOT EXISTS (SELECT 1 FROM src l WHERE l.system = a.system"
+        "  AND (l.key = a.target OR l.url = a.target) AND l.state = 'live')"
+        " AND NOT EXISTS (SELECT 1 FROM alias m WHERE m.system = a.system"
+        "  AND m.alias = a.target)",
         url,
     )
     return None if found is None else str(found)
