@@ -73,3 +73,14 @@ def test_unpublished_records_come_back_as_they_were(target: Engine, options: Loa
         assert set(lines) <= set(after[table]), table  # everything back exactly as it was
     extra = set(after["content_items"]) - set(original["content_items"])
     assert len(extra) == 3 and all('"state": "unpublished"' in line for line in extra)
+
+
+def test_media_files_are_owner_only(target: Engine, options: LoadOptions) -> None:
+    """The media store may hold the platform's members' files: each copy is written
+    owner-only, and no temporary copy is left behind."""
+    prepare(options, SCALE)
+    run_load(target, options)
+    files = [path for path in options.media_dir.rglob("*") if path.is_file()]
+    assert files
+    assert {path.stat().st_mode & 0o777 for path in files} == {0o600}
+    assert not [path for path in files if path.name.startswith(".incoming-")]

@@ -74,7 +74,9 @@ class MediaStore:
         self._serial += 1
         temporary = target.parent / f".incoming-{os.getpid()}-{self._serial}"
         try:
-            with temporary.open("wb") as out, source.open("rb") as data:
+            # owner-only, as tempfile.mkstemp made it before (the file keeps the mode)
+            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(descriptor, "wb") as out, source.open("rb") as data:
                 shutil.copyfileobj(data, out, CHUNK)
             temporary.replace(target)
         except BaseException:
