@@ -3,8 +3,9 @@
 Serves the sandbox at the given scale in a process of its own (`transfer sandbox serve`),
 and fetches every ground-truth page of the online service (and a sample of platform API
 pages) from several client threads of this process over keep-alive connections, printing
-responses/s. The crawler benchmarks are only meaningful while this figure is well above
-their pages/s.
+responses/s. It first prints how long the Partnership platform's world takes to build (at
+0.02 and at the given scale): a figure, never an assertion of the tests. The crawler
+benchmarks are only meaningful while the responses/s are well above their pages/s.
 
     .venv/bin/python bench/sandbox_throughput.py [--scale 1] [--threads 8] [--seconds 10]
 """
@@ -19,6 +20,7 @@ from urllib.parse import urlsplit
 
 from transfer.sandbox import SandboxSettings
 from transfer.sandbox.online import OnlineService
+from transfer.sandbox.platform.build import build_world
 from transfer.sandbox.process import serve_in_subprocess
 
 
@@ -69,6 +71,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=8.0)
     args = parser.parse_args()
     settings = SandboxSettings(scale=args.scale)
+    for scale in sorted({0.02, args.scale}):
+        started = time.process_time()
+        build_world(SandboxSettings(scale=scale))
+        print(f"platform world, scale {scale}: built in {time.process_time() - started:.2f} s CPU")
     with serve_in_subprocess(settings) as (online_url, platform_url):
         truth = OnlineService(settings).truth()
         pages = [urlsplit(page["url"]).path or "/" for page in truth["pages"]]

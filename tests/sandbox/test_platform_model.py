@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from collections import defaultdict
 
 import pytest
@@ -49,16 +48,8 @@ def test_another_seed_gives_another_platform(platform: Platform) -> None:
     assert platform.truth()["organizations"] != other.truth()["organizations"]
 
 
-def test_tiny_build_is_fast() -> None:
-    start = time.perf_counter()
-    build_world(TINY)
-    assert time.perf_counter() - start < 0.3
-
-
 def test_scale_one_matches_the_real_platform_within_ten_percent() -> None:
-    start = time.perf_counter()
     world = build_world(SandboxSettings(scale=1.0))
-    elapsed = time.perf_counter() - start
     sizes = {
         "organizations": (len(world.organizations), 600),
         "members": (len(world.members), 2500),
@@ -68,7 +59,6 @@ def test_scale_one_matches_the_real_platform_within_ten_percent() -> None:
     }
     for name, (actual, target) in sizes.items():
         assert abs(actual - target) <= target * 0.1, (name, actual)
-    assert elapsed < 4.0  # about 0.6 s here; the bound leaves room for slow CI machines
 
 
 def test_every_trap_exists_at_tiny_scale(platform: Platform) -> None:
