@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -80,9 +81,17 @@ SLOW_TIMEOUT_S = 900
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    slow_in_file: Counter[str] = Counter()
     for item in items:
-        if item.get_closest_marker("slow") and not item.get_closest_marker("timeout"):
-            item.add_marker(pytest.mark.timeout(SLOW_TIMEOUT_S))
+        if item.get_closest_marker("slow"):
+            slow_in_file[item.nodeid.split("::")[0]] += 1
+            if not item.get_closest_marker("timeout"):
+                item.add_marker(pytest.mark.timeout(SLOW_TIMEOUT_S))
+    # Longest first: `make test` hands whole files to its xdist workers (--dist loadfile) in
+    # this order, so files with whole-system tests start early and the short ones fill the
+    # end, instead of one worker running a minute-long test alone at the end. The sort is
+    # stable and keeps each file's tests together and in their own order.
+    items.sort(key=lambda item: -slow_in_file[item.nodeid.split("::")[0]])
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
