@@ -17,12 +17,16 @@ from urllib.parse import urljoin
 
 import pytest
 
+from tests.extractors.test_online_pool import raw_page
 from tests.extractors.test_online_profile import PROFILE
 from transfer.config import HttpSettings
 from transfer.extractors.http import HttpClient
 from transfer.extractors.online_service import urls
 from transfer.extractors.online_service.extract import absolute_url, origin_of, parse_page, select
+from transfer.extractors.online_service.fetch import guarded_page_outcome
 from transfer.records import FetchInfo, SourceRecord
+from transfer.stores.blobs import BlobStore
+from transfer.stores.staging import StagingStore
 
 ADDRESSES = [
     "https://kotoutuminen.fi/",
@@ -238,3 +242,23 @@ def test_selectors_ruled_out_by_class_names_select_nothing(css: str) -> None:
     assert select(page.doc, css, page.classes) == select(page.doc, css)
     for node in select(page.doc, "#main-content, ul, li"):
         assert select(node, css, page.classes) == select(node, css)
+
+
+def test_a_record_encoded_where_it_was_parsed_is_stored_as_encoded_here(tmp_path: Path) -> None:
+    """A parsing process sends the record's JSON text and hash with it: after the trip to
+    the crawl's process they are what encoding the record there gives, and the staging
+    store keeps the same row with them as without them."""
+    body = PAGE.replace("<h1", '<p class="kt-lead">Ä “x” \\u00e9</p><h1').encode()
+    raw = raw_page(body)
+    outcome = pickle.loads(pickle.dumps(guarded_page_outcome(PROFILE, BlobStore(tmp_path), raw)))
+    record = outcome.record
+    assert record is not None and outcome.encoded is not None
+    assert outcome.encoded == (record.to_json(), record.record_hash)
+    rows = []
+    for name, encoded in (("plain", None), ("encoded", outcome.encoded)):
+        store = StagingStore(tmp_path / f"{name}.sqlite")
+        assert store.save(record, 1, etag="e", encoded=encoded) == "new"
+        assert store.save(record, 2, encoded=encoded) == "unchanged"
+        rows.append(store.db.execute("SELECT * FROM records").fetchall())
+        store.close()
+    assert rows[0] == rows[1]

@@ -292,6 +292,7 @@ class Crawler:
                     validator=self.lastmods.get(task.key),
                     discovered=outcome.discovered,
                     identity=identity,
+                    encoded=outcome.encoded,
                 )
                 # of two addresses with the same content, one on the canonical host wins
                 store.deduplicate(

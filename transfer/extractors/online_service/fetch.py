@@ -76,6 +76,9 @@ class Outcome:
     #: for a page: the record it belongs to when not its own key (a mirror's page, a paged
     #: listing whose canonical is the bare listing); see UrlRules.fold_target
     fold_into: str | None = None
+    #: the record's ``to_json()`` and ``record_hash``, computed where the page was parsed
+    #: (a parsing process) so that the crawl's own process does not encode it again
+    encoded: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -173,6 +176,7 @@ def page_outcome(profile: Profile, blobs: BlobStore, raw: RawPage) -> Outcome:
         status=raw.status,
         attempts=raw.attempts,
         body_bytes=len(raw.body),
+        encoded=(record.to_json(), record.record_hash),
     )
 
 

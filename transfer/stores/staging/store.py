@@ -190,13 +190,15 @@ class StagingStore(SqliteStore):
         validator: str | None = None,
         discovered: Iterable[str] = (),
         identity: str | None = None,
+        encoded: tuple[str, str] | None = None,
     ) -> str:
         """Store a freshly extracted record; returns ``new``, ``changed`` or ``unchanged``.
 
         ``identity`` says what makes two keys the same thing (a content hash, a document id);
-        see :meth:`deduplicate`.
+        see :meth:`deduplicate`. ``encoded``: the record's ``to_json()`` and ``record_hash``
+        when they were already computed (by the process that parsed the page).
         """
-        digest = record.record_hash
+        text, digest = encoded if encoded is not None else (record.to_json(), record.record_hash)
         row = self.db.execute(
             "SELECT record_hash, state, changed_pass FROM records WHERE key = ?", (record.key,)
         ).fetchone()
@@ -221,7 +223,7 @@ class StagingStore(SqliteStore):
                 record.key,
                 record.kind,
                 record.language,
-                record.to_json(),
+                text,
                 digest,
                 etag,
                 last_modified,
