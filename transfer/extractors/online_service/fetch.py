@@ -120,11 +120,8 @@ def page_outcome(profile: Profile, blobs: BlobStore, raw: RawPage) -> Outcome:
     task, rules = raw.task, profile.urls
     decoded = decode_checked(raw.body, raw.content_type)
     page = parse_page(decoded.text, task.key, profile.content_scope)
-    discovered = []
-    for href in page.hrefs:
-        key = rules.normalise(href)
-        if key and key not in discovered:
-            discovered.append(key)
+    # every key once, in the order of first mention (a dict: a page has a hundred links)
+    discovered = [key for key in dict.fromkeys(map(rules.normalise, page.hrefs)) if key]
     declared = next(
         (node.get("href") for node in select(page.doc, "link[rel=canonical][href]")), None
     )
@@ -147,11 +144,7 @@ def page_outcome(profile: Profile, blobs: BlobStore, raw: RawPage) -> Outcome:
     warnings += page.warnings
     if warnings:
         fields[WARNINGS_FIELD] = warnings
-    links: list[str] = []
-    for href in page.content_hrefs:
-        key = rules.normalise(href)
-        if key and key not in links:
-            links.append(key)
+    links = [key for key in dict.fromkeys(map(rules.normalise, page.content_hrefs)) if key]
     assets = tuple(link for link in links if is_attachment(profile, link))
     legacy = sorted({href.split("#")[0] for href in page.hrefs if rules.is_legacy(href)})
     if legacy:
