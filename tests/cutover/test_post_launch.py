@@ -105,6 +105,36 @@ def test_the_site_answers_pages_assets_and_old_hosts(target: tuple[Engine, Path]
         assert requests.get(f"{base}/ei-ole", timeout=5).status_code == 404
 
 
+def test_a_kept_alive_connection_sees_each_change_in_the_target_at_once(
+    target: tuple[Engine, Path],
+) -> None:
+    engine, media = target
+    with serve_target_site(engine, media) as base, requests.Session() as client:
+        page = client.get(f"{base}/fi/uutiset/laki", timeout=5)
+        assert page.status_code == 200
+        head = client.head(f"{base}/fi/uutiset/laki", timeout=5)
+        assert head.status_code == 200 and head.content == b""
+        assert head.headers["Content-Length"] == str(len(page.content))
+        with engine.begin() as connection:
+            connection.execute(
+                update(Redirect)
+                .where(Redirect.old_host == "integration.fi")
+                .values(new_path="/sv/annan")
+            )
+            connection.execute(
+                delete(ContentTranslation).where(ContentTranslation.language == "fi")
+            )
+        # the same connection (and so the same server thread) as before the change
+        assert client.get(f"{base}/fi/uutiset/laki", timeout=5).status_code == 404
+        old = client.get(
+            f"{base}/sv/-/x?_cur=2",
+            headers={"Host": "integration.fi"},
+            allow_redirects=False,
+            timeout=5,
+        )
+        assert old.headers["Location"] == "/sv/annan"
+
+
 def test_a_clean_target_passes_every_url(target: tuple[Engine, Path]) -> None:
     engine, media = target
     with serve_target_site(engine, media) as base:
