@@ -272,3 +272,53 @@ def test_the_rehearsal_site_in_its_own_process_answers_and_stops(
     assert result.failures == [] and result.passed
     with pytest.raises(requests.ConnectionError):
         requests.get(f"{base}/fi/uutiset/laki", timeout=5)
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/fi/uutiset/laki",
+        "/sv/-/x?_cur=2&delta=20",
+        "/fi/hae?q=kotoutuminen ja työ",  # space and letters not allowed in a target
+        "/documents/10/57/Opas%20(2024).pdf/ab-12?t=1",
+        "/fi/a/./b/../c",  # dot segments: the manager removes them
+        "/fi/sivu#osio",  # a fragment is never sent
+        "/fi/sivu?",
+        "/",
+    ],
+)
+def test_the_checker_sends_each_request_line_as_the_pool_manager_does(target: str) -> None:
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from transfer.cutover.post_launch import _keep_alive_pool, _Requester
+
+    seen: list[tuple[str, str | None]] = []
+
+    class Recorder(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:
+            seen.append((self.path, self.headers.get("Host")))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    http = _keep_alive_pool(2, 5.0)
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}{target}"
+        for host in (None, "kotoutuminen.fi"):
+            headers = {"Host": host} if host else None
+            assert http.request("GET", url, headers=headers, redirect=False).status == 204
+            assert _Requester(http).get(url, host).status == 204
+    finally:
+        http.clear()
+        server.shutdown()
+        server.server_close()
+    assert seen[0] == seen[1] and seen[2] == seen[3]
+    assert seen[2][1] == "kotoutuminen.fi"
