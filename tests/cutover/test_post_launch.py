@@ -28,8 +28,13 @@ OLD = "https://kotoutuminen.fi"
 @pytest.fixture
 def target(tmp_path: Path) -> tuple[Engine, Path]:
     engine = create_target_engine(f"sqlite:///{tmp_path / 'target.db'}")
+    return engine, _fill(engine, tmp_path / "media")
+
+
+def _fill(engine: Engine, media: Path) -> Path:
+    """Two translations of one news item, a PDF and four redirects: the target's schema and
+    rows, and the media folder with the PDF."""
     upgrade(engine)
-    media = tmp_path / "media"
     digest = hashlib.sha256(PDF).hexdigest()
     (media / digest[:2]).mkdir(parents=True)
     (media / digest[:2] / digest).write_bytes(PDF)
@@ -84,7 +89,7 @@ def target(tmp_path: Path) -> tuple[Engine, Path]:
                     source_key=f"https://{host}{old_path}",
                 )
             )
-    return engine, media
+    return media
 
 
 def test_the_site_answers_pages_assets_and_old_hosts(target: tuple[Engine, Path]) -> None:
@@ -133,6 +138,21 @@ def test_a_kept_alive_connection_sees_each_change_in_the_target_at_once(
             timeout=5,
         )
         assert old.headers["Location"] == "/sv/annan"
+
+
+def test_the_site_and_the_check_on_either_engine(engine: Engine, tmp_path: Path) -> None:
+    # The site runs its look-ups as the dialect's own SQL on the driver's cursor.
+    media = _fill(engine, tmp_path / "media")
+    with serve_target_site(engine, media) as base:
+        clean = post_launch_check(engine, base, old_base=base, concurrency=2)
+        with engine.begin() as connection:
+            connection.execute(
+                delete(ContentTranslation).where(ContentTranslation.language == "sv")
+            )
+        changed = post_launch_check(engine, base, old_base=base, concurrency=2)
+    assert clean.failures == [] and clean.checked == {"redirect": 4, "page": 2, "asset": 1}
+    found = {(f.kind, f.host, f.got) for f in changed.failures}
+    assert found == {("redirect", "integration.fi", "target HTTP 404")}
 
 
 def test_a_clean_target_passes_every_url(target: tuple[Engine, Path]) -> None:
