@@ -163,9 +163,9 @@ class _Handler(BaseHTTPRequestHandler):
         )
         if answer.location is not None:
             head += f"Location: {answer.location}\r\n"
-        self.wfile.write(
-            (head + "\r\n").encode("latin-1", "strict") + (b"" if head_only else answer.body)
-        )
+        # An HTTP/0.9 request gets the body alone, as from ``send_response``.
+        sent = b"" if self.request_version == "HTTP/0.9" else (head + "\r\n").encode("latin-1")
+        self.wfile.write(sent + (b"" if head_only else answer.body))
 
 
 _REASONS = {status.value: status.phrase for status in HTTPStatus}
