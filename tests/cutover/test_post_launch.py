@@ -28,8 +28,13 @@ OLD = "https://kotoutuminen.fi"
 @pytest.fixture
 def target(tmp_path: Path) -> tuple[Engine, Path]:
     engine = create_target_engine(f"sqlite:///{tmp_path / 'target.db'}")
+    return engine, _fill(engine, tmp_path / "media")
+
+
+def _fill(engine: Engine, media: Path) -> Path:
+    """Two translations of one news item, a PDF and four redirects: the target's schema and
+    rows, and the media folder with the PDF."""
     upgrade(engine)
-    media = tmp_path / "media"
     digest = hashlib.sha256(PDF).hexdigest()
     (media / digest[:2]).mkdir(parents=True)
     (media / digest[:2] / digest).write_bytes(PDF)
@@ -84,7 +89,7 @@ def target(tmp_path: Path) -> tuple[Engine, Path]:
                     source_key=f"https://{host}{old_path}",
                 )
             )
-    return engine, media
+    return media
 
 
 def test_the_site_answers_pages_assets_and_old_hosts(target: tuple[Engine, Path]) -> None:
@@ -103,6 +108,51 @@ def test_the_site_answers_pages_assets_and_old_hosts(target: tuple[Engine, Path]
         )
         assert (old.status_code, old.headers["Location"]) == (301, "/sv/nyheter/lagen")
         assert requests.get(f"{base}/ei-ole", timeout=5).status_code == 404
+
+
+def test_a_kept_alive_connection_sees_each_change_in_the_target_at_once(
+    target: tuple[Engine, Path],
+) -> None:
+    engine, media = target
+    with serve_target_site(engine, media) as base, requests.Session() as client:
+        page = client.get(f"{base}/fi/uutiset/laki", timeout=5)
+        assert page.status_code == 200
+        head = client.head(f"{base}/fi/uutiset/laki", timeout=5)
+        assert head.status_code == 200 and head.content == b""
+        assert head.headers["Content-Length"] == str(len(page.content))
+        with engine.begin() as connection:
+            connection.execute(
+                update(Redirect)
+                .where(Redirect.old_host == "integration.fi")
+                .values(new_path="/sv/annan")
+            )
+            connection.execute(
+                delete(ContentTranslation).where(ContentTranslation.language == "fi")
+            )
+        # the same connection (and so the same server thread) as before the change
+        assert client.get(f"{base}/fi/uutiset/laki", timeout=5).status_code == 404
+        old = client.get(
+            f"{base}/sv/-/x?_cur=2",
+            headers={"Host": "integration.fi"},
+            allow_redirects=False,
+            timeout=5,
+        )
+        assert old.headers["Location"] == "/sv/annan"
+
+
+def test_the_site_and_the_check_on_either_engine(engine: Engine, tmp_path: Path) -> None:
+    # The site runs its look-ups as the dialect's own SQL on the driver's cursor.
+    media = _fill(engine, tmp_path / "media")
+    with serve_target_site(engine, media) as base:
+        clean = post_launch_check(engine, base, old_base=base, concurrency=2)
+        with engine.begin() as connection:
+            connection.execute(
+                delete(ContentTranslation).where(ContentTranslation.language == "sv")
+            )
+        changed = post_launch_check(engine, base, old_base=base, concurrency=2)
+    assert clean.failures == [] and clean.checked == {"redirect": 4, "page": 2, "asset": 1}
+    found = {(f.kind, f.host, f.got) for f in changed.failures}
+    assert found == {("redirect", "integration.fi", "target HTTP 404")}
 
 
 def test_a_clean_target_passes_every_url(target: tuple[Engine, Path]) -> None:
@@ -242,3 +292,53 @@ def test_the_rehearsal_site_in_its_own_process_answers_and_stops(
     assert result.failures == [] and result.passed
     with pytest.raises(requests.ConnectionError):
         requests.get(f"{base}/fi/uutiset/laki", timeout=5)
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/fi/uutiset/laki",
+        "/sv/-/x?_cur=2&delta=20",
+        "/fi/hae?q=kotoutuminen ja työ",  # space and letters not allowed in a target
+        "/documents/10/57/Opas%20(2024).pdf/ab-12?t=1",
+        "/fi/a/./b/../c",  # dot segments: the manager removes them
+        "/fi/sivu#osio",  # a fragment is never sent
+        "/fi/sivu?",
+        "/",
+    ],
+)
+def test_the_checker_sends_each_request_line_as_the_pool_manager_does(target: str) -> None:
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from transfer.cutover.post_launch import _keep_alive_pool, _Requester
+
+    seen: list[tuple[str, str | None]] = []
+
+    class Recorder(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:
+            seen.append((self.path, self.headers.get("Host")))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    http = _keep_alive_pool(2, 5.0)
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}{target}"
+        for host in (None, "kotoutuminen.fi"):
+            headers = {"Host": host} if host else None
+            assert http.request("GET", url, headers=headers, redirect=False).status == 204
+            assert _Requester(http).get(url, host).status == 204
+    finally:
+        http.clear()
+        server.shutdown()
+        server.server_close()
+    assert seen[0] == seen[1] and seen[2] == seen[3]
+    assert seen[2][1] == "kotoutuminen.fi"

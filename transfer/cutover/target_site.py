@@ -13,14 +13,18 @@ from __future__ import annotations
 
 import html
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, bindparam, select
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.expression import ClauseElement
 
 from transfer.schema.assets import Asset
 from transfer.schema.content import ContentTranslation
@@ -41,37 +45,80 @@ class TargetSite:
     def __init__(self, engine: Engine, media_root: Path) -> None:
         self.engine = engine
         self.media_root = media_root
+        self._sql = {name: _DriverSQL(statement, engine) for name, statement in _LOOKUPS.items()}
 
     def answer(self, host: str, target: str) -> Answer:
+        """One answer, on a connection of its own (see :meth:`reader` for many)."""
+        with self.reader() as read:
+            return read(host, target)
+
+    @contextmanager
+    def reader(self) -> Iterator[Callable[[str, str], Answer]]:
+        """Answers on one database connection, held until the block ends: a server thread
+        holds one for its client's kept-alive connection. The connection reads in
+        autocommit, each statement on its own, so a change in the target shows at once."""
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as held:
+            dbapi = held.connection
+
+            def first(name: str, values: dict[str, str]) -> Any:
+                sql = self._sql[name]
+                cursor = dbapi.cursor()
+                try:
+                    cursor.execute(sql.text, sql.parameters(values))
+                    return cursor.fetchone()
+                finally:
+                    cursor.close()
+
+            yield lambda host, target: self._answer(first, host, target)
+
+    def _answer(
+        self, first: Callable[[str, dict[str, str]], Any], host: str, target: str
+    ) -> Answer:
         host = host.split(":")[0].lower()
-        with self.engine.connect() as connection:
-            redirect = connection.execute(
-                select(Redirect.new_path, Redirect.status_code).where(
-                    Redirect.old_host == host, Redirect.old_path == target
-                )
-            ).first()
-            if redirect is not None:
-                return Answer(redirect.status_code, location=redirect.new_path)
-            path = urlsplit(target).path
-            page = connection.execute(
-                select(
-                    ContentTranslation.title,
-                    ContentTranslation.body_html,
-                    ContentTranslation.language,
-                )
-                .where(ContentTranslation.new_path == path)
-                .where(ContentTranslation.state == "published")
-            ).first()
-            if page is not None:
-                return Answer(200, _page(page.title, page.body_html or "", page.language))
-            asset = connection.execute(
-                select(Asset.storage_path, Asset.media_type).where(Asset.new_path == path)
-            ).first()
+        redirect = first("redirect", {"host": host, "target": target})
+        if redirect is not None:
+            return Answer(redirect[1], location=redirect[0])
+        path = urlsplit(target).path
+        page = first("page", {"path": path, "state": "published"})
+        if page is not None:
+            return Answer(200, _page(page[0], page[1] or "", page[2]))
+        asset = first("asset", {"path": path})
         if asset is not None:
-            blob = self.media_root / asset.storage_path
+            blob = self.media_root / asset[0]
             if blob.is_file():
-                return Answer(200, blob.read_bytes(), asset.media_type)
+                return Answer(200, blob.read_bytes(), asset[1])
         return Answer(404, b"<!doctype html><title>Not found</title><h1>Not found</h1>")
+
+
+# Built once: building a statement per request cost more than the rest of the answer.
+_LOOKUPS: dict[str, ClauseElement] = {
+    "redirect": select(Redirect.new_path, Redirect.status_code).where(
+        Redirect.old_host == bindparam("host"), Redirect.old_path == bindparam("target")
+    ),
+    "page": select(
+        ContentTranslation.title, ContentTranslation.body_html, ContentTranslation.language
+    ).where(
+        ContentTranslation.new_path == bindparam("path"),
+        ContentTranslation.state == bindparam("state"),
+    ),
+    "asset": select(Asset.storage_path, Asset.media_type).where(
+        Asset.new_path == bindparam("path")
+    ),
+}
+
+
+class _DriverSQL:
+    """A statement compiled once for the engine's dialect, run on the driver's own cursor:
+    SQLAlchemy's execution costs several times the SQLite look-up itself."""
+
+    def __init__(self, statement: ClauseElement, engine: Engine) -> None:
+        compiled = statement.compile(dialect=engine.dialect)
+        assert isinstance(compiled, SQLCompiler)
+        self.text = compiled.string
+        self._order = compiled.positiontup if engine.dialect.positional else None
+
+    def parameters(self, values: dict[str, str]) -> tuple[str, ...] | dict[str, str]:
+        return values if self._order is None else tuple(values[name] for name in self._order)
 
 
 def _page(title: str, body_html: str, language: str) -> bytes:
@@ -92,22 +139,36 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         """Quiet: the post-launch check makes thousands of requests."""
 
+    def handle(self) -> None:
+        # One database connection per client connection, for all the requests it keeps
+        # alive, instead of a checkout from the pool per request.
+        with self.server.site.reader() as self._read:
+            super().handle()
+
     def do_GET(self) -> None:
-        self._serve(head=False)
+        self._serve(head_only=False)
 
     def do_HEAD(self) -> None:
-        self._serve(head=True)
+        self._serve(head_only=True)
 
-    def _serve(self, *, head: bool) -> None:
-        answer = self.server.site.answer(self.headers.get("Host", ""), self.path)
-        self.send_response(answer.status)
-        self.send_header("Content-Type", answer.content_type)
-        self.send_header("Content-Length", str(len(answer.body)))
+    def _serve(self, *, head_only: bool) -> None:
+        answer = self._read(self.headers.get("Host", ""), self.path)
+        self.log_request(answer.status)
+        # The status line, headers and body in one write (one segment for most answers),
+        # with the headers ``send_response`` and ``send_header`` would have written.
+        head = (
+            f"{self.protocol_version} {answer.status} {_REASONS.get(answer.status, '')}\r\n"
+            f"Server: {self.version_string()}\r\nDate: {self.date_time_string()}\r\n"
+            f"Content-Type: {answer.content_type}\r\nContent-Length: {len(answer.body)}\r\n"
+        )
         if answer.location is not None:
-            self.send_header("Location", answer.location)
-        self.end_headers()
-        if not head:
-            self.wfile.write(answer.body)
+            head += f"Location: {answer.location}\r\n"
+        # An HTTP/0.9 request gets the body alone, as from ``send_response``.
+        sent = b"" if self.request_version == "HTTP/0.9" else (head + "\r\n").encode("latin-1")
+        self.wfile.write(sent + (b"" if head_only else answer.body))
+
+
+_REASONS = {status.value: status.phrase for status in HTTPStatus}
 
 
 class _SiteServer(ThreadingHTTPServer):
