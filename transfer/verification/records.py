@@ -15,6 +15,7 @@ import csv
 import json
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -79,14 +80,19 @@ def _note(batch: list[TargetRow], paths: _Buffer, redirects: _Buffer, groups: _B
 
 #: Target rows looked up in the scratch database per query.
 LOOKUP_BATCH = 1000
-#: The mapped rows of a batch of target rows of one table, by the batch's index: the
-#: batch's (system, key, pair) triples go in as one JSON array (CROSS JOIN: SQLite then
-#: walks the batch and looks each row up by mrow's key, never the other way round).
-_LOOKUP = (
-    "SELECT j.key, m.rowid, m.vals FROM json_each(?) j CROSS JOIN mrow m"
-    " ON m.tbl = ? AND m.system = json_extract(j.value, '$[0]')"
-    " AND m.key = json_extract(j.value, '$[1]') AND m.pair = json_extract(j.value, '$[2]')"
-)
+
+
+@cache
+def _lookup_sql(rows: int) -> str:
+    """The mapped rows of a batch of ``rows`` target rows of one table, by the batch's
+    index: the batch's (index, system, key, pair) go in as bound VALUES rows, then the
+    table's name (CROSS JOIN: SQLite then walks the batch and looks each row up by mrow's
+    key, never the other way round)."""
+    batch = ",".join(("(?,?,?,?)",) * rows)
+    return (
+        f"SELECT v.column1, m.rowid, m.vals FROM (VALUES {batch}) v CROSS JOIN mrow m"  # noqa: S608
+        " ON m.tbl = ? AND m.system = v.column2 AND m.key = v.column3 AND m.pair = v.column4"
+    )
 
 
 def check_fidelity(
@@ -122,10 +128,16 @@ def _compare_batch(
 ) -> None:
     """Look up the mapped rows of ``batch`` (rows of one table) in one query, then compare
     each row in the batch's order."""
-    keys = json.dumps([(row.source_system, row.source_key, row.pair) for row in batch])
+    keys = [
+        value
+        for index, row in enumerate(batch)
+        for value in (index, row.source_system, row.source_key, row.pair)
+    ]
     found = {
         index: (rowid, vals)
-        for index, rowid, vals in scratch.db.execute(_LOOKUP, (keys, batch[0].table))
+        for index, rowid, vals in scratch.db.execute(
+            _lookup_sql(len(batch)), (*keys, batch[0].table)
+        )
     }
     check.count("target_rows", len(batch))
     compared = fields = 0
