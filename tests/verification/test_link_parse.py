@@ -47,6 +47,23 @@ def test_the_shortcut_agrees_with_urljoin_and_urlsplit(page: str, link: str) -> 
     assert _parse(page, link) == _joined_and_split(page, link)
 
 
+@given(page=URLS, link=ADDRESSES)
+@example(page="/fi/a", link="https://www.example.org/tietoa")
+@example(page="/fi/a", link="HTTP://Example.ORG")
+@example(page="https://kotoutuminen.fi/fi/a", link="https://kotoutuminen.fi/x")
+@example(page="/fi/a", link="https://a-b.fi./x/../y")
+def test_the_shortcut_for_urls_agrees_with_urljoin_and_urlsplit(page: str, link: str) -> None:
+    try:
+        expected = _joined_and_split(page, link)
+    except ValueError:  # urlsplit refuses it: the check must too
+        try:
+            _parse(page, link)
+        except ValueError:
+            return
+        raise AssertionError(f"{link!r} on {page!r} parsed, urljoin refuses it") from None
+    assert _parse(page, link) == expected
+
+
 def test_a_plain_path_takes_the_shortcut() -> None:
     assert _parse("/fi/a", "/tiedostot/raportti-1.pdf") == (
         "/tiedostot/raportti-1.pdf",

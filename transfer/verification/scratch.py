@@ -37,11 +37,13 @@ CREATE TABLE mrow (tbl TEXT, system TEXT, key TEXT, pair TEXT, rec_system TEXT,
 -- The mapped rows the fidelity pass found in the target (mrow rowids): a table of their
 -- own, so that marking one does not rewrite the row and its values.
 CREATE TABLE seen (id INTEGER PRIMARY KEY);
+-- Per record (mrow's rec_system, rec_key): its mapped rows, those not seen, and those of
+-- them that are its own (own = 1); filled by completeness once fidelity has marked them.
+CREATE TABLE reccount (rec_system TEXT, rec_key TEXT, owned INTEGER, unseen INTEGER,
+  own_unseen INTEGER, PRIMARY KEY (rec_system, rec_key));
 CREATE TABLE src (system TEXT, key TEXT, kind TEXT, language TEXT, url TEXT, state TEXT,
   translations TEXT, links TEXT, PRIMARY KEY (system, key));
-CREATE INDEX src_url ON src (url);
--- Translation links name pages by key or URL, without the source system.
-CREATE INDEX src_key ON src (key);
+-- src's indexes on url and key are made by Scratch.staging_done, after the bulk insert.
 -- What extraction reported about a record (fields._warnings): charset, control-chars, ...
 CREATE TABLE srcwarn (system TEXT, key TEXT, code TEXT, detail TEXT);
 CREATE TABLE path (path TEXT PRIMARY KEY, what TEXT, key TEXT);
@@ -157,7 +159,11 @@ class Scratch:
         self.db.execute("COMMIT")
 
     def staging_done(self) -> None:
-        """The views over every attached staging store's aliases and failures."""
+        """The views over every attached staging store's aliases and failures, and the
+        indexes on the source records (built once, after every store is in)."""
+        self.db.execute("CREATE INDEX src_url ON src (url)")
+        # Translation links name pages by key or URL, without the source system.
+        self.db.execute("CREATE INDEX src_key ON src (key)")
         # The systems are staging file names, the schemas this scratch's own names.
         aliases = [
             f"SELECT {_literal(s)}, * FROM ({attached_aliases_sql(n)})"  # noqa: S608

@@ -201,6 +201,11 @@ def _parse(page: str, link: str) -> _Link | None:
         and _PLAIN_PATH.fullmatch(page)
     ):
         return (link, link, "", link, "")
+    # A plain http(s) URL on a plain-path page (one without a scheme): urljoin gives it back
+    # as it is (its scheme differs from the page's), and it has no fragment to cut.
+    plain = _PLAIN_URL.fullmatch(link)
+    if plain and isinstance(page, str) and _PLAIN_PATH.fullmatch(page):
+        return (link, link, plain[1].lower(), plain[2] or "/", "")
     absolute = urljoin(page, urldefrag(link)[0])
     return (link, absolute, *_split(absolute))
 
