@@ -287,12 +287,13 @@ def attached_rows_sql(schema: str) -> str:
     """(source_system, record_key, tbl, vals) of every row of every record, in key
     order; ``vals``, the row's values, is the row's JSON object as stored (see
     :func:`~transfer.stores.mapped.rows.encode_value` for references and times)."""
-    # The records come in key order from their primary key's index, without a sort; each
-    # record's rows follow in list order, as json_each walks the array (sorting by its
-    # ``j.key`` as well made SQLite sort every row with its values in a temporary b-tree).
+    # ``j.key`` is in the sort on purpose: without it each record's rows would come in
+    # json_each's walking order only because of the query plan SQLite picks today (rows
+    # with equal sort keys have no defined order), and "a duplicate is kept under the
+    # first" depends on that order.
     return (
         "SELECT r.source_system, r.record_key, json_extract(j.value, '$.table') AS tbl,"  # noqa: S608
         " json_extract(j.value, '$.values') AS vals"
         f" FROM {schema}.records r, json_each(r.rows) j"
-        " ORDER BY r.source_system, r.record_key"
+        " ORDER BY r.source_system, r.record_key, j.key"
     )
