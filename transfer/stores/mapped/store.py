@@ -34,12 +34,14 @@ from pathlib import Path
 from typing import Any
 
 from transfer.stores.mapped.rows import (
+    EncodedRecord,
     MappedRecord,
     MappedRow,
     Note,
     RecordId,
     SharedKey,
     decode_rows,
+    encode_record,
     encode_rows,
     rows_hash,
 )
@@ -114,36 +116,23 @@ class MappedStore(SqliteStore):
     def put(self, record: MappedRecord, pass_id: int, notes: Sequence[Note] = ()) -> None:
         """Write ``record`` with its rows and notes, replacing what an earlier pass wrote
         for it (call inside :meth:`transaction`, so the two commit together)."""
-        encoded = encode_rows(record.rows)  # once, for the column and for its hash
+        self.put_encoded(encode_record(record), pass_id, encode_notes(notes))
+
+    def put_encoded(self, record: EncodedRecord, pass_id: int, notes: str | None) -> None:
+        """:meth:`put` of a record encoded already, its notes by :func:`encode_notes`."""
         self.db.execute(
             "DELETE FROM notes WHERE source_system = ? AND record_key = ?",
             (record.source_system, record.record_key),
         )
-        if notes:
+        if notes is not None:
             self.db.execute(
                 "INSERT INTO notes (source_system, record_key, pass, notes) VALUES (?,?,?,?)",
-                (
-                    record.source_system,
-                    record.record_key,
-                    pass_id,
-                    json.dumps([list(note) for note in notes], ensure_ascii=False),
-                ),
+                (record.source_system, record.record_key, pass_id, notes),
             )
         self.db.execute(
             "INSERT OR REPLACE INTO records (source_system, record_key, kind, status, reason,"
             " mapping, source_hash, rows_hash, rows, pass) VALUES (?,?,?,?,?,?,?,?,?,?)",
-            (
-                record.source_system,
-                record.record_key,
-                record.kind,
-                record.status,
-                record.reason,
-                record.mapping,
-                record.source_hash,
-                rows_hash(encoded),
-                encoded,
-                pass_id,
-            ),
+            (*record, pass_id),
         )
 
     def settle_shared(
@@ -250,6 +239,11 @@ class MappedStore(SqliteStore):
             " GROUP BY source_system, kind, status"
         )
         return {(system, kind, status): int(n) for system, kind, status, n in rows}
+
+
+def encode_notes(notes: Sequence[Note]) -> str | None:
+    """A record's notes as the store keeps them (None: none to keep)."""
+    return json.dumps([list(note) for note in notes], ensure_ascii=False) if notes else None
 
 
 def _row_key(row: MappedRow) -> SharedKey:
