@@ -153,9 +153,12 @@ def _end_with_parent(parent: int) -> None:
             os._exit(0)
 
 
-def _in_worker(batch: list[Staged]) -> list[Mapped]:
+def _in_worker(batch: list[Staged]) -> tuple[list[Mapped], float]:
+    """In a worker: the batch's results and the CPU seconds they took."""
     assert _work is not None, "the worker was not initialised"
-    return map_batch(_work, batch)
+    started = time.process_time()
+    mapped = map_batch(_work, batch)
+    return mapped, time.process_time() - started
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -180,6 +183,8 @@ class MapPool:
             if self.workers
             else None
         )
+        #: CPU seconds the workers spent mapping (this process's own not included)
+        self.cpu_s = 0.0
 
     def map(self, batches: Iterable[list[Staged]]) -> Generator[list[Mapped], None, None]:
         """The results of ``batches``, batch by batch in their order. At most two batches a
@@ -189,17 +194,22 @@ class MapPool:
             for batch in batches:
                 yield map_batch(self.work, batch)
             return
-        pending: deque[Future[list[Mapped]]] = deque()
+        pending: deque[Future[tuple[list[Mapped], float]]] = deque()
         try:
             for batch in batches:
                 pending.append(self._executor.submit(_in_worker, batch))
                 if len(pending) >= 2 * self.workers:
-                    yield pending.popleft().result()
+                    yield self._taken(pending.popleft())
             while pending:
-                yield pending.popleft().result()
+                yield self._taken(pending.popleft())
         finally:
             for future in pending:
                 future.cancel()
+
+    def _taken(self, future: Future[tuple[list[Mapped], float]]) -> list[Mapped]:
+        mapped, cpu_s = future.result()
+        self.cpu_s += cpu_s
+        return mapped
 
     def close(self) -> None:
         if self._executor is not None:

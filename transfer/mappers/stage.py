@@ -44,6 +44,7 @@ from transfer.mappers.validate import FIX_MAPPINGS, check_mappings, load_mapping
 from transfer.privacy.policy import PersonalData
 from transfer.records import SourceRecord
 from transfer.runs import Run
+from transfer.schema import metadata
 from transfer.stats import StageStats
 from transfer.stores.mapped import MappedRecord, MappedStore, SharedKey
 from transfer.stores.staging import StagingStore
@@ -85,6 +86,8 @@ class MapResult:
     progress: MapProgress
     summary: dict[str, Any] = field(default_factory=dict)
     artefacts: dict[str, Path] = field(default_factory=dict)
+    #: CPU seconds worker processes spent mapping (0 when the stage mapped alone)
+    worker_cpu_s: float = 0.0
 
     @property
     def failed(self) -> int:
@@ -377,10 +380,16 @@ def _run_pass(
                     stopped = True
                     break
         if not stopped:
-            out.settle_shared(pass_id, _shared_keys)
+            out.settle_shared(pass_id, _shared_keys, tables=_SHARED_TABLES)
         removed = out.end_pass(pass_id, complete=not stopped)
     state.finish("stopped" if stopped else "finished")
-    return MapResult(pass_id, resumed, stopped, out.counts(), removed, state)
+    result = MapResult(pass_id, resumed, stopped, out.counts(), removed, state)
+    result.worker_cpu_s = pool.cpu_s
+    return result
+
+
+#: The tables whose rows :func:`_shared_keys` looks at (keyed by provenance).
+_SHARED_TABLES = frozenset(table for table in metadata.tables if provenance_unique(table))
 
 
 def _shared_keys(record: MappedRecord) -> set[SharedKey]:

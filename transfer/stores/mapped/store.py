@@ -29,7 +29,7 @@ mapped before the interruption too.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -136,14 +136,27 @@ class MappedStore(SqliteStore):
         )
 
     def settle_shared(
-        self, pass_id: int, shared_keys: Callable[[MappedRecord], set[SharedKey]]
+        self,
+        pass_id: int,
+        shared_keys: Callable[[MappedRecord], set[SharedKey]],
+        *,
+        tables: Collection[str] | None = None,
     ) -> int:
         """Give every shared row of pass ``pass_id`` one owner (see the module docstring)
         and remove it from the other records that produced it; returns how many records
-        gave rows up. Idempotent, so a pass killed after settling settles again alike."""
+        gave rows up. Idempotent, so a pass killed after settling settles again alike.
+
+        ``tables``, when given, says that ``shared_keys`` finds keys only in rows of these
+        tables keyed apart from their record (``source_key`` not the record's key): the
+        records without such a row are then not read at all."""
         previous = self.shared_owners()
         producers: dict[SharedKey, list[RecordId]] = {}
-        for record in self.records(pass_id=pass_id):
+        candidates = (
+            self.records(pass_id=pass_id)
+            if tables is None
+            else self._keyed_apart(pass_id, sorted(tables))
+        )
+        for record in candidates:
             for key in shared_keys(record):
                 producers.setdefault(key, []).append((record.source_system, record.record_key))
         owners: dict[SharedKey, RecordId] = {}
@@ -172,6 +185,20 @@ class MappedStore(SqliteStore):
                 [(*key, *owner) for key, owner in owners.items()],
             )
         return len(gives_up)
+
+    def _keyed_apart(self, pass_id: int, tables: list[str]) -> Iterator[MappedRecord]:
+        """:meth:`records` of ``pass_id`` with a row of ``tables`` whose ``source_key`` is
+        not the record's own, in the same order."""
+        marks = ",".join("?" * len(tables))
+        sql = (
+            "SELECT source_system, record_key, kind, status, reason, mapping, source_hash, rows"  # noqa: S608
+            " FROM records r WHERE pass = ? AND EXISTS (SELECT 1 FROM json_each(r.rows) j"
+            f" WHERE json_extract(j.value, '$.table') IN ({marks})"
+            " AND json_extract(j.value, '$.values.source_key') IS NOT r.record_key)"
+            " ORDER BY source_system, record_key"
+        )
+        for row in self.db.execute(sql, (pass_id, *tables)):
+            yield _record(row)
 
     def shared_owners(self) -> dict[SharedKey, RecordId]:
         """The record each shared row was settled on by the last settled pass."""
