@@ -28,6 +28,7 @@ from collections import deque
 from collections.abc import Generator, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
+from multiprocessing import forkserver
 from types import TracebackType
 
 from transfer.mappers.context import Context, MapContext, MapNotes
@@ -48,6 +49,9 @@ INACTIVE = "inactive member left out by the personal-data policy"
 POOL_MIN_RECORDS = 2000
 #: How often a worker checks that the stage's process is still there, in seconds.
 PARENT_CHECK_S = 0.5
+#: What the fork server imports once for every worker it forks: the command line (a
+#: worker runs the ``transfer`` script's imports again) and what mapping a record needs.
+PRELOAD = ("transfer.cli", "transfer.mappers.pool", "transfer.mappers.processors")
 
 #: One staged record to map: its source and its stored JSON.
 Staged = tuple[str, str]
@@ -164,6 +168,17 @@ def _in_worker(batch: list[Staged]) -> tuple[list[Mapped], float]:
 def _context() -> multiprocessing.context.BaseContext:
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
     return multiprocessing.get_context(method)
+
+
+def start_early(workers: int) -> None:
+    """Start the fork server now, importing :data:`PRELOAD` (on another core, while the
+    stage surveys and plans), so that workers forked from it later start at once. Nothing
+    when there will be no workers, or when a fork server runs already (its imports stay)."""
+    context = _context()
+    if workers < 2 or not isinstance(context, multiprocessing.context.ForkServerContext):
+        return
+    context.set_forkserver_preload(list(PRELOAD))
+    forkserver.ensure_running()
 
 
 class MapPool:

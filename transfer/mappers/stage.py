@@ -33,7 +33,14 @@ from transfer.mappers.lookups import load_lookups
 from transfer.mappers.mapping import Mapping
 from transfer.mappers.options import MapOptions
 from transfer.mappers.plan import SourcePlan, StagePlan, collect, plan_source, spec_path
-from transfer.mappers.pool import MASKED_FIELD, POOL_MIN_RECORDS, MapPool, MapWork, Staged
+from transfer.mappers.pool import (
+    MASKED_FIELD,
+    POOL_MIN_RECORDS,
+    MapPool,
+    MapWork,
+    Staged,
+    start_early,
+)
 from transfer.mappers.pool import police as policed
 from transfer.mappers.redirects import Hosts
 from transfer.mappers.reports import write_artefacts, write_coverage, write_failed
@@ -203,6 +210,8 @@ def map_with(
             next_step="run `transfer extract online-service` or `transfer extract partnership`",
         )
     try:
+        if sum(store.count() for store in stores.values()) >= POOL_MIN_RECORDS:
+            start_early(options.workers)
         personal = _personal_data(options, stores)
         found = _survey(stores, mappings, personal)
         _refuse_unmatched(found, mappings)
