@@ -13,11 +13,12 @@ from typing import Any
 import pytest
 
 from tests.mappers.conftest import Staged, map_settings, mappings_with_static_maps
+from transfer.config import load_settings
 from transfer.mappers import stage
 from transfer.mappers.context import MapContext
 from transfer.mappers.options import MapOptions
 from transfer.mappers.plan import StagePlan
-from transfer.mappers.pool import MapPool, MapWork
+from transfer.mappers.pool import MapPool, MapWork, default_workers
 from transfer.mappers.stage import MapProgress, MapResult, map_with
 from transfer.runs import Run
 
@@ -124,3 +125,11 @@ def test_the_pool_needs_two_workers_to_start_processes() -> None:
         assert one.workers == 0
     with MapPool(work, 0) as none:
         assert none.workers == 0
+
+
+def test_the_map_workers_setting_reaches_the_map_options(tmp_path: Path) -> None:
+    base = {"TRANSFER_WORKSPACE": str(tmp_path / "ws"), "TRANSFER_LOGS_DIR": str(tmp_path)}
+    default = MapOptions.from_settings(load_settings(env=base))
+    alone = MapOptions.from_settings(load_settings(env={**base, "TRANSFER_MAP_WORKERS": "0"}))
+    three = MapOptions.from_settings(load_settings(env={**base, "TRANSFER_MAP_WORKERS": "3"}))
+    assert (default.workers, alone.workers, three.workers) == (default_workers(), 0, 3)

@@ -23,8 +23,10 @@ class MapOptions:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> MapOptions:
+        workers = settings.values.get("map.workers")
         return cls(
             mappings_dir=settings.mappings_dir,
             environment=settings.target.environment,
             workspace=Workspace.from_settings(settings),
+            workers=default_workers() if workers is None else int(workers),
         )
