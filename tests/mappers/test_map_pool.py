@@ -4,6 +4,7 @@ pass stopped between batches resumes to the same end."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from dataclasses import replace
@@ -14,6 +15,7 @@ import pytest
 
 from tests.mappers.conftest import Staged, map_settings, mappings_with_static_maps
 from transfer.config import load_settings
+from transfer.errors import MappingError
 from transfer.mappers import stage
 from transfer.mappers.context import MapContext
 from transfer.mappers.options import MapOptions
@@ -133,3 +135,16 @@ def test_the_map_workers_setting_reaches_the_map_options(tmp_path: Path) -> None
     alone = MapOptions.from_settings(load_settings(env={**base, "TRANSFER_MAP_WORKERS": "0"}))
     three = MapOptions.from_settings(load_settings(env={**base, "TRANSFER_MAP_WORKERS": "3"}))
     assert (default.workers, alone.workers, three.workers) == (default_workers(), 0, 3)
+
+
+class _EndsTheWorker:
+    """Unpickled in a worker as it starts, ends it there (a worker killed)."""
+
+    def __reduce__(self) -> tuple[Any, tuple[int]]:
+        return (os._exit, (3,))
+
+
+def test_a_worker_that_dies_is_a_mapping_error_that_says_to_run_again() -> None:
+    work = MapWork([], MapContext(lookups={"ends": _EndsTheWorker()}), StagePlan({}, {}, {}), {})
+    with MapPool(work, 2) as pooled, pytest.raises(MappingError, match="run `transfer map` again"):
+        list(pooled.map([[("online_service", "{}")]]))

@@ -27,10 +27,12 @@ import time
 from collections import deque
 from collections.abc import Generator, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from multiprocessing import forkserver
 from types import TracebackType
 
+from transfer.errors import MappingError
 from transfer.mappers.context import Context, MapContext, MapNotes
 from transfer.mappers.mapping import Mapping, mappings_for
 from transfer.mappers.paths import resolve
@@ -222,7 +224,15 @@ class MapPool:
                 future.cancel()
 
     def _taken(self, future: Future[tuple[list[Mapped], float]]) -> list[Mapped]:
-        mapped, cpu_s = future.result()
+        try:
+            mapped, cpu_s = future.result()
+        except BrokenProcessPool as exc:  # a worker died (killed, out of memory)
+            raise MappingError(
+                "a mapping process ended while mapping a batch of records",
+                where="the map stage's worker processes",
+                next_step="run `transfer map` again: the pass resumes after the batches "
+                "already written (`map.workers = 0` maps in one process)",
+            ) from exc
         self.cpu_s += cpu_s
         return mapped
 
