@@ -202,6 +202,15 @@ OPTIONS: tuple[Option, ...] = (
         "",
         "Target media store for asset files (content-addressed); empty: <workspace>/media.",
     ),
+    Option(
+        "map.workers",
+        int,
+        None,
+        "Processes that map records; empty: one per core; 0 or 1: in the map's own process "
+        "(passes of fewer than 2,000 records always are).",
+        allow_zero=True,
+        maximum=256,
+    ),
     Option("load.batch_size", int, 200, "Records per load transaction."),
     Option(
         "load.max_removal_share",

@@ -116,12 +116,28 @@ def _walk(value: Any, path: str, valued: set[str], present: set[str]) -> None:
     # dict first: staged fields are decoded JSON, and the Mapping ABC's check costs more.
     if type(value) is dict or isinstance(value, Mapping):
         for key, inner in value.items():
-            _walk(inner, f"{path}.{key}", valued, present)
+            _child(inner, f"{path}.{key}", valued, present)
     elif isinstance(value, list | tuple):
         for inner in value:
-            _walk(inner, path, valued, present)
+            _child(inner, path, valued, present)
     elif _is_value(value):
         valued.add(path)
+
+
+def _child(value: Any, path: str, valued: set[str], present: set[str]) -> None:
+    # Most values are JSON scalars: counted here, without the walk's checks for containers.
+    kind = type(value)
+    if kind is str:
+        present.add(path)
+        if value.strip():
+            valued.add(path)
+    elif value is None:
+        present.add(path)
+    elif kind is int or kind is float or kind is bool:
+        present.add(path)
+        valued.add(path)
+    else:
+        _walk(value, path, valued, present)
 
 
 def _examples(value: Any, path: str, wanting: set[str]) -> Iterable[tuple[str, str]]:

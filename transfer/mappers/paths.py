@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -81,9 +82,15 @@ def path_problem(path: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)
+def _parts(path: str) -> tuple[Part, ...]:
+    # Mappings read the same few hundred paths on every record: split each once.
+    return tuple(split_path(path))
+
+
 def resolve(path: str, context: Context) -> Any:
     """The value at ``path`` for the record of ``context``, or None when absent."""
-    parts = split_path(path)
+    parts = _parts(path)
     if not parts:
         return None
     head, rest = parts[0], parts[1:]

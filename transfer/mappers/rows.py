@@ -4,6 +4,7 @@ write them as they are."""
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from sqlalchemy import UniqueConstraint
@@ -20,18 +21,25 @@ from transfer.stores.mapped import MappedRecord, MappedRow, Ref
 
 def unique_sets(table: str) -> list[tuple[str, ...]]:
     """The column sets a table keeps unique (its provenance pair included)."""
+    return list(_unique_sets(table))
+
+
+@cache
+def _unique_sets(table: str) -> tuple[tuple[str, ...], ...]:
+    # The schema is fixed once imported; rows ask for their table's sets on every record.
     found = metadata.tables.get(table)
     if found is None:
-        return []
-    return [
+        return ()
+    return tuple(
         tuple(column.name for column in constraint.columns)
         for constraint in found.constraints
         if isinstance(constraint, UniqueConstraint)
-    ]
+    )
 
 
+@cache
 def provenance_unique(table: str) -> bool:
-    return ("source_system", "source_key") in unique_sets(table)
+    return ("source_system", "source_key") in _unique_sets(table)
 
 
 def map_one(
@@ -147,7 +155,7 @@ def _deduplicated(rows: list[MappedRow]) -> list[MappedRow]:
     out = []
     for row in rows:
         keys = []
-        for columns in unique_sets(row.table):
+        for columns in _unique_sets(row.table):
             if columns == ("source_system", "source_key") and not provenance_unique(row.table):
                 continue
             if all(column in row.values for column in columns):

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from contextlib import closing
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -26,33 +27,39 @@ from typing import Any
 from transfer.config import Settings
 from transfer.errors import MappingError
 from transfer.extractors.online_service.profile import load_profile
-from transfer.mappers.context import Context, MapContext, MapNotes
+from transfer.mappers.context import MapContext, MapNotes
 from transfer.mappers.coverage import Undeclared, Unmatched, summary, undeclared, unmatched
 from transfer.mappers.lookups import load_lookups
-from transfer.mappers.mapping import Mapping, mappings_for
+from transfer.mappers.mapping import Mapping
 from transfer.mappers.options import MapOptions
-from transfer.mappers.paths import resolve
 from transfer.mappers.plan import SourcePlan, StagePlan, collect, plan_source, spec_path
+from transfer.mappers.pool import (
+    MASKED_FIELD,
+    POOL_MIN_RECORDS,
+    MapPool,
+    MapWork,
+    Staged,
+    start_early,
+)
+from transfer.mappers.pool import police as policed
 from transfer.mappers.redirects import Hosts
 from transfer.mappers.reports import write_artefacts, write_coverage, write_failed
-from transfer.mappers.rows import map_one, provenance_unique
+from transfer.mappers.rows import provenance_unique
 from transfer.mappers.survey import Survey, survey
 from transfer.mappers.url_plan import check_spec
 from transfer.mappers.validate import FIX_MAPPINGS, check_mappings, load_mappings, mapping_files
-from transfer.privacy.policy import PersonalData, is_excluded
+from transfer.privacy.policy import PersonalData
 from transfer.records import SourceRecord
 from transfer.runs import Run
+from transfer.schema import metadata
 from transfer.stats import StageStats
-from transfer.stores.mapped import MappedRecord, MappedStore, Note, SharedKey
+from transfer.stores.mapped import MappedRecord, MappedStore, SharedKey
 from transfer.stores.staging import StagingStore
 from transfer.workspace import Workspace
 from transfer.yamlfile import MappingProblems, Problem
 
 #: Sources in mapping order, each with its staging file name.
 SOURCES = ("online_service", "partnership", "partnership_public")
-#: Added to member records: whether the personal-data policy changed (masked, hashed or
-#: dropped) any of the member's fields in this target environment.
-MASKED_FIELD = "_masked"
 BATCH = 200
 
 
@@ -86,6 +93,8 @@ class MapResult:
     progress: MapProgress
     summary: dict[str, Any] = field(default_factory=dict)
     artefacts: dict[str, Path] = field(default_factory=dict)
+    #: CPU seconds worker processes spent mapping (0 when the stage mapped alone)
+    worker_cpu_s: float = 0.0
 
     @property
     def failed(self) -> int:
@@ -201,6 +210,8 @@ def map_with(
             next_step="run `transfer extract online-service` or `transfer extract partnership`",
         )
     try:
+        if sum(store.count() for store in stores.values()) >= POOL_MIN_RECORDS:
+            start_early(options.workers)
         personal = _personal_data(options, stores)
         found = _survey(stores, mappings, personal)
         _refuse_unmatched(found, mappings)
@@ -210,14 +221,15 @@ def map_with(
             references=plan,
             links=plan.links,
             plan=plan,
-            trees=found,
+            trees=found.tree_index(),
         )
         run.events.emit(
             "map", "planned", groups={s: len(p.groups.members()) for s, p in plan.sources.items()}
         )
         with MappedStore(workspace.mapped) as out:
+            work = MapWork(mappings, context, plan, found.excluded, personal)
             result = _run_pass(
-                personal, run, stores, mappings, context, plan, out, progress, stop, found
+                personal, run, stores, work, out, progress, stop, found, options.workers
             )
             context.report = MapNotes.from_notes(out.notes(result.pass_id))
             write_failed(run.artefact("failed-records.json"), out)
@@ -285,9 +297,6 @@ def _plan(
     return StagePlan(sources, migrations, live, excluded)
 
 
-Police = Callable[[SourceRecord], SourceRecord]
-
-
 def _personal_data(options: MapOptions, stores: dict[str, StagingStore]) -> PersonalData | None:
     """The personal-data policy of the target environment, loaded once per run, when there
     are partnership records to apply it to."""
@@ -296,26 +305,12 @@ def _personal_data(options: MapOptions, stores: dict[str, StagingStore]) -> Pers
     return PersonalData.load(options.mappings_dir, options.environment)
 
 
-def _police(personal: PersonalData) -> Police:
-    """The policy as a function of a partnership record (members also get
-    ``fields._masked``, for ``members.is_masked``)."""
-
-    def police(record: SourceRecord) -> SourceRecord:
-        policed = personal.apply(record)
-        if record.kind == "member":
-            fields = {**policed.fields, MASKED_FIELD: policed.fields != record.fields}
-            policed = replace(policed, fields=fields)
-        return policed
-
-    return police
-
-
 def _survey(
     stores: dict[str, StagingStore], mappings: list[Mapping], personal: PersonalData | None
 ) -> Survey:
     """The survey of every live staged record; the policy is applied only where the
     inventory still wants examples."""
-    police = _police(personal) if personal is not None else None
+    police = partial(policed, personal) if personal is not None else None
 
     def records() -> Iterator[tuple[SourceRecord, Callable[[], SourceRecord]]]:
         for source in SOURCES:
@@ -336,41 +331,16 @@ def _same(record: SourceRecord) -> SourceRecord:
     return record
 
 
-def _records(
-    stores: dict[str, StagingStore], personal: PersonalData | None
-) -> Iterator[tuple[SourceRecord, SourceRecord, str | None]]:
-    """Every live record as staged and with the policy applied (partnership records); with
-    a skip reason for members the policy leaves out."""
-    for source in SOURCES:
-        store = stores.get(source)
-        if store is None:
-            continue
-        if source != "partnership" or personal is None:
-            for record in store.records():
-                yield record, record, None
-            continue
-        police = _police(personal)
-        excluded = personal.excluded(store.records(kinds=["member"]))
-        for record in store.records():
-            reason = (
-                "inactive member left out by the personal-data policy"
-                if is_excluded(record, excluded)
-                else None
-            )
-            yield record, police(record), reason
-
-
 def _run_pass(
     personal: PersonalData | None,
     run: Run,
     stores: dict[str, StagingStore],
-    mappings: list[Mapping],
-    context: MapContext,
-    plan: StagePlan,
+    work: MapWork,
     out: MappedStore,
     progress: Callable[[MapProgress], None] | None,
     stop: threading.Event | None,
     found: Survey,
+    workers: int,
 ) -> MapResult:
     pass_id, resumed = out.begin_pass(run.run_id)
     out.save_coverage(
@@ -378,71 +348,57 @@ def _run_pass(
         {
             "inventory": found.inventory.as_dict(),
             "excluded": {f"{s}/{k}": c for (s, k), c in sorted(found.excluded_counts.items())},
-            **summary(found.inventory, mappings),
+            **summary(found.inventory, work.mappings),
         },
     )
     done = out.written_in(pass_id) if resumed else set()
     state = MapProgress(total=sum(s.count() for s in stores.values()), resumed=len(done))
-    batch: list[tuple[MappedRecord, list[Note]]] = []
+    if personal is not None and "partnership" in stores:
+        work.members = set(personal.excluded(stores["partnership"].records(kinds=["member"])))
     stopped = False
 
-    def flush() -> None:
-        with out.transaction():
-            for item, notes in batch:
-                out.put(item, pass_id, notes)
-        batch.clear()
-        if progress is not None:
-            progress(state)
+    def batches() -> Iterator[list[Staged]]:
+        # Records this pass wrote before it was interrupted count as done, unmapped.
+        batch: list[Staged] = []
+        for source in SOURCES:
+            store = stores.get(source)
+            for key, text in store.record_texts() if store is not None else ():
+                if (source, key) in done:
+                    state.done += 1
+                    continue
+                batch.append((source, text))
+                if len(batch) >= BATCH:
+                    yield batch
+                    batch = []
+        if batch:
+            yield batch
 
-    with state.running():
-        for staged, record, excluded in _records(stores, personal):
-            if (record.source, record.key) in done:
-                state.done += 1
-                continue
-            rule = found.excluded.get((record.source, record.key))
-            if rule is not None and excluded is None:
-                excluded = f"excluded by rule: {rule}"
-            if excluded is not None:
-                mapped = MappedRecord(
-                    record.source,
-                    record.key,
-                    record.kind,
-                    "skipped",
-                    reason=excluded,
-                    source_hash=record.record_hash,
-                )
-            else:
-                context.report = MapNotes()  # this record's notes alone
-                mapped = map_one(
-                    record, mappings_for(mappings, record.source, record.kind), context, plan
-                )
-                if staged is not record:
-                    _attribute_losses(context.report, staged, record)
-            setattr(state, mapped.status, getattr(state, mapped.status) + 1)
-            state.done += 1
-            batch.append((mapped, context.report.notes() if excluded is None else []))
-            if len(batch) >= BATCH:
-                flush()
-                if stop is not None and stop.is_set():
+    to_map = state.total - len(done)
+    with state.running(), MapPool(work, workers if to_map >= POOL_MIN_RECORDS else 0) as pool:
+        with closing(pool.map(batches())) as results:
+            for mapped in results:
+                with out.transaction():
+                    for encoded, notes in mapped:
+                        out.put_encoded(encoded, pass_id, notes)
+                        setattr(state, encoded.status, getattr(state, encoded.status) + 1)
+                state.done += len(mapped)
+                if progress is not None:
+                    progress(state)
+                # a full batch, as a pass in one process checks: the last one ends anyway
+                if len(mapped) >= BATCH and stop is not None and stop.is_set():
                     stopped = True
                     break
-        if batch:
-            flush()
         if not stopped:
-            out.settle_shared(pass_id, _shared_keys)
+            out.settle_shared(pass_id, _shared_keys, tables=_SHARED_TABLES)
         removed = out.end_pass(pass_id, complete=not stopped)
     state.finish("stopped" if stopped else "finished")
-    return MapResult(pass_id, resumed, stopped, out.counts(), removed, state)
+    result = MapResult(pass_id, resumed, stopped, out.counts(), removed, state)
+    result.worker_cpu_s = pool.cpu_s
+    return result
 
 
-def _attribute_losses(report: MapNotes, staged: SourceRecord, shown: SourceRecord) -> None:
-    """A value lost because the personal-data policy masked or dropped it is declared by
-    the policy: say so on the loss."""
-    for index, lost in enumerate(report.lost):
-        before = resolve(lost.path, Context(staged, {}, MapContext()))
-        after = resolve(lost.path, Context(shown, {}, MapContext()))
-        if before != after:
-            report.lost[index] = replace(lost, cause="personal-data policy")
+#: The tables whose rows :func:`_shared_keys` looks at (keyed by provenance).
+_SHARED_TABLES = frozenset(table for table in metadata.tables if provenance_unique(table))
 
 
 def _shared_keys(record: MappedRecord) -> set[SharedKey]:

@@ -33,6 +33,10 @@ class Survey:
         """The :class:`~transfer.mappers.context.TreeIndex` that ``tree_path`` reads."""
         return self.trees.get((kind, parent, name))
 
+    def tree_index(self) -> Survey:
+        """The hierarchies alone (what mapping a record reads; the inventory stays here)."""
+        return Survey(trees=self.trees)
+
 
 def tree_keys(mappings: Iterable[MappingSpec]) -> dict[tuple[str, str], set[TreeKey]]:
     """The hierarchies the mappings' ``tree_path`` steps name, per (source, kind)."""

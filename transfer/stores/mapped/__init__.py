@@ -10,6 +10,7 @@ Only the last two touch the store's tables.
 from transfer.stores.mapped.reader import Key, MappedReader, SourceEntry
 from transfer.stores.mapped.rows import (
     STATUSES,
+    EncodedRecord,
     MappedRecord,
     MappedRow,
     Note,
@@ -18,13 +19,20 @@ from transfer.stores.mapped.rows import (
     SharedKey,
     decode_rows,
     decode_value,
+    encode_record,
     encode_rows,
     encode_value,
 )
-from transfer.stores.mapped.store import MappedStore, attached_records_sql, attached_rows_sql
+from transfer.stores.mapped.store import (
+    MappedStore,
+    attached_records_sql,
+    attached_rows_sql,
+    encode_notes,
+)
 
 __all__ = [
     "STATUSES",
+    "EncodedRecord",
     "Key",
     "MappedReader",
     "MappedRecord",
@@ -39,6 +47,8 @@ __all__ = [
     "attached_rows_sql",
     "decode_rows",
     "decode_value",
+    "encode_notes",
+    "encode_record",
     "encode_rows",
     "encode_value",
 ]

@@ -12,7 +12,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 STATUSES = ("mapped", "skipped", "failed")
 
@@ -69,6 +69,37 @@ class MappedRecord:
     def rows_hash(self) -> str:
         """sha256 of the rows (what a loader compares to decide whether to write again)."""
         return rows_hash(encode_rows(self.rows))
+
+
+class EncodedRecord(NamedTuple):
+    """A :class:`MappedRecord` as the store writes it, its rows already encoded (made where
+    the record was mapped: a worker process of the map stage)."""
+
+    source_system: str
+    record_key: str
+    kind: str
+    status: str
+    reason: str | None
+    mapping: str | None
+    source_hash: str | None
+    rows_hash: str
+    rows: str
+
+
+def encode_record(record: MappedRecord) -> EncodedRecord:
+    """``record`` as :class:`EncodedRecord` (its rows by :func:`encode_rows`)."""
+    encoded = encode_rows(record.rows)
+    return EncodedRecord(
+        record.source_system,
+        record.record_key,
+        record.kind,
+        record.status,
+        record.reason,
+        record.mapping,
+        record.source_hash,
+        rows_hash(encoded),
+        encoded,
+    )
 
 
 def rows_hash(encoded: str) -> str:

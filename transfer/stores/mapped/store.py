@@ -29,17 +29,19 @@ mapped before the interruption too.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from transfer.stores.mapped.rows import (
+    EncodedRecord,
     MappedRecord,
     MappedRow,
     Note,
     RecordId,
     SharedKey,
     decode_rows,
+    encode_record,
     encode_rows,
     rows_hash,
 )
@@ -114,47 +116,47 @@ class MappedStore(SqliteStore):
     def put(self, record: MappedRecord, pass_id: int, notes: Sequence[Note] = ()) -> None:
         """Write ``record`` with its rows and notes, replacing what an earlier pass wrote
         for it (call inside :meth:`transaction`, so the two commit together)."""
-        encoded = encode_rows(record.rows)  # once, for the column and for its hash
+        self.put_encoded(encode_record(record), pass_id, encode_notes(notes))
+
+    def put_encoded(self, record: EncodedRecord, pass_id: int, notes: str | None) -> None:
+        """:meth:`put` of a record encoded already, its notes by :func:`encode_notes`."""
         self.db.execute(
             "DELETE FROM notes WHERE source_system = ? AND record_key = ?",
             (record.source_system, record.record_key),
         )
-        if notes:
+        if notes is not None:
             self.db.execute(
                 "INSERT INTO notes (source_system, record_key, pass, notes) VALUES (?,?,?,?)",
-                (
-                    record.source_system,
-                    record.record_key,
-                    pass_id,
-                    json.dumps([list(note) for note in notes], ensure_ascii=False),
-                ),
+                (record.source_system, record.record_key, pass_id, notes),
             )
         self.db.execute(
             "INSERT OR REPLACE INTO records (source_system, record_key, kind, status, reason,"
             " mapping, source_hash, rows_hash, rows, pass) VALUES (?,?,?,?,?,?,?,?,?,?)",
-            (
-                record.source_system,
-                record.record_key,
-                record.kind,
-                record.status,
-                record.reason,
-                record.mapping,
-                record.source_hash,
-                rows_hash(encoded),
-                encoded,
-                pass_id,
-            ),
+            (*record, pass_id),
         )
 
     def settle_shared(
-        self, pass_id: int, shared_keys: Callable[[MappedRecord], set[SharedKey]]
+        self,
+        pass_id: int,
+        shared_keys: Callable[[MappedRecord], set[SharedKey]],
+        *,
+        tables: Collection[str] | None = None,
     ) -> int:
         """Give every shared row of pass ``pass_id`` one owner (see the module docstring)
         and remove it from the other records that produced it; returns how many records
-        gave rows up. Idempotent, so a pass killed after settling settles again alike."""
+        gave rows up. Idempotent, so a pass killed after settling settles again alike.
+
+        ``tables``, when given, says that ``shared_keys`` finds keys only in rows of these
+        tables keyed apart from their record (``source_key`` not the record's key): the
+        records without such a row are then not read at all."""
         previous = self.shared_owners()
         producers: dict[SharedKey, list[RecordId]] = {}
-        for record in self.records(pass_id=pass_id):
+        candidates = (
+            self.records(pass_id=pass_id)
+            if tables is None
+            else self._keyed_apart(pass_id, sorted(tables))
+        )
+        for record in candidates:
             for key in shared_keys(record):
                 producers.setdefault(key, []).append((record.source_system, record.record_key))
         owners: dict[SharedKey, RecordId] = {}
@@ -183,6 +185,20 @@ class MappedStore(SqliteStore):
                 [(*key, *owner) for key, owner in owners.items()],
             )
         return len(gives_up)
+
+    def _keyed_apart(self, pass_id: int, tables: list[str]) -> Iterator[MappedRecord]:
+        """:meth:`records` of ``pass_id`` with a row of ``tables`` whose ``source_key`` is
+        not the record's own, in the same order."""
+        marks = ",".join("?" * len(tables))
+        sql = (
+            "SELECT source_system, record_key, kind, status, reason, mapping, source_hash, rows"  # noqa: S608
+            " FROM records r WHERE pass = ? AND EXISTS (SELECT 1 FROM json_each(r.rows) j"
+            f" WHERE json_extract(j.value, '$.table') IN ({marks})"
+            " AND json_extract(j.value, '$.values.source_key') IS NOT r.record_key)"
+            " ORDER BY source_system, record_key"
+        )
+        for row in self.db.execute(sql, (pass_id, *tables)):
+            yield _record(row)
 
     def shared_owners(self) -> dict[SharedKey, RecordId]:
         """The record each shared row was settled on by the last settled pass."""
@@ -250,6 +266,11 @@ class MappedStore(SqliteStore):
             " GROUP BY source_system, kind, status"
         )
         return {(system, kind, status): int(n) for system, kind, status, n in rows}
+
+
+def encode_notes(notes: Sequence[Note]) -> str | None:
+    """A record's notes as the store keeps them (None: none to keep)."""
+    return json.dumps([list(note) for note in notes], ensure_ascii=False) if notes else None
 
 
 def _row_key(row: MappedRow) -> SharedKey:

@@ -293,17 +293,32 @@ class StagingStore(SqliteStore):
         self, *, kinds: Iterable[str] | None = None, include_gone: bool = False
     ) -> Iterator[SourceRecord]:
         """Stream records in key order (deterministic), live ones unless asked otherwise."""
-        sql = "SELECT record FROM records WHERE (state = 'live' OR ?)"
+        for text in self._column("record", kinds=kinds, include_gone=include_gone):
+            yield SourceRecord.from_json(text)
+
+    def record_texts(self) -> Iterator[tuple[str, str]]:
+        """(key, stored JSON) of the live records in key order: :meth:`records` for a reader
+        that decodes them elsewhere (the map stage's workers; ``SourceRecord.from_json``)."""
+        rows = self.db.execute("SELECT key, record FROM records WHERE state = 'live' ORDER BY key")
+        for key, text in rows:
+            yield str(key), str(text)
+
+    def live_keys(self, *, kinds: Iterable[str] | None = None) -> list[str]:
+        # The key column is the record's own key (save writes both): no JSON to decode.
+        return list(self._column("key", kinds=kinds))
+
+    def _column(
+        self, column: str, *, kinds: Iterable[str] | None = None, include_gone: bool = False
+    ) -> Iterator[str]:
+        assert column in ("key", "record")
+        sql = f"SELECT {column} FROM records WHERE (state = 'live' OR ?)"  # noqa: S608
         params: list[Any] = [include_gone]
         if kinds is not None:
             kinds = list(kinds)
             sql += f" AND kind IN ({','.join('?' * len(kinds))})"
             params += kinds
-        for (text,) in self.db.execute(sql + " ORDER BY key", params):
-            yield SourceRecord.from_json(text)
-
-    def live_keys(self, *, kinds: Iterable[str] | None = None) -> list[str]:
-        return [record.key for record in self.records(kinds=kinds)]
+        for (value,) in self.db.execute(sql + " ORDER BY key", params):
+            yield value
 
     def count(self, state: str = "live") -> int:
         return int(
