@@ -157,7 +157,8 @@ def test_ctrl_c_stops_the_map_with_130_and_the_next_run_ends_the_same(
                     written = _written(db)
             except sqlite3.OperationalError:
                 written = None
-            if written is not None and written >= len(expected) // 2:
+            # the first batch written: the rest of the map is the margin for the signal
+            if written:
                 break
         time.sleep(0.005)
     assert process.poll() is None, "the map ended before it could be interrupted"
