@@ -13,16 +13,14 @@ safety and the pass's rules stay the stage's.
 Workers are started by the ``forkserver`` method (``spawn`` where there is none), never by
 forking a process that runs threads. They ignore Ctrl-C and SIGTERM (the stage stops cleanly
 after the batch in hand and still needs them for it) and end by themselves when the stage's
-process is gone (a killed map leaves no orphans). A pass of few records, and ``workers`` of
-0 or 1, maps in the stage's own process by the same function.
+process is gone (a killed map leaves no orphans; :mod:`transfer.workers`). A pass of few
+records, and ``workers`` of 0 or 1, maps in the stage's own process by the same function.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-import signal
-import threading
 import time
 from collections import deque
 from collections.abc import Generator, Iterable
@@ -41,6 +39,7 @@ from transfer.mappers.rows import map_one
 from transfer.privacy.policy import PersonalData, is_excluded
 from transfer.records import SourceRecord
 from transfer.stores.mapped import EncodedRecord, MappedRecord, encode_notes, encode_record
+from transfer.workers import context, follow_owner
 
 #: Added to member records: whether the personal-data policy changed (masked, hashed or
 #: dropped) any of the member's fields in this target environment.
@@ -49,8 +48,6 @@ MASKED_FIELD = "_masked"
 INACTIVE = "inactive member left out by the personal-data policy"
 #: Records a pass must have to be worth starting workers for (each imports the package).
 POOL_MIN_RECORDS = 2000
-#: How often a worker checks that the stage's process is still there, in seconds.
-PARENT_CHECK_S = 0.5
 #: What the fork server imports once for every worker it forks: the command line (a
 #: worker runs the ``transfer`` script's imports again) and what mapping a record needs.
 PRELOAD = ("transfer.cli", "transfer.mappers.pool", "transfer.mappers.processors")
@@ -143,20 +140,7 @@ _work: MapWork | None = None  # a worker's own copy (set by _start_worker)
 def _start_worker(work: MapWork, parent: int) -> None:
     global _work
     _work = work
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    threading.Thread(target=_end_with_parent, args=(parent,), name="map-watch", daemon=True).start()
-
-
-def _end_with_parent(parent: int) -> None:
-    # A worker's parent is the fork server, not the stage: the stage's own process is
-    # watched, and once it is gone (killed) so is the point of this worker.
-    while True:
-        time.sleep(PARENT_CHECK_S)
-        try:
-            os.kill(parent, 0)
-        except (ProcessLookupError, PermissionError):
-            os._exit(0)
+    follow_owner(parent, "map-watch")
 
 
 def _in_worker(batch: list[Staged]) -> tuple[list[Mapped], float]:
@@ -167,19 +151,14 @@ def _in_worker(batch: list[Staged]) -> tuple[list[Mapped], float]:
     return mapped, time.process_time() - started
 
 
-def _context() -> multiprocessing.context.BaseContext:
-    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    return multiprocessing.get_context(method)
-
-
 def start_early(workers: int) -> None:
     """Start the fork server now, importing :data:`PRELOAD` (on another core, while the
     stage surveys and plans), so that workers forked from it later start at once. Nothing
     when there will be no workers, or when a fork server runs already (its imports stay)."""
-    context = _context()
-    if workers < 2 or not isinstance(context, multiprocessing.context.ForkServerContext):
+    started = context()
+    if workers < 2 or not isinstance(started, multiprocessing.context.ForkServerContext):
         return
-    context.set_forkserver_preload(list(PRELOAD))
+    started.set_forkserver_preload(list(PRELOAD))
     forkserver.ensure_running()
 
 
@@ -193,7 +172,7 @@ class MapPool:
         self._executor = (
             ProcessPoolExecutor(
                 self.workers,
-                mp_context=_context(),
+                mp_context=context(),
                 initializer=_start_worker,
                 initargs=(work, os.getpid()),
             )

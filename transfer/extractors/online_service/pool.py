@@ -15,15 +15,13 @@ Workers are started by the ``forkserver`` method (``spawn`` where there is none)
 forking a process that runs threads; each loads the profile once (the pool's initializer).
 They ignore Ctrl-C and SIGTERM, which the main process turns into a clean stop that still
 needs them for the pages in flight, and end by themselves when the crawl's process is gone
-(a killed crawl leaves no orphans). Anything a page raises while parsed is that page's failure;
-a worker that dies takes the pages it held to a new pool, once.
+(a killed crawl leaves no orphans; :mod:`transfer.workers`). Anything a page raises while
+parsed is that page's failure; a worker that dies takes the pages it held to a new pool, once.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-import signal
 import threading
 import time
 from concurrent.futures import CancelledError, ProcessPoolExecutor
@@ -38,9 +36,7 @@ from transfer.extractors.online_service.fetch import (
 )
 from transfer.extractors.online_service.profile import Profile
 from transfer.stores.blobs import BlobStore
-
-#: How often a worker checks that the crawl's process is still there, in seconds.
-CRAWL_CHECK_S = 0.5
+from transfer.workers import context, follow_owner
 
 # A worker process's own copy of the profile and the blob store (set by _start_worker).
 _profile: Profile | None = None
@@ -55,23 +51,7 @@ def default_workers() -> int:
 def _start_worker(profile: Profile, blobs: BlobStore, crawl: int) -> None:
     global _profile, _blobs
     _profile, _blobs = profile, blobs
-    # The main process stops cleanly on these and needs the workers until it has.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    threading.Thread(target=_end_with_crawl, args=(crawl,), name="crawl-watch", daemon=True).start()
-
-
-def _end_with_crawl(crawl: int) -> None:
-    # A worker's parent is the fork server, not the crawl: the crawl's own process is
-    # watched, and once it is gone (killed) so is the point of this worker.
-    while True:
-        time.sleep(CRAWL_CHECK_S)
-        try:
-            os.kill(crawl, 0)
-        except ProcessLookupError:
-            os._exit(0)
-        except PermissionError:  # the number is another user's process now
-            os._exit(0)
+    follow_owner(crawl, "crawl-watch")
 
 
 def _parse(raw: RawPage) -> tuple[Outcome, float]:
@@ -80,11 +60,6 @@ def _parse(raw: RawPage) -> tuple[Outcome, float]:
     started = time.process_time()
     outcome = guarded_page_outcome(_profile, _blobs, raw)
     return outcome, time.process_time() - started
-
-
-def _context() -> multiprocessing.context.BaseContext:
-    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    return multiprocessing.get_context(method)
 
 
 class ParsePool:
@@ -107,7 +82,7 @@ class ParsePool:
 
     def _new_executor(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
-            self.workers, mp_context=_context(), initializer=_start_worker, initargs=self._args
+            self.workers, mp_context=context(), initializer=_start_worker, initargs=self._args
         )
 
     def _renew(self, broken: ProcessPoolExecutor) -> None:

@@ -1,0 +1,42 @@
+"""What the crawl's parsing processes and the map's processes share: how they are started,
+and how each ends with the process it works for.
+
+Workers are started by the ``forkserver`` method (``spawn`` where there is none), never by
+forking a process that runs threads. A worker ignores Ctrl-C and SIGTERM (the process it
+works for stops cleanly after the work in hand and still needs the worker for it) and ends
+by itself once that process is gone: its parent is the fork server, so a killed stage would
+otherwise leave it behind.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import threading
+import time
+
+#: How often a worker checks that the process it works for is still there, in seconds.
+OWNER_CHECK_S = 0.5
+
+
+def context() -> multiprocessing.context.BaseContext:
+    """The start method's context for worker pools: forkserver where there is one."""
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    return multiprocessing.get_context(method)
+
+
+def follow_owner(owner: int, name: str) -> None:
+    """In a worker, as it starts: ignore the stop signals and end with process ``owner``."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    threading.Thread(target=_end_with, args=(owner,), name=name, daemon=True).start()
+
+
+def _end_with(owner: int) -> None:
+    while True:
+        time.sleep(OWNER_CHECK_S)
+        try:
+            os.kill(owner, 0)
+        except (ProcessLookupError, PermissionError):  # gone, or the number reused
+            os._exit(0)
