@@ -8,7 +8,7 @@ PYTEST_ARGS ?=
 BENCH_SCALES ?= 1
 # pytest-xdist workers for `make test`: more than the cores, because the whole-system tests
 # spend much of their time waiting on child processes (kill points, retries, Retry-After).
-TEST_WORKERS ?= 6
+TEST_WORKERS ?= 4
 
 .PHONY: demo test lint format bench clean constraints
 
