@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from sqlalchemy import Engine, func, select
 
 from tests.loaders.helpers import prepare, run_load
+from transfer.database import create_target_engine
+from transfer.loaders import run
 from transfer.loaders.dump import canonical_dump
 from transfer.loaders.options import LoadOptions
+from transfer.loaders.source import MappedSource
 from transfer.schema.bookkeeping import id_map, journal
 from transfer.schema.content import ContentTranslation
+from transfer.schema.versioning import upgrade
+from transfer.stores.mapped import Key, SourceEntry
 
 SCALE = 0.02
 
@@ -84,3 +92,38 @@ def test_media_files_are_owner_only(target: Engine, options: LoadOptions) -> Non
     assert files
     assert {path.stat().st_mode & 0o777 for path in files} == {0o600}
     assert not [path for path in files if path.name.startswith(".incoming-")]
+
+
+def test_deferred_records_kept_prepared_load_as_those_read_again(
+    tmp_path: Path, options: LoadOptions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Posts reply to posts later in key order, so many are deferred: kept prepared in
+    memory, they load exactly as when every one is read from the store again."""
+    prepare(options, 0.03)
+    reads: list[int] = []
+    real_get_many = MappedSource.get_many
+
+    def get_many(self: MappedSource, keys: list[Key]) -> dict[Key, SourceEntry]:
+        reads.append(len(keys))
+        return real_get_many(self, keys)
+
+    monkeypatch.setattr(MappedSource, "get_many", get_many)
+    dumps, journals = [], []
+    for kept_batches in (run.KEPT_BATCHES, 0):
+        monkeypatch.setattr(run, "KEPT_BATCHES", kept_batches)
+        reads.clear()
+        engine = create_target_engine(f"sqlite:///{tmp_path / f'kept-{kept_batches}.db'}")
+        upgrade(engine)
+        result = run_load(engine, options)
+        assert not result.stats.failures
+        assert dict(result.stats.actions) == {"create": result.stats.seen}
+        dumps.append(canonical_dump(engine))
+        with engine.connect() as connection:
+            journals.append(
+                sorted(connection.execute(select(journal.c.action, journal.c.table_name)).all())
+            )
+        # Kept prepared, no deferred record is read again; kept as keys, every one is.
+        assert (sum(reads) == 0) if kept_batches else (sum(reads) > 50)
+        engine.dispose()
+    assert dumps[0] == dumps[1]
+    assert journals[0] == journals[1]

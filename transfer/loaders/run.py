@@ -43,6 +43,10 @@ from transfer.stores.mapped import Key, SourceEntry
 
 __all__ = ["LoadResult", "LoadStats", "Progress", "load", "load_target"]
 WRITE_ACTIONS = ("create", "update", "unpublish", "delete")
+#: Deferred records are kept prepared in memory up to this many batches' worth (read,
+#: checked, media placed: the next round only writes them); the rest are kept as keys
+#: and read again, so memory stays bounded whatever the number of deferred records.
+KEPT_BATCHES = 50
 
 
 def load_target(
@@ -93,6 +97,8 @@ class _Load:
         self._listed: set[Key] = set()
         #: Writes left under ``--limit``, None without one.
         self.budget = options.selection.limit
+        #: Deferred records kept prepared for the next round (see KEPT_BATCHES).
+        self._kept: dict[Key, Work] = {}
 
     def run(self) -> LoadResult:
         with self.stats.running():
@@ -249,19 +255,23 @@ class _Load:
             again: list[Key] = []
             size = self.options.batch_size
             for start in range(0, len(deferred), size):
-                page = self._entries(deferred[start : start + size])
-                again.extend(self._handle(self._works(page), final=False))
+                again.extend(self._handle(self._again(deferred[start : start + size]), final=False))
             if len(again) == before:
                 for start in range(0, len(again), size):
-                    page = self._entries(again[start : start + size])
-                    self._handle(self._works(page), final=True)
+                    self._handle(self._again(again[start : start + size]), final=True)
                 return
             deferred = again
 
-    def _entries(self, keys: list[Key]) -> list[SourceEntry]:
-        # Deferred records are kept as keys only (memory stays bounded) and read again.
-        found = self.source.get_many(keys)
-        return [found[key] for key in keys if key in found]
+    def _again(self, keys: list[Key]) -> list[Work]:
+        """The works of deferred records, in ``keys``' order: those kept prepared, the
+        others read again (they are kept as keys only)."""
+        kept = {key: work for key in keys if (work := self._kept.pop(key, None)) is not None}
+        missing = [key for key in keys if key not in kept]
+        if missing:
+            found = self.source.get_many(missing)
+            read = [found[key] for key in missing if key in found]
+            kept.update((work.entry.key, work) for work in self._works(read))
+        return [kept[key] for key in keys if key in kept]
 
     def _works(self, page: list[SourceEntry]) -> list[Work]:
         with self.engine.connect() as connection:
@@ -299,6 +309,8 @@ class _Load:
         for work in works:
             if id(work) in later:
                 deferred.append(work.entry.key)
+                if len(self._kept) < self.options.batch_size * KEPT_BATCHES:
+                    self._kept[work.entry.key] = work
                 continue
             action = "failed" if id(work) in failed else work.action
             self._count(work.entry, action)

@@ -42,6 +42,9 @@ class Work:
     rows: tuple[MappedRow, ...] = ()
     #: Per row, its references (column, Ref): found once, asked for in every round.
     refs: tuple[tuple[tuple[str, Ref], ...], ...] = ()
+    #: Whether ``rows`` are read, checked and their media placed (once per load: a
+    #: deferred record keeps them for the next round).
+    prepared: bool = False
 
     @property
     def action(self) -> str:
@@ -50,6 +53,7 @@ class Work:
     def set_rows(self, rows: tuple[MappedRow, ...]) -> None:
         self.rows = rows
         self.refs = tuple(refs_in(row.values) for row in rows)
+        self.prepared = True
 
 
 def resolve(connection: Connection, writes: list[Work], ids: dict[Ref, int]) -> dict[Work, str]:

@@ -102,6 +102,25 @@ class BatchWriter:
     def _prepare(self, work: Work, producers: dict[Ref, Work]) -> str | None:
         if work.action not in ("create", "update"):
             return None
+        if not work.prepared:  # a record deferred in an earlier batch is prepared already
+            problem = self._check(work)
+            if problem is not None:
+                return problem
+        for row in work.rows:
+            if row.table in UNIQUE_TABLES:
+                ref = Ref(row.table, *provenance(row.values))
+                other = producers.get(ref)
+                if other is not None:
+                    return (
+                        f"{row.table} row {ref.source_system}:{ref.source_key} is also written "
+                        f"by record {other.entry.record_key}"
+                    )
+                producers[ref] = work
+        return None
+
+    def _check(self, work: Work) -> str | None:
+        """Read the record's rows, check them and place its media; why it cannot be
+        written, or None (its rows are then set on ``work``)."""
         try:
             rows = work.entry.record().rows
         except (ValueError, KeyError, TypeError) as exc:
@@ -112,15 +131,6 @@ class BatchWriter:
             if problem is not None:
                 return problem
             values = dict(row.values)
-            if row.table in UNIQUE_TABLES:
-                ref = Ref(row.table, *provenance(values))
-                other = producers.get(ref)
-                if other is not None:
-                    return (
-                        f"{row.table} row {ref.source_system}:{ref.source_key} is also written "
-                        f"by record {other.entry.record_key}"
-                    )
-                producers[ref] = work
             if row.table == "assets":
                 try:
                     self.media.place(values)
