@@ -90,8 +90,9 @@ _FOREIGN = {
 }
 
 
-def row_problem(row: MappedRow) -> str | None:
-    """Why ``row`` cannot be written whatever the target holds, or None."""
+def row_problem(row: MappedRow, refs: tuple[tuple[str, Ref], ...] | None = None) -> str | None:
+    """Why ``row`` cannot be written whatever the target holds, or None (``refs``: its
+    :func:`refs_in`, when the caller has them already)."""
     columns = _COLUMNS.get(row.table)
     if columns is None:
         return f"unknown KEHA table {row.table!r}"
@@ -106,7 +107,7 @@ def row_problem(row: MappedRow) -> str | None:
         if not isinstance(value, str) or not value:
             return f"{row.table} row lacks its provenance ({column})"
     foreign = _FOREIGN[row.table]
-    for column, ref in refs_in(values):
+    for column, ref in refs_in(values) if refs is None else refs:
         if ref.table not in UNIQUE_TABLES:
             return f"{row.table}.{column} refers to {ref.table!r}, which has no unique provenance"
         if column not in foreign:

@@ -50,9 +50,13 @@ class Work:
     def action(self) -> str:
         return self.decision.action
 
-    def set_rows(self, rows: tuple[MappedRow, ...]) -> None:
+    def set_rows(
+        self,
+        rows: tuple[MappedRow, ...],
+        refs: tuple[tuple[tuple[str, Ref], ...], ...] | None = None,
+    ) -> None:
         self.rows = rows
-        self.refs = tuple(refs_in(row.values) for row in rows)
+        self.refs = tuple(refs_in(row.values) for row in rows) if refs is None else refs
         self.prepared = True
 
 

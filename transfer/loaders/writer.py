@@ -41,6 +41,7 @@ from transfer.loaders.rows import (
     UNIQUE_TABLES,
     WITHDRAWN_CHILD_TABLES,
     provenance,
+    refs_in,
     row_problem,
     table_of,
 )
@@ -125,11 +126,13 @@ class BatchWriter:
             rows = work.entry.record().rows
         except (ValueError, KeyError, TypeError) as exc:
             return f"the mapped rows cannot be read: {exc}"
-        prepared = []
+        prepared, refs = [], []
         for row in rows:
-            problem = row_problem(row)
+            found = refs_in(row.values)
+            problem = row_problem(row, found)
             if problem is not None:
                 return problem
+            refs.append(found)
             values = dict(row.values)
             if row.table == "assets":
                 try:
@@ -137,7 +140,7 @@ class BatchWriter:
                 except MediaProblem as exc:
                     return str(exc)
             prepared.append(MappedRow(row.table, values))
-        work.set_rows(tuple(prepared))
+        work.set_rows(tuple(prepared), tuple(refs))
         return None
 
     def _write_or_split(
