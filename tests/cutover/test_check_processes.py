@@ -7,6 +7,9 @@ import hashlib
 import os
 import re
 import shutil
+import time
+from collections.abc import Iterator
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
@@ -156,6 +159,26 @@ def test_a_worker_that_dies_ends_the_check_with_an_error_that_says_to_run_again(
         pytest.raises(CutoverError, match="run `transfer post-launch-check` again"),
     ):
         list(pool.results([[fine, dying, fine, fine]], {}))
+
+
+def test_a_batch_sent_after_a_worker_died_ends_the_check_with_the_same_error() -> None:
+    dying = Probe("page", _EndsTheWorker("http://127.0.0.1:9/"), None, 200)
+    fine = Probe("page", "http://127.0.0.1:9/x", None, 200)
+
+    def batches(pool: CheckProcesses) -> Iterator[list[Probe]]:
+        yield [fine, dying, fine, fine]
+        for _ in range(600):  # until the pool knows (the next batch's submit then fails)
+            if all(executor._broken for executor in pool._executors):
+                break
+            time.sleep(0.05)
+        yield [fine, fine]
+
+    with (
+        CheckProcesses(2, 2, 1.0) as pool,
+        pytest.raises(CutoverError, match="a checking process ended") as raised,
+    ):
+        list(pool.results(batches(pool), {}))
+    assert isinstance(raised.value.__cause__, BrokenProcessPool)
 
 
 def test_a_stopped_check_writes_no_report(

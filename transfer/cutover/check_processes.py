@@ -31,7 +31,6 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from types import TracebackType
-from typing import TypeVar
 
 from transfer.cutover.url_check import Checker, Failure, Probe
 from transfer.errors import CutoverError
@@ -42,8 +41,6 @@ from transfer.workers import context, follow_owner, start_server
 PRELOAD = ("transfer.cli", "transfer.cutover.check_processes")
 #: Batches in flight at once: the next batch waits in each worker while it checks one.
 IN_FLIGHT = 3
-
-_T = TypeVar("_T")
 
 
 def default_processes() -> int:
@@ -121,7 +118,16 @@ class CheckProcesses:
                     yield self._taken(pending.popleft())
             while pending:
                 yield self._taken(pending.popleft())
-            self.cpu_s = sum(self._wait(cpu) for cpu in [e.submit(_cpu_s) for e in self._executors])
+            cpu = [executor.submit(_cpu_s) for executor in self._executors]
+            self.cpu_s = sum(future.result() for future in cpu)
+        except BrokenProcessPool as exc:  # a worker died (killed, out of memory)
+            raise CutoverError(
+                "post-launch check: a checking process ended before its URLs were checked; "
+                "nothing was reported",
+                where="the post-launch check's worker processes",
+                next_step="run `transfer post-launch-check` again (`--processes 1` checks "
+                "in one process)",
+            ) from exc
         finally:
             for sent in pending:
                 for future in sent.futures:
@@ -154,21 +160,9 @@ class CheckProcesses:
     def _taken(self, sent: _Sent) -> tuple[list[Probe], list[Failure | None]]:
         answers: list[Iterator[Failure | None]] = []
         for future in sent.futures:
-            part: list[Failure | None] = [] if future is None else self._wait(future)
+            part: list[Failure | None] = [] if future is None else future.result()
             answers.append(iter(part))
         return sent.batch, [next(answers[worker]) for worker in sent.where]
-
-    def _wait(self, future: Future[_T]) -> _T:
-        try:
-            return future.result()
-        except BrokenProcessPool as exc:  # a worker died (killed, out of memory)
-            raise CutoverError(
-                "post-launch check: a checking process ended before its URLs were checked; "
-                "nothing was reported",
-                where="the post-launch check's worker processes",
-                next_step="run `transfer post-launch-check` again (`--processes 1` checks "
-                "in one process)",
-            ) from exc
 
     def close(self) -> None:
         for executor in self._executors:
