@@ -15,6 +15,8 @@ import os
 import signal
 import threading
 import time
+from collections.abc import Sequence
+from multiprocessing import forkserver
 
 #: How often a worker checks that the process it works for is still there, in seconds.
 OWNER_CHECK_S = 0.5
@@ -24,6 +26,17 @@ def context() -> multiprocessing.context.BaseContext:
     """The start method's context for worker pools: forkserver where there is one."""
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
     return multiprocessing.get_context(method)
+
+
+def start_server(preload: Sequence[str]) -> None:
+    """Start the fork server now, importing ``preload`` once for every worker forked from
+    it. Nothing where there is no fork server, or when one runs already (its imports stay:
+    a module it lacks is imported by each worker as it starts)."""
+    started = context()
+    if not isinstance(started, multiprocessing.context.ForkServerContext):
+        return
+    started.set_forkserver_preload(list(preload))
+    forkserver.ensure_running()
 
 
 def follow_owner(owner: int, name: str) -> None:

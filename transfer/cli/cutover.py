@@ -265,9 +265,19 @@ def _stage_line(stage_and_stats: tuple[str, ProgressReport]) -> str:
     show_default=True,
     help="Requests at once (kept-alive connections per host).",
 )
+@click.option(
+    "--processes",
+    type=click.IntRange(1, 64),
+    help="Checking processes, sharing the requests at once between them. Default: one per "
+    "core (one for fewer than 4,000 URLs); 1 checks in this process.",
+)
 @pass_state
 def post_launch_check_command(
-    state: CliState, base: str | None, old_base: str | None, concurrency: int
+    state: CliState,
+    base: str | None,
+    old_base: str | None,
+    concurrency: int,
+    processes: int | None,
 ) -> None:
     """Request every old and new URL of the target and report each failure.
 
@@ -288,6 +298,7 @@ def post_launch_check_command(
                 old_base=old_base,
                 concurrency=concurrency,
                 progress=update,
+                processes=processes,
             )
         ui.table(
             "Post-launch check",

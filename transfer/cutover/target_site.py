@@ -12,6 +12,7 @@ change in the target shows at once.
 from __future__ import annotations
 
 import html
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -178,6 +179,12 @@ class _SiteServer(ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], site: TargetSite) -> None:
         super().__init__(address, _Handler)
         self.site = site
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client gone mid-request (a checking process that ended, a stopped check) is
+        no error of the site's: only other errors get the server's traceback."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
     @property
     def url(self) -> str:
