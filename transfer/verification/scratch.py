@@ -40,19 +40,23 @@ CREATE TABLE seen (id INTEGER PRIMARY KEY);
 -- Per record (mrow's rec_system, rec_key): its mapped rows, those not seen, and those of
 -- them that are its own (own = 1); filled by completeness once fidelity has marked them.
 CREATE TABLE reccount (rec_system TEXT, rec_key TEXT, owned INTEGER, unseen INTEGER,
-  own_unseen INTEGER, PRIMARY KEY (rec_system, rec_key));
+  own_unseen INTEGER, PRIMARY KEY (rec_system, rec_key)) WITHOUT ROWID;
 CREATE TABLE src (system TEXT, key TEXT, kind TEXT, language TEXT, url TEXT, state TEXT,
   translations TEXT, links TEXT, PRIMARY KEY (system, key));
 -- src's indexes on url and key are made by Scratch.staging_done, after the bulk insert.
 -- What extraction reported about a record (fields._warnings): charset, control-chars, ...
 CREATE TABLE srcwarn (system TEXT, key TEXT, code TEXT, detail TEXT);
-CREATE TABLE path (path TEXT PRIMARY KEY, what TEXT, key TEXT);
-CREATE TABLE redirect (host TEXT, path TEXT, new_path TEXT, PRIMARY KEY (host, path));
-CREATE TABLE tr (key TEXT PRIMARY KEY, item TEXT, language TEXT);
+-- The lookup tables without a rowid: a row is kept in its key's index, written and found
+-- in one B-tree instead of two (their keys are never NULL: the target's columns are NOT
+-- NULL, an asset without a path is not noted).
+CREATE TABLE path (path TEXT PRIMARY KEY, what TEXT, key TEXT) WITHOUT ROWID;
+CREATE TABLE redirect (host TEXT, path TEXT, new_path TEXT, PRIMARY KEY (host, path))
+  WITHOUT ROWID;
+CREATE TABLE tr (key TEXT PRIMARY KEY, item TEXT, language TEXT) WITHOUT ROWID;
 -- The loader's id map (load_id_map), when the target has one; loaded_now: the entry was
 -- written by the latest load run (else that run found the record unchanged).
 CREATE TABLE idmap (system TEXT, key TEXT, status TEXT, reason TEXT, loaded_now INTEGER,
-  PRIMARY KEY (system, key));
+  PRIMARY KEY (system, key)) WITHOUT ROWID;
 """
 
 BATCH = 2000

@@ -12,6 +12,7 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 from lxml import html as lxml_html
@@ -67,6 +68,27 @@ def _candidates(path: str, query: str) -> tuple[str, ...]:
     return (f"{path}?{query}", path) if query else (path,)
 
 
+#: Paths or redirects fetched per query (their keys bound as parameters).
+FETCH_CHUNK = 1000
+
+
+@cache
+def _paths_sql(count: int) -> str:
+    """What ``count`` paths (bound) are."""
+    return f"SELECT path, what FROM path WHERE path IN ({','.join('?' * count)})"  # noqa: S608
+
+
+@cache
+def _redirects_sql(count: int) -> str:
+    """Where ``count`` (host, path) pairs (bound) lead: VALUES rows, each looked up by the
+    redirect's key (CROSS JOIN: SQLite walks the batch, never the redirects)."""
+    rows = ",".join(("(?,?)",) * count)
+    return (
+        f"SELECT r.host, r.path, r.new_path FROM (VALUES {rows}) v CROSS JOIN redirect r"  # noqa: S608
+        " ON r.host = v.column1 AND r.path = v.column2"
+    )
+
+
 class _Lookups:
     """The target paths and redirects a batch of addresses needs, fetched in one query each
     (:meth:`fetch`); one not fetched is looked up on its own. The tables do not change
@@ -85,23 +107,18 @@ class _Lookups:
         wanted = [path for path in dict.fromkeys(paths) if path not in self.paths]
         if wanted:
             self.paths.update(dict.fromkeys(wanted))
-            self.paths.update(
-                self.scratch.db.execute(
-                    "SELECT path, what FROM path WHERE path IN (SELECT value FROM json_each(?))",
-                    (json.dumps(wanted),),
-                )
-            )
+            for start in range(0, len(wanted), FETCH_CHUNK):
+                chunk = wanted[start : start + FETCH_CHUNK]
+                self.paths.update(self.scratch.db.execute(_paths_sql(len(chunk)), chunk))
         pairs = [pair for pair in dict.fromkeys(redirects) if pair not in self.redirects]
         if pairs:
             self.redirects.update(dict.fromkeys(pairs))
-            # CROSS JOIN: the batch outside, each pair looked up by the redirect's key.
-            rows = self.scratch.db.execute(
-                "SELECT r.host, r.path, r.new_path FROM json_each(?) j CROSS JOIN redirect r"
-                " ON r.host = json_extract(j.value, '$[0]')"
-                " AND r.path = json_extract(j.value, '$[1]')",
-                (json.dumps(pairs),),
-            )
-            self.redirects.update(((host, path), new) for host, path, new in rows)
+            for start in range(0, len(pairs), FETCH_CHUNK):
+                some = pairs[start : start + FETCH_CHUNK]
+                rows = self.scratch.db.execute(
+                    _redirects_sql(len(some)), [part for pair in some for part in pair]
+                )
+                self.redirects.update(((host, path), new) for host, path, new in rows)
 
     def what(self, path: str) -> str | None:
         if path in self.paths:
