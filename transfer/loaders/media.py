@@ -4,23 +4,17 @@ A directory by default (``load.media_dir``, else ``<workspace>/media``). Files s
 asset row's ``storage_path`` (``ab/cd/<sha256>`` by default), so the store is
 content-addressed; a file is written to a temporary name and renamed into place, then read
 back and hashed: bytes that do not hash to the row's sha256 are an error for that record.
-A batch's files are copied several at once (threads: the work is file I/O and hashing).
 """
 
 from __future__ import annotations
 
 import hashlib
-import itertools
 import os
 import shutil
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from transfer.stores.blobs import CHUNK, BlobStore
-
-#: Files copied at once by :meth:`MediaStore.copy_all`.
-COPIERS = 4
 
 
 class MediaProblem(Exception):
@@ -47,13 +41,11 @@ class MediaStore:
         self._checked: set[tuple[str, Path]] = set()
         #: Folders known to exist (one ``mkdir`` per folder, not per file).
         self._folders: set[Path] = set()
-        #: Numbers for temporary names (``next`` is safe across the copying threads).
-        self._serial = itertools.count(1)
+        self._serial = 0
 
-    def plan(self, values: dict[str, Any]) -> tuple[str, Path] | None:
-        """Check an ``assets`` row and fill in its ``storage_path`` when it has none; the
-        (sha256, file) still to copy, None when this store has the file already. Raises
-        MediaProblem with the reason."""
+    def place(self, values: dict[str, Any]) -> None:
+        """Put the bytes of an ``assets`` row into the store; fills in ``storage_path``
+        when the row has none. Raises MediaProblem with the reason."""
         sha256 = str(values.get("sha256") or "").lower()
         if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
             raise MediaProblem(f"asset has no valid sha256: {values.get('sha256')!r}")
@@ -63,31 +55,6 @@ class MediaStore:
             raise MediaProblem(f"storage_path {relative!r} leaves the media store")
         values["storage_path"] = relative
         target = self.root.joinpath(*pure.parts)
-        return None if (sha256, target) in self._checked else (sha256, target)
-
-    def copy_all(self, pending: list[tuple[str, Path]]) -> list[MediaProblem | None]:
-        """Copy and check the files :meth:`plan` named, several at once (the work is file
-        I/O and hashing, which run outside the interpreter's lock); per file its problem,
-        or None. Other errors (a full disk) are raised."""
-        unique = list(dict.fromkeys(pending))
-        if len(unique) < 2:
-            outcomes = [self._copy_or_problem(item) for item in unique]
-        else:
-            with ThreadPoolExecutor(min(COPIERS, len(unique)), "transfer-media") as pool:
-                outcomes = list(pool.map(self._copy_or_problem, unique))
-        found = dict(zip(unique, outcomes, strict=True))
-        return [found[item] for item in pending]
-
-    def _copy_or_problem(self, item: tuple[str, Path]) -> MediaProblem | None:
-        try:
-            self.copy(*item)
-        except MediaProblem as exc:
-            return exc
-        return None
-
-    def copy(self, sha256: str, target: Path) -> None:
-        """Put the blob ``sha256`` at ``target`` unless it is there already, and check the
-        copy. Raises MediaProblem with the reason."""
         if (sha256, target) in self._checked:
             return
         if target.is_file() and file_sha256(target) == sha256:
@@ -104,7 +71,8 @@ class MediaStore:
             self._folders.add(target.parent)
         # A name of this process's own: no other process writes it (a killed load may
         # leave one behind, which a later copy of the same process id overwrites).
-        temporary = target.parent / f".incoming-{os.getpid()}-{next(self._serial)}"
+        self._serial += 1
+        temporary = target.parent / f".incoming-{os.getpid()}-{self._serial}"
         try:
             # owner-only, as tempfile.mkstemp made it before (the file keeps the mode)
             descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

@@ -17,7 +17,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine
@@ -88,11 +87,10 @@ class BatchWriter:
     def write(self, works: list[Work]) -> BatchResult:
         """Apply the works' decisions; returns what was written, failed and deferred."""
         result = BatchResult()
-        problems = self._check_all(works)
         ready: list[Work] = []
         producers: dict[Ref, Work] = {}
         for work in works:
-            problem = problems.get(work) or self._clash(work, producers)
+            problem = self._prepare(work, producers)
             if problem is None:
                 ready.append(work)
             else:
@@ -102,29 +100,13 @@ class BatchWriter:
             self.record_failures(result.failed)
         return result
 
-    def _check_all(self, works: list[Work]) -> dict[Work, str]:
-        """Read and check the rows of the works that write, and place their media (the
-        batch's files at once); why each that cannot be written cannot. A record deferred
-        in an earlier batch was checked then, and keeps its rows."""
-        problems: dict[Work, str] = {}
-        copies: list[tuple[Work, tuple[str, Path]]] = []
-        for work in works:
-            if work.action in ("create", "update") and not work.prepared:
-                problem = self._check(work, copies)
-                if problem is not None:
-                    problems[work] = problem
-        outcomes = self.media.copy_all([item for _, item in copies])
-        for (work, _), outcome in zip(copies, outcomes, strict=True):
-            if outcome is not None:
-                problems.setdefault(work, str(outcome))
-        return problems
-
-    @staticmethod
-    def _clash(work: Work, producers: dict[Ref, Work]) -> str | None:
-        """Whether a one-record-one-row row of ``work`` is written by an earlier record of
-        the batch too (else its rows are noted as this record's)."""
+    def _prepare(self, work: Work, producers: dict[Ref, Work]) -> str | None:
         if work.action not in ("create", "update"):
             return None
+        if not work.prepared:  # a record deferred in an earlier batch is prepared already
+            problem = self._check(work)
+            if problem is not None:
+                return problem
         for row in work.rows:
             if row.table in UNIQUE_TABLES:
                 ref = Ref(row.table, *provenance(row.values))
@@ -137,14 +119,14 @@ class BatchWriter:
                 producers[ref] = work
         return None
 
-    def _check(self, work: Work, copies: list[tuple[Work, tuple[str, Path]]]) -> str | None:
-        """Read the record's rows and check them; why it cannot be written, or None (its
-        rows are then set on ``work``, and the files its assets need added to ``copies``)."""
+    def _check(self, work: Work) -> str | None:
+        """Read the record's rows, check them and place its media; why it cannot be
+        written, or None (its rows are then set on ``work``)."""
         try:
             rows = work.entry.record().rows
         except (ValueError, KeyError, TypeError) as exc:
             return f"the mapped rows cannot be read: {exc}"
-        prepared, refs, needed = [], [], []
+        prepared, refs = [], []
         for row in rows:
             found = refs_in(row.values)
             problem = row_problem(row, found)
@@ -154,14 +136,11 @@ class BatchWriter:
             values = dict(row.values)
             if row.table == "assets":
                 try:
-                    pending = self.media.plan(values)
+                    self.media.place(values)
                 except MediaProblem as exc:
                     return str(exc)
-                if pending is not None:
-                    needed.append((work, pending))
             prepared.append(MappedRow(row.table, values))
         work.set_rows(tuple(prepared), tuple(refs))
-        copies.extend(needed)
         return None
 
     def _write_or_split(
