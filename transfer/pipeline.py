@@ -23,6 +23,7 @@ from transfer.database import create_target_engine, target_url
 from transfer.errors import ConfigError, ExtractionError, LoadError, TransferError
 from transfer.extractors.online_service import CrawlResult, extract_online_service
 from transfer.extractors.partnership import ExportResult, extract_partnership
+from transfer.extractors.partnership.apart import extract_partnership_apart
 from transfer.loaders.run import LoadResult, load
 from transfer.mappers.stage import MapResult, map_sources
 from transfer.runs import Run
@@ -198,12 +199,14 @@ def _finished(run: Run, stage: str, started: float) -> None:
 
 def _extract_both(settings: Settings, run: Run, progress: Progress, results: StageResults) -> None:
     """The crawl and the export at once: they read independent sources into their own
-    staging stores, and the crawl's fetch threads wait on the network most of the time,
-    so the export runs in a thread of its own beside it. The crawl keeps this thread, where
-    Ctrl-C stops it cleanly as when it runs alone. A stage that fails is named in the event
-    log (``stage failed``) and in its error; when the crawl fails, the export is stopped
-    cleanly (its committed work resumes next time) before the crawl's error is raised; when
-    the export fails, the crawl is left to finish and the export's error is raised after."""
+    staging stores, so the export runs beside the crawl, in a process of its own (see
+    :mod:`transfer.extractors.partnership.apart`: sharing the crawl's interpreter lock
+    made it the longer of the two) relayed by a thread of this one. The crawl keeps this
+    thread, where Ctrl-C stops it cleanly as when it runs alone. A stage that fails is
+    named in the event log (``stage failed``) and in its error; when the crawl fails, the
+    export is stopped cleanly (its committed work resumes next time) before the crawl's
+    error is raised; when the export fails, the crawl is left to finish and the export's
+    error is raised after."""
     stop_export = threading.Event()
     export_failure: list[BaseException] = []
     export_started = time.monotonic()
@@ -211,7 +214,7 @@ def _extract_both(settings: Settings, run: Run, progress: Progress, results: Sta
     def export() -> None:
         try:
             with progress("export") as update:
-                results.export = extract_partnership(
+                results.export = extract_partnership_apart(
                     settings, run, progress=update, stop=stop_export
                 )
         except BaseException as exc:  # raised in the calling thread, see below

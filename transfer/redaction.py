@@ -79,6 +79,12 @@ def register_secret(value: str) -> None:
         _pattern = re.compile("|".join(re.escape(s) for s in alternatives))
 
 
+def registered_secrets() -> list[str]:
+    """Every secret registered so far (to hand to a process of the same run)."""
+    with _lock:
+        return sorted(_secrets)
+
+
 def redact(text: str) -> str:
     """Return ``text`` with every registered secret, every URL password and every
     credential-like query parameter masked."""
