@@ -88,8 +88,11 @@ def registered_secrets() -> list[str]:
 def redact(text: str) -> str:
     """Return ``text`` with every registered secret, every URL password and every
     credential-like query parameter masked."""
-    text = _URL_PASSWORD.sub(lambda m: f"{m['scheme']}{m['user']}:{MASK}@", text)
-    text = _QUERY_CREDENTIAL.sub(lambda m: f"{m['head']}{MASK}", text)
+    # Each pattern needs its one character: most text has neither, and skips both.
+    if "@" in text:
+        text = _URL_PASSWORD.sub(lambda m: f"{m['scheme']}{m['user']}:{MASK}@", text)
+    if "=" in text:
+        text = _QUERY_CREDENTIAL.sub(lambda m: f"{m['head']}{MASK}", text)
     pattern = _pattern
     return pattern.sub(MASK, text) if pattern is not None else text
 
