@@ -25,17 +25,24 @@ from transfer.extractors.online_service import CrawlResult, extract_online_servi
 from transfer.extractors.partnership import ExportResult, extract_partnership
 from transfer.extractors.partnership.apart import extract_partnership_apart
 from transfer.loaders.run import LoadResult, load
+from transfer.mappers.pool import PRELOAD as MAP_PRELOAD
 from transfer.mappers.stage import MapResult, map_sources
 from transfer.runs import Run
 from transfer.schema.versioning import upgrade
 from transfer.stats import ProgressReport
 from transfer.verification.model import VerificationReport
 from transfer.verification.settings import no_go, run_verification
+from transfer.workers import start_server
 
 #: Every stage, in the one order they run: the online-service crawl, the Partnership
 #: export, the map stage, a schema upgrade of a non-production target, the load and the
 #: verification report.
 STAGES = ("crawl", "export", "map", "schema", "load", "verify")
+#: What the crawl's parsing processes and the export's process import.
+EXTRACT_PRELOAD = (
+    "transfer.extractors.online_service.pool",
+    "transfer.extractors.partnership.apart",
+)
 #: Opens the progress display of a stage ("crawl", "export", ...) and yields its callback.
 Progress = Callable[[str], AbstractContextManager[Callable[[ProgressReport], None]]]
 
@@ -166,6 +173,9 @@ def run_stages(
         if stage not in wanted or (both and stage == "export"):
             continue
         if both and stage == "crawl":
+            # The crawl's parsers, the export's process and the map's workers all fork
+            # from one server: started here with their modules imported once.
+            start_server([*EXTRACT_PRELOAD, *(MAP_PRELOAD if "map" in wanted else ())])
             _extract_both(settings, run, progress, results)
             continue
         started = time.monotonic()
