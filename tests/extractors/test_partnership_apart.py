@@ -5,6 +5,8 @@ its errors relayed, and the secrets it registers known here afterwards."""
 from __future__ import annotations
 
 import json
+import multiprocessing
+import secrets
 import threading
 from dataclasses import replace
 from pathlib import Path
@@ -15,9 +17,9 @@ import pytest
 from tests.extractors.test_partnership_export import export, settings_for, staged
 from transfer.errors import ConfigError, ExtractionError
 from transfer.extractors.partnership import ExportStats
-from transfer.extractors.partnership.apart import extract_partnership_apart
+from transfer.extractors.partnership.apart import _portable, _relay, extract_partnership_apart
 from transfer.records import SourceRecord
-from transfer.redaction import registered_secrets
+from transfer.redaction import redact
 from transfer.runs import Run
 from transfer.sandbox import SandboxSettings, serve_sandbox
 
@@ -29,8 +31,16 @@ def _events(run_dir: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in lines if line]
 
 
+#: Events whose number depends on timing (when a token runs out), in one process or two.
+TIMING = {"token_issued", "empty_page_suspected"}
+
+
 def _export_events(run_dir: Path) -> list[tuple[str, str]]:
-    return [(e["stage"], e["event"]) for e in _events(run_dir) if e["stage"] == "extract"]
+    return [
+        (e["stage"], e["event"])
+        for e in _events(run_dir)
+        if e["stage"] == "extract" and e["event"] not in TIMING
+    ]
 
 
 def _comparable(records: dict[str, SourceRecord]) -> dict[str, str]:
@@ -50,7 +60,6 @@ def test_the_same_records_result_and_events_as_in_this_process(tmp_path: Path) -
         apart = settings_for(tmp_path / "apart", box)
         expected, here_dir = export(here)
         reports: list[ExportStats] = []
-        secrets_before = set(registered_secrets())
         with Run("extract partnership", apart.logs_dir) as run:
             result = extract_partnership_apart(apart, run, progress=reports.append)
     assert _comparable(staged(apart, include_gone=True)) == _comparable(
@@ -66,14 +75,13 @@ def test_the_same_records_result_and_events_as_in_this_process(tmp_path: Path) -
     )
     # The child's events, in this run's log, under this run's id.
     assert _export_events(run.dir) == _export_events(here_dir)
+    assert any(e["event"] == "token_issued" for e in _events(run.dir))
     assert {e["run_id"] for e in _events(run.dir)} == {run.run_id}
     for name in ("records.jsonl", "export-summary.json", "personal-data.json"):
         assert (run.dir / name).is_file()
     # Progress came through, ending on the final figures.
     assert reports and reports[-1].entities == expected.stats.entities
     assert reports[-1].finish_reason == "finished"
-    # The tokens the child was issued are masked here too from now on.
-    assert set(registered_secrets()) > secrets_before
 
 
 def test_a_stop_set_before_it_begins_ends_it_stopped_and_resumable(tmp_path: Path) -> None:
@@ -112,3 +120,14 @@ def test_a_progress_that_raises_fails_the_export_with_its_error(tmp_path: Path) 
         # The pass was left stopped, as an error in the same process leaves it: it resumes.
         again, _ = export(settings)
     assert again.resumed and again.gone_checked
+
+
+def test_secrets_the_child_registers_are_masked_here_too(tmp_path: Path) -> None:
+    messages, child_messages = multiprocessing.Pipe(duplex=False)
+    _, control = multiprocessing.Pipe(duplex=False)
+    token = f"child-token-{secrets.token_hex(8)}"  # never registered in this process
+    child_messages.send(("error", _portable(ExtractionError("the walk failed")), [token]))
+    failing = pytest.raises(ExtractionError, match=r"^the walk failed")
+    with Run("extract partnership", tmp_path) as run, failing:
+        _relay(messages, control, run, None, threading.Event())
+    assert redact(f"Bearer {token}") == "Bearer ***"
