@@ -23,18 +23,26 @@ from transfer.database import create_target_engine, target_url
 from transfer.errors import ConfigError, ExtractionError, LoadError, TransferError
 from transfer.extractors.online_service import CrawlResult, extract_online_service
 from transfer.extractors.partnership import ExportResult, extract_partnership
+from transfer.extractors.partnership.apart import extract_partnership_apart
 from transfer.loaders.run import LoadResult, load
+from transfer.mappers.pool import PRELOAD as MAP_PRELOAD
 from transfer.mappers.stage import MapResult, map_sources
 from transfer.runs import Run
 from transfer.schema.versioning import upgrade
 from transfer.stats import ProgressReport
 from transfer.verification.model import VerificationReport
 from transfer.verification.settings import no_go, run_verification
+from transfer.workers import start_server
 
 #: Every stage, in the one order they run: the online-service crawl, the Partnership
 #: export, the map stage, a schema upgrade of a non-production target, the load and the
 #: verification report.
 STAGES = ("crawl", "export", "map", "schema", "load", "verify")
+#: What the crawl's parsing processes and the export's process import.
+EXTRACT_PRELOAD = (
+    "transfer.extractors.online_service.pool",
+    "transfer.extractors.partnership.apart",
+)
 #: Opens the progress display of a stage ("crawl", "export", ...) and yields its callback.
 Progress = Callable[[str], AbstractContextManager[Callable[[ProgressReport], None]]]
 
@@ -165,6 +173,9 @@ def run_stages(
         if stage not in wanted or (both and stage == "export"):
             continue
         if both and stage == "crawl":
+            # The crawl's parsers, the export's process and the map's workers all fork
+            # from one server: started here with their modules imported once.
+            start_server([*EXTRACT_PRELOAD, *(MAP_PRELOAD if "map" in wanted else ())])
             _extract_both(settings, run, progress, results)
             continue
         started = time.monotonic()
@@ -198,12 +209,14 @@ def _finished(run: Run, stage: str, started: float) -> None:
 
 def _extract_both(settings: Settings, run: Run, progress: Progress, results: StageResults) -> None:
     """The crawl and the export at once: they read independent sources into their own
-    staging stores, and the crawl's fetch threads wait on the network most of the time,
-    so the export runs in a thread of its own beside it. The crawl keeps this thread, where
-    Ctrl-C stops it cleanly as when it runs alone. A stage that fails is named in the event
-    log (``stage failed``) and in its error; when the crawl fails, the export is stopped
-    cleanly (its committed work resumes next time) before the crawl's error is raised; when
-    the export fails, the crawl is left to finish and the export's error is raised after."""
+    staging stores, so the export runs beside the crawl, in a process of its own (see
+    :mod:`transfer.extractors.partnership.apart`: sharing the crawl's interpreter lock
+    made it the longer of the two) relayed by a thread of this one. The crawl keeps this
+    thread, where Ctrl-C stops it cleanly as when it runs alone. A stage that fails is
+    named in the event log (``stage failed``) and in its error; when the crawl fails, the
+    export is stopped cleanly (its committed work resumes next time) before the crawl's
+    error is raised; when the export fails, the crawl is left to finish and the export's
+    error is raised after."""
     stop_export = threading.Event()
     export_failure: list[BaseException] = []
     export_started = time.monotonic()
@@ -211,7 +224,7 @@ def _extract_both(settings: Settings, run: Run, progress: Progress, results: Sta
     def export() -> None:
         try:
             with progress("export") as update:
-                results.export = extract_partnership(
+                results.export = extract_partnership_apart(
                     settings, run, progress=update, stop=stop_export
                 )
         except BaseException as exc:  # raised in the calling thread, see below

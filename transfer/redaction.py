@@ -79,11 +79,20 @@ def register_secret(value: str) -> None:
         _pattern = re.compile("|".join(re.escape(s) for s in alternatives))
 
 
+def registered_secrets() -> list[str]:
+    """Every secret registered so far (to hand to a process of the same run)."""
+    with _lock:
+        return sorted(_secrets)
+
+
 def redact(text: str) -> str:
     """Return ``text`` with every registered secret, every URL password and every
     credential-like query parameter masked."""
-    text = _URL_PASSWORD.sub(lambda m: f"{m['scheme']}{m['user']}:{MASK}@", text)
-    text = _QUERY_CREDENTIAL.sub(lambda m: f"{m['head']}{MASK}", text)
+    # Each pattern needs its one character: most text has neither, and skips both.
+    if "@" in text:
+        text = _URL_PASSWORD.sub(lambda m: f"{m['scheme']}{m['user']}:{MASK}@", text)
+    if "=" in text:
+        text = _QUERY_CREDENTIAL.sub(lambda m: f"{m['head']}{MASK}", text)
     pattern = _pattern
     return pattern.sub(MASK, text) if pattern is not None else text
 

@@ -59,6 +59,14 @@ class EventLog:
             "event": event,
             "fields": redact_value(fields),
         }
+        self._write(record)
+
+    def relay(self, record: dict[str, Any]) -> None:
+        """Write an event another process of this run made (its time kept, its fields
+        redacted again here: this process may know secrets that one does not)."""
+        self._write({**record, "run_id": self.run_id, "fields": redact_value(record["fields"])})
+
+    def _write(self, record: dict[str, Any]) -> None:
         line = json.dumps(record, ensure_ascii=False, default=str)
         if _events_log.isEnabledFor(logging.DEBUG):
             _events_log.debug("%s", line)

@@ -10,6 +10,7 @@ asked again; a page that stays empty is an error, never an empty truth.
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -79,6 +80,7 @@ class Api:
         self._emit = emit or (lambda event, **fields: None)
         self._sleep = sleep
         self.requests = 0
+        self._counting = threading.Lock()  # pages are asked from several threads
 
     def url(self, path: str, params: Mapping[str, Any] | None = None) -> str:
         query = f"?{urlencode(params)}" if params else ""
@@ -97,7 +99,8 @@ class Api:
         url = self.url(path, params)
         body = b""
         for attempt in range(2):  # a body that is not JSON is asked once more
-            self.requests += 1
+            with self._counting:
+                self.requests += 1
             try:
                 result = self.client.get(url, headers=self.headers())
             except FetchFailed as exc:

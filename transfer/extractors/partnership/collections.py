@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import urlsplit
 
+from transfer.extractors.partnership.ahead import Ahead
 from transfer.extractors.partnership.api import ADMIN, DELIVERY, Api, ApiError, Json, Page
 from transfer.extractors.partnership.derived import FLAT, MISSING_WORKSPACES, DerivedSteps, id_order
 from transfer.extractors.partnership.entities import (
@@ -66,6 +67,8 @@ class Export(DerivedSteps):
         self.member_ids: set[str] = set()
         self.workspace_ids: set[str] = set()
         self.pool = ThreadPoolExecutor(max_workers=max(1, download_workers))
+        #: Workspace collections whose first page is asked ahead of the walk (``ahead.py``).
+        self.ahead_depth = max(1, download_workers)
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
@@ -104,35 +107,26 @@ class Export(DerivedSteps):
             except ApiError as exc:
                 self.walker.fail(MISSING_WORKSPACES, exc)
         self.workspace_ids = self.store.seen_ids("workspace", pass_id)
-        for site in sorted(self.workspace_ids, key=id_order):
-            self._site(site)
+        sites = sorted(self.workspace_ids, key=id_order)
+        ahead = Ahead(self.api, self.pool, self.ahead_depth, self.walker.state)
+        ahead.plan(c for site in sites for c in _site_collections(site))
+        self.walker.pages = ahead.page
+        try:
+            for site in sites:
+                self._site(site)
+        finally:
+            self.walker.pages = self.walker.ask
 
     def _site(self, site: str) -> None:
-        walk, base = self.walker.walk, f"{DELIVERY}/sites/{site}"
-        walk(
-            Collection(f"site/{site}/members", "membership", f"{ADMIN}/sites/{site}/user-accounts"),
-            self._memberships(site),
-        )
-        walk(
-            Collection(f"site/{site}/sections", "section", f"{base}/message-board-sections", FLAT),
-            self._plain("section"),
-        )
-        threads_done = walk(
-            Collection(f"site/{site}/threads", "thread", f"{base}/message-board-threads", FLAT),
-            self._threads,
-        )
-        messages = Collection(
-            f"site/{site}/messages", "post", f"{base}/message-board-messages", FLAT
-        )
+        walk = self.walker.walk
+        members, sections, threads, messages, folders, documents = _site_collections(site)
+        walk(members, self._memberships(site))
+        walk(sections, self._plain("section"))
+        threads_done = walk(threads, self._threads)
         if walk(messages, self._posts) and threads_done:
             self._complete_threads(site, messages.name)
-        walk(
-            Collection(f"site/{site}/folders", "folder", f"{base}/document-folders", FLAT),
-            self._plain("folder"),
-        )
-        walk(
-            Collection(f"site/{site}/documents", "file", f"{base}/documents", FLAT), self._documents
-        )
+        walk(folders, self._plain("folder"))
+        walk(documents, self._documents)
 
     # -- builders ----------------------------------------------------------------------
 
@@ -320,6 +314,19 @@ class Export(DerivedSteps):
         )
 
     # -- derived steps -----------------------------------------------------------------
+
+
+def _site_collections(site: str) -> tuple[Collection, ...]:
+    """A workspace's collections, in the order the walk visits them."""
+    base = f"{DELIVERY}/sites/{site}"
+    return (
+        Collection(f"site/{site}/members", "membership", f"{ADMIN}/sites/{site}/user-accounts"),
+        Collection(f"site/{site}/sections", "section", f"{base}/message-board-sections", FLAT),
+        Collection(f"site/{site}/threads", "thread", f"{base}/message-board-threads", FLAT),
+        Collection(f"site/{site}/messages", "post", f"{base}/message-board-messages", FLAT),
+        Collection(f"site/{site}/folders", "folder", f"{base}/document-folders", FLAT),
+        Collection(f"site/{site}/documents", "file", f"{base}/documents", FLAT),
+    )
 
 
 def _number(value: str) -> int | str:

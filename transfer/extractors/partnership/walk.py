@@ -91,6 +91,8 @@ class ExportStats(StageStats):
 
 #: Turns one page into a batch (or a deferred one); may update the checkpoint ``state``.
 Builder = Callable[[Page, dict[str, Any]], "Batch | Deferred"]
+#: Gives page (number, size) of a collection, given the item count expected.
+PageSource = Callable[[Collection, int, int, "int | None"], Page]
 #: Deferred pages waiting at most; more, and the walk waits for the oldest.
 MAX_PENDING = 8
 
@@ -120,6 +122,14 @@ class Walker:
         self.emit = emit
         self.failed: list[str] = []  # collections that did not complete in this run
         self.pending: deque[tuple[Collection, Deferred, dict[str, Any]]] = deque()
+        #: How a page is asked for: here, or taken from pages asked ahead (``ahead.py``).
+        self.pages: PageSource = self.ask
+
+    def ask(self, collection: Collection, number: int, size: int, expected: int | None) -> Page:
+        """Page ``number`` of ``collection``, asked for now."""
+        return self.api.page(
+            collection.path, number, size, params=collection.params, expected=expected
+        )
 
     def state(self, collection: Collection) -> dict[str, Any]:
         saved = self.store.checkpoint(collection.name)
@@ -136,9 +146,7 @@ class Walker:
                 raise Stopped
             number, size = int(state["page"]), int(state["page_size"])
             try:
-                page = self.api.page(
-                    collection.path, number, size, params=collection.params, expected=state["total"]
-                )
+                page = self.pages(collection, number, size, state["total"])
                 batch = build(page, state)
             except ApiError as exc:
                 self.fail(collection.name, exc)
