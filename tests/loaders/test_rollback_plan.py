@@ -12,11 +12,10 @@ from tests.loaders import factory
 from tests.loaders.helpers import prepare, run_load, workspace_of
 from transfer.errors import LoadError
 from transfer.loaders.dump import canonical_dump
-from transfer.loaders.journal import encode_row, listed
 from transfer.loaders.lock import writer_lock
 from transfer.loaders.options import LoadOptions
-from transfer.loaders.rollback import RollbackPlan, rollback, rollback_plan
-from transfer.schema.bookkeeping import TABLES, journal
+from transfer.loaders.rollback import rollback
+from transfer.schema.bookkeeping import TABLES
 
 SCALE = 0.02
 
@@ -121,76 +120,3 @@ def test_a_second_writer_is_refused_while_another_holds_the_target(
         rollback(target, loaded.run_id)
     rollback(target, loaded.run_id)  # once the other writer is done
     assert canonical_dump(target) == before
-
-
-def _journal(engine: Engine, run_id: str) -> list[dict[str, object]]:
-    with engine.connect() as connection:
-        return [
-            dict(row)
-            for row in connection.execute(
-                select(journal).where(journal.c.run_id == run_id).order_by(journal.c.id)
-            ).mappings()
-        ]
-
-
-def _one_entry_per_item(engine: Engine, run_id: str) -> int:
-    """Rewrite a run's journal as earlier versions wrote it, one entry per created row and
-    per record without an earlier id-map entry, in the same order; the entries written."""
-    old: list[dict[str, object]] = []
-    for entry in _journal(engine, run_id):
-        items = listed(entry["row_id"], entry["before"])  # type: ignore[arg-type]
-        base = {"run_id": run_id, "action": entry["action"], "table_name": entry["table_name"]}
-        if items is None:
-            old.append({**base, "row_id": entry["row_id"], "before": entry["before"]})
-        elif entry["action"] == "created":
-            old.extend({**base, "row_id": row_id, "before": None} for row_id in items)
-        else:
-            old.extend(
-                {
-                    **base,
-                    "row_id": None,
-                    "before": encode_row({"source_system": s, "record_key": k}),
-                }
-                for s, k in items
-            )
-    with engine.begin() as connection:
-        connection.execute(journal.delete().where(journal.c.run_id == run_id))
-        connection.execute(journal.insert(), old)
-    return len(old)
-
-
-@pytest.mark.parametrize("epoch", [0, 1])
-def test_the_plan_counts_what_the_rollback_undoes_item_by_item(
-    target: Engine, options: LoadOptions, epoch: int
-) -> None:
-    """Created rows and new id-map entries share journal entries; the plan and the rollback
-    count them one by one, as older journals (one entry each) still roll back exactly."""
-    prepare(options, SCALE)
-    if epoch:
-        run_load(target, options)
-        prepare(options, SCALE, epoch=epoch)
-    before, books = canonical_dump(target), _bookkeeping(target)
-    result = run_load(target, options)
-    created = sum(result.stats.actions.get(a, 0) for a in ("create", "update"))
-    entries = len(_journal(target, result.run_id))
-    plan = rollback_plan(target, result.run_id)
-    assert plan.counts.id_map_entries >= created > 0
-    rows_written = sum(n for _, undo, n in plan.by_table if undo == "delete")
-    assert rows_written > created  # records write several rows each
-    if not epoch:  # a first load: an entry per table and batch, not per row
-        assert entries < (rows_written + created) / 10
-    # The older form, one entry per item, says and undoes exactly the same.
-    assert _one_entry_per_item(target, result.run_id) == _count_items(plan)
-    assert rollback_plan(target, result.run_id) == plan
-    undone = rollback(target, result.run_id)
-    assert (undone.deleted, undone.id_map_entries) == (
-        plan.counts.deleted,
-        plan.counts.id_map_entries,
-    )
-    assert canonical_dump(target) == before
-    assert _bookkeeping(target)["load_id_map"] == books["load_id_map"]
-
-
-def _count_items(plan: RollbackPlan) -> int:
-    counts = plan.counts
-    return counts.deleted + counts.restored + counts.reinserted + counts.id_map_entries

@@ -2,11 +2,6 @@
 
 A run writes to ``load_journal`` in the same transaction as the rows: the ids it created,
 the earlier values of rows it updated or deleted, and the earlier id-map entries.
-Rows created one after another in one table share an entry (``row_id`` NULL, ``before``
-the JSON array of their ids, in creation order), as do records that had no id-map entry
-before (``before`` the JSON array of their ``[source_system, record_key]``): a first load
-writes one entry per table and batch, not one per row. A rollback undoes an entry's items
-last first, so it does exactly what one entry per item would (older journals have those).
 Deleting a row never leaves it to the database's ``ON DELETE`` rules: rows that would
 cascade are deleted (and journalled) first, references that would be set to NULL are
 updated (and journalled) first, and a row still needed by a RESTRICT reference is refused.
@@ -72,27 +67,8 @@ class LoadJournal:
             }
         )
 
-    def _extend(self, action: str, table: str, item: Any) -> None:
-        """Add ``item`` to the previous entry when it is a list of the same kind, else
-        start one (the list becomes JSON when the entries are written)."""
-        last = self.entries[-1] if self.entries else {}
-        if (last.get("action"), last.get("table_name")) == (action, table) and isinstance(
-            last["before"], list
-        ):
-            last["before"].append(item)
-            return
-        self.entries.append(
-            {
-                "run_id": self.run_id,
-                "action": action,
-                "table_name": table,
-                "row_id": None,
-                "before": [item],
-            }
-        )
-
     def created(self, table: str, row_id: int) -> None:
-        self._extend("created", table, row_id)
+        self._add("created", table, row_id, None)
 
     def updated(self, table: str, before: dict[str, Any]) -> None:
         self._add("updated", table, int(before["id"]), encode_row(before))
@@ -103,29 +79,17 @@ class LoadJournal:
     def idmap(self, before: dict[str, Any] | None, key: tuple[str, str]) -> None:
         """The id-map entry of ``key`` before the run (None: it had none)."""
         if before is None:
-            self._extend("idmap", "load_id_map", [key[0], key[1]])
+            # What encode_row gives for this payload (plain strings, keys sorted), without
+            # its walk: most records of a first load have no entry before.
+            payload = {"record_key": key[1], "source_system": key[0]}
+            self._add("idmap", "load_id_map", None, json.dumps(payload, ensure_ascii=False))
         else:
             self._add("idmap", "load_id_map", 1, encode_row(before))
 
     def flush(self, connection: Connection) -> None:
         if self.entries:
-            for entry in self.entries:
-                if isinstance(entry["before"], list):
-                    entry["before"] = json.dumps(
-                        entry["before"], ensure_ascii=False, separators=(",", ":")
-                    )
             insert_many(connection, journal, self.entries)
             self.entries = []
-
-
-def listed(row_id: int | None, before: str | None) -> list[Any] | None:
-    """The items of an entry that lists several (created ids, or the ``[source_system,
-    record_key]`` of records without an earlier id-map entry); None for an entry of one."""
-    if row_id is not None or before is None or not before.startswith("["):
-        return None
-    items = json.loads(before)
-    assert isinstance(items, list)
-    return items
 
 
 def _row(connection: Connection, table: Table, row_id: int) -> dict[str, Any] | None:

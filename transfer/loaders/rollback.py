@@ -18,7 +18,7 @@ from sqlalchemy.exc import DBAPIError
 from transfer.database import describe_failure, display_url
 from transfer.errors import LoadError
 from transfer.loaders import idmap
-from transfer.loaders.journal import decode_row, listed
+from transfer.loaders.journal import decode_row
 from transfer.loaders.lock import writer_lock
 from transfer.loaders.rows import table_of
 from transfer.schema.bookkeeping import journal, runs
@@ -60,31 +60,18 @@ def rollback_plan(engine: Engine, run_id: str, *, check: bool = True) -> Rollbac
                 _check(connection, run_id, display_url(engine.url))
             rows = connection.execute(
                 select(journal.c.table_name, journal.c.action, func.count())
-                .where(journal.c.run_id == run_id, journal.c.row_id.is_not(None))
+                .where(journal.c.run_id == run_id)
                 .group_by(journal.c.table_name, journal.c.action)
-            ).all()
-            # Entries without a row id may list several items (see journal.py): count those.
-            lists = connection.execute(
-                select(journal.c.table_name, journal.c.action, journal.c.before).where(
-                    journal.c.run_id == run_id, journal.c.row_id.is_(None)
-                )
+                .order_by(journal.c.table_name, journal.c.action)
             ).all()
     except DBAPIError as exc:
         raise describe_failure(engine.url, exc) from None
-    found: dict[tuple[str, str], int] = {}
-    for table, action, n in rows:
-        found[(table, action)] = int(n)
-    for table, action, before in lists:
-        items = listed(None, before)
-        found[(table, action)] = found.get((table, action), 0) + (
-            1 if items is None else len(items)
-        )
     totals = dict.fromkeys((*UNDO, "idmap"), 0)
     by_table = []
-    for (table, action), n in sorted(found.items()):
-        totals[action] += n
+    for table, action, n in rows:
+        totals[action] += int(n)
         if action in UNDO:
-            by_table.append((table, UNDO[action], n))
+            by_table.append((table, UNDO[action], int(n)))
     counts = RollbackResult(
         run_id, totals["created"], totals["updated"], totals["deleted"], totals["idmap"]
     )
@@ -157,13 +144,7 @@ def _undo(connection: Connection, run_id: str) -> tuple[int, int, int, int]:
             break
         below = page[-1].id
         for entry in page:
-            items = listed(entry.row_id, entry.before)
             if entry.action == "idmap":
-                if items is not None:  # records that had no entry before the run
-                    for system, key in reversed(items):
-                        idmap.forget(connection, (system, key))
-                    entries += len(items)
-                    continue
                 before = decode_row(entry.before)
                 key = (before["source_system"], before["record_key"])
                 idmap.forget(connection, key)
@@ -173,9 +154,8 @@ def _undo(connection: Connection, run_id: str) -> tuple[int, int, int, int]:
                 continue
             table = table_of(entry.table_name)
             if entry.action == "created":
-                for row_id in reversed(items) if items is not None else [entry.row_id]:
-                    connection.execute(table.delete().where(table.c.id == row_id))
-                    deleted += 1
+                connection.execute(table.delete().where(table.c.id == entry.row_id))
+                deleted += 1
             elif entry.action == "updated":
                 values = decode_row(entry.before)
                 connection.execute(table.update().where(table.c.id == entry.row_id).values(values))
