@@ -1,5 +1,6 @@
-"""What the crawl's parsing processes and the map's processes share: how they are started,
-and how each ends with the process it works for.
+"""What the crawl's parsing processes, the map's processes and the post-launch check's
+processes share: how they are started, how each ends with the process it works for, and
+the pools' ``with`` (:class:`Pool`).
 
 Workers are started by the ``forkserver`` method (``spawn`` where there is none), never by
 forking a process that runs threads. A worker ignores Ctrl-C and SIGTERM (the process it
@@ -17,6 +18,8 @@ import threading
 import time
 from collections.abc import Sequence
 from multiprocessing import forkserver
+from types import TracebackType
+from typing import Self
 
 #: How often a worker checks that the process it works for is still there, in seconds.
 OWNER_CHECK_S = 0.5
@@ -53,3 +56,21 @@ def _end_with(owner: int) -> None:
             os.kill(owner, 0)
         except (ProcessLookupError, PermissionError):  # gone, or the number reused
             os._exit(0)
+
+
+class Pool:
+    """A pool of worker processes used in a ``with`` block, which ends in :meth:`close`."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()

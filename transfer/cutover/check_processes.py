@@ -30,11 +30,10 @@ from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from types import TracebackType
 
 from transfer.cutover.url_check import Checker, Failure, Probe
 from transfer.errors import CutoverError
-from transfer.workers import context, follow_owner, start_server
+from transfer.workers import Pool, context, follow_owner, start_server
 
 #: What the fork server imports once for every worker it forks: the command line (a
 #: worker runs the ``transfer`` script's imports again) and what checking a URL needs.
@@ -78,7 +77,7 @@ class _Sent:
     futures: list[Future[list[Failure | None]] | None]
 
 
-class CheckProcesses:
+class CheckProcesses(Pool):
     """``processes`` checking processes with ``concurrency`` requests at once between them
     (each keeps at least one)."""
 
@@ -167,14 +166,3 @@ class CheckProcesses:
     def close(self) -> None:
         for executor in self._executors:
             executor.shutdown(wait=True, cancel_futures=True)
-
-    def __enter__(self) -> CheckProcesses:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        value: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()

@@ -28,7 +28,6 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from multiprocessing import forkserver
-from types import TracebackType
 
 from transfer.errors import MappingError
 from transfer.mappers.context import Context, MapContext, MapNotes
@@ -39,7 +38,7 @@ from transfer.mappers.rows import map_one
 from transfer.privacy.policy import PersonalData, is_excluded
 from transfer.records import SourceRecord
 from transfer.stores.mapped import EncodedRecord, MappedRecord, encode_notes, encode_record
-from transfer.workers import context, follow_owner
+from transfer.workers import Pool, context, follow_owner
 
 #: Added to member records: whether the personal-data policy changed (masked, hashed or
 #: dropped) any of the member's fields in this target environment.
@@ -162,7 +161,7 @@ def start_early(workers: int) -> None:
     forkserver.ensure_running()
 
 
-class MapPool:
+class MapPool(Pool):
     """Maps batches of staged records in ``workers`` processes (in this one when there are
     fewer than two), giving the results back in the order the batches were sent."""
 
@@ -218,14 +217,3 @@ class MapPool:
     def close(self) -> None:
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
-
-    def __enter__(self) -> MapPool:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        value: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()

@@ -26,7 +26,6 @@ import threading
 import time
 from concurrent.futures import CancelledError, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from types import TracebackType
 
 from transfer.extractors.online_service.fetch import (
     Outcome,
@@ -36,7 +35,7 @@ from transfer.extractors.online_service.fetch import (
 )
 from transfer.extractors.online_service.profile import Profile
 from transfer.stores.blobs import BlobStore
-from transfer.workers import context, follow_owner
+from transfer.workers import Pool, context, follow_owner
 
 # A worker process's own copy of the profile and the blob store (set by _start_worker).
 _profile: Profile | None = None
@@ -62,7 +61,7 @@ def _parse(raw: RawPage) -> tuple[Outcome, float]:
     return outcome, time.process_time() - started
 
 
-class ParsePool:
+class ParsePool(Pool):
     """A pool of parsing processes, called like a :data:`~.fetch.Parser` from any thread."""
 
     def __init__(self, profile: Profile, blobs: BlobStore, workers: int) -> None:
@@ -127,14 +126,3 @@ class ParsePool:
     def close(self) -> None:
         """Wait for the pages being parsed; the workers then end."""
         self._executor.shutdown(wait=True, cancel_futures=True)
-
-    def __enter__(self) -> ParsePool:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        value: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
