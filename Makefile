@@ -29,8 +29,13 @@ demo: $(STAMP)
 	$(BIN)/transfer rehearse
 
 ## test: the whole suite, with a throw-away PostgreSQL on a loopback port
+# Bytecode first, as for the demo, and pytest's rewritten test modules with it: every xdist
+# worker imports every test file, and pytest caches its rewrite only where bytecode may be
+# written, so one collection without PYTHONDONTWRITEBYTECODE caches it for all of them (a
+# collection error shows in the run itself).
 test: $(STAMP)
-	$(BIN)/python -m compileall -q transfer
+	$(BIN)/python -m compileall -q transfer tests
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest --collect-only -q -n 0 -m "slow or not slow" >/dev/null || true
 	bash tests/services/install-chromium.sh
 	bash tests/services/install-nginx.sh
 	TRANSFER_TEST_REQUIRE_BROWSER=1 TRANSFER_TEST_REQUIRE_NGINX=1 bash tests/services/with-postgres.sh $(BIN)/python -m pytest -m "slow or not slow" -n $(TEST_WORKERS) $(PYTEST_ARGS)
