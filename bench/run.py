@@ -1,8 +1,10 @@
 """Run every benchmark and print its figures (`make bench`). Benchmarks never fail a build.
 
-The load and verification benches print each figure beside its target (issue 21). They run
-at the scales of ``--scales`` (``make bench BENCH_SCALES="1 10"``; scale 1 alone by
-default, because scale 10 of the load bench takes tens of minutes on a shared machine).
+The benches of issue 21's targets print each figure beside its target: the crawl, the
+verification, the load, `make demo` and, last, `make test` (`suite_time.py` runs the whole
+suite: about 8 minutes). The load and verification benches run at the scales of
+``--scales`` (``make bench BENCH_SCALES="1 10"``; scale 1 alone by default, because scale
+10 of the load bench takes tens of minutes on a shared machine).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ BENCHES = [
     "verify_memory.py",
     "load_throughput.py",
     "demo_time.py",
+    "suite_time.py",
 ]
 #: The benches that take ``--scales``.
 SCALED = {"verify_memory.py", "load_throughput.py"}

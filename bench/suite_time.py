@@ -1,0 +1,67 @@
+"""Time `make test`: the whole suite, as CI runs it, beside the 8-minute target (issue 21).
+
+Runs `make test` in the repository (the services it starts included) with its output in a
+log file, then prints the wall time beside the target, the CPU time of every process it
+ran (user and system; the machine may be shared, and CPU time is the steadier figure), how
+many cores were busy on average, and pytest's own summary line. The exit status is make's.
+
+    python bench/suite_time.py [--workers N] [--log PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TARGET_S = 480.0
+REPO = Path(__file__).resolve().parents[1]
+#: pytest's last line: "==== 1444 passed in 419.54s (0:06:59) ====" (failures named first).
+SUMMARY = re.compile(r"^=+ (?P<text>.*\d+ (?:passed|failed|error).*) =+$")
+
+
+def _minutes(seconds: float) -> str:
+    return f"{int(seconds // 60)}:{seconds % 60:04.1f}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--workers", type=int, help="pytest-xdist workers (make's default)")
+    parser.add_argument("--log", type=Path, help="where make's output goes (a temporary file)")
+    args = parser.parse_args()
+    log = args.log or Path(tempfile.mkdtemp(prefix="suite-time-")) / "make-test.log"
+    command = ["make", "test"]
+    if args.workers is not None:
+        command.append(f"TEST_WORKERS={args.workers}")
+    print(f"{' '.join(command)}: output in {log}", flush=True)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.monotonic()
+    with log.open("w", encoding="utf-8") as out:
+        status = subprocess.run(command, cwd=REPO, stdout=out, stderr=subprocess.STDOUT).returncode
+    wall = time.monotonic() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    user, system = after.ru_utime - before.ru_utime, after.ru_stime - before.ru_stime
+    lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+    summary = next((m["text"] for line in reversed(lines) if (m := SUMMARY.match(line))), None)
+    verdict = "within" if wall <= TARGET_S else "MISSED"
+    if status != 0:
+        verdict += f"; but the suite FAILED (exit {status}), so the time does not count"
+    print(f"make test: exit {status}; pytest: {summary or 'no summary line (see the log)'}")
+    print(
+        f"  wall {wall:.1f} s ({_minutes(wall)})  target {TARGET_S:.0f} s "
+        f"({_minutes(TARGET_S)}): {verdict}"
+    )
+    print(
+        f"  CPU user {user:.0f} s, system {system:.0f} s, every process: "
+        f"{(user + system) / wall:.2f} cores busy on average"
+    )
+    sys.exit(status)
+
+
+if __name__ == "__main__":
+    main()
