@@ -3,7 +3,9 @@
 Runs `make test` in the repository (the services it starts included) with its output in a
 log file, then prints the wall time beside the target, the CPU time of every process it
 ran (user and system; the machine may be shared, and CPU time is the steadier figure), how
-many cores were busy on average, and pytest's own summary line. The exit status is make's.
+many cores were busy on average, how the machine's cores spent the run (busy, idle, stolen
+by a virtual machine's hypervisor: the PostgreSQL server and other daemons count only
+there), and pytest's own summary line. The exit status is make's.
 
     python bench/suite_time.py [--workers N] [--log PATH]
 """
@@ -25,6 +27,31 @@ REPO = Path(__file__).resolve().parents[1]
 SUMMARY = re.compile(r"^=+ (?P<text>.*\d+ (?:passed|failed|error).*) =+$")
 
 
+def _cpu_ticks() -> list[int] | None:
+    """The machine's CPU time by state since boot (Linux ``/proc/stat``), None elsewhere."""
+    try:
+        first = Path("/proc/stat").read_text(encoding="ascii").splitlines()[0].split()
+    except OSError:
+        return None
+    return [int(value) for value in first[1:]]
+
+
+def _machine(before: list[int] | None, after: list[int] | None) -> str:
+    """How the machine's cores spent the run: busy (any process, the suite's services
+    too), idle, and stolen by the hypervisor of a virtual machine."""
+    if before is None or after is None:
+        return "machine's CPU states not available"
+    spent = [b - a for a, b in zip(before, after, strict=True)]
+    total = sum(spent) or 1
+    idle, iowait = spent[3], spent[4]
+    steal = spent[7] if len(spent) > 7 else 0
+    busy = total - idle - iowait - steal
+    return (
+        f"machine: {busy / total:.0%} busy, {(idle + iowait) / total:.0%} idle, "
+        f"{steal / total:.0%} stolen by the hypervisor"
+    )
+
+
 def _minutes(seconds: float) -> str:
     return f"{int(seconds // 60)}:{seconds % 60:04.1f}"
 
@@ -39,12 +66,12 @@ def main() -> None:
     if args.workers is not None:
         command.append(f"TEST_WORKERS={args.workers}")
     print(f"{' '.join(command)}: output in {log}", flush=True)
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before, ticks = resource.getrusage(resource.RUSAGE_CHILDREN), _cpu_ticks()
     started = time.monotonic()
     with log.open("w", encoding="utf-8") as out:
         status = subprocess.run(command, cwd=REPO, stdout=out, stderr=subprocess.STDOUT).returncode
     wall = time.monotonic() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    after, machine = resource.getrusage(resource.RUSAGE_CHILDREN), _machine(ticks, _cpu_ticks())
     user, system = after.ru_utime - before.ru_utime, after.ru_stime - before.ru_stime
     lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
     summary = next((m["text"] for line in reversed(lines) if (m := SUMMARY.match(line))), None)
@@ -58,8 +85,9 @@ def main() -> None:
     )
     print(
         f"  CPU user {user:.0f} s, system {system:.0f} s, every process: "
-        f"{(user + system) / wall:.2f} cores busy on average"
+        f"{(user + system) / wall:.2f} cores busy on average (processes it waited for)"
     )
+    print(f"  {machine}")
     sys.exit(status)
 
 
