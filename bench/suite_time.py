@@ -1,11 +1,11 @@
 """Time `make test`: the whole suite, as CI runs it, beside the 8-minute target (issue 21).
 
 Runs `make test` in the repository (the services it starts included) with its output in a
-log file, then prints the wall time beside the target, the CPU time of every process it
-ran (user and system; the machine may be shared, and CPU time is the steadier figure), how
-many cores were busy on average, how the machine's cores spent the run (busy, idle, stolen
-by a virtual machine's hypervisor: the PostgreSQL server and other daemons count only
-there), and pytest's own summary line. The exit status is make's.
+log file, then prints the wall time beside the target, the CPU time (user and system) of
+the processes make waited for and how many cores they kept busy on average, how the
+machine's cores spent the run (busy, idle, stolen by a virtual machine's hypervisor: the
+PostgreSQL server and other daemons count only there), and pytest's own summary line. The
+exit status is make's.
 
     python bench/suite_time.py [--workers N] [--log PATH]
 """
@@ -84,8 +84,8 @@ def main() -> None:
         f"({_minutes(TARGET_S)}): {verdict}"
     )
     print(
-        f"  CPU user {user:.0f} s, system {system:.0f} s, every process: "
-        f"{(user + system) / wall:.2f} cores busy on average (processes it waited for)"
+        f"  CPU of the processes make waited for: user {user:.0f} s, system {system:.0f} s, "
+        f"{(user + system) / wall:.2f} cores busy on average"
     )
     print(f"  {machine}")
     sys.exit(status)
