@@ -90,9 +90,9 @@ _FOREIGN = {
 }
 
 
-def row_problem(row: MappedRow, refs: tuple[tuple[str, Ref], ...] | None = None) -> str | None:
+def row_problem(row: MappedRow, refs: tuple[tuple[str, Ref], ...]) -> str | None:
     """Why ``row`` cannot be written whatever the target holds, or None (``refs``: its
-    :func:`refs_in`, when the caller has them already)."""
+    :func:`refs_in`, which the caller keeps)."""
     columns = _COLUMNS.get(row.table)
     if columns is None:
         return f"unknown KEHA table {row.table!r}"
@@ -107,7 +107,7 @@ def row_problem(row: MappedRow, refs: tuple[tuple[str, Ref], ...] | None = None)
         if not isinstance(value, str) or not value:
             return f"{row.table} row lacks its provenance ({column})"
     foreign = _FOREIGN[row.table]
-    for column, ref in refs_in(values) if refs is None else refs:
+    for column, ref in refs:
         if ref.table not in UNIQUE_TABLES:
             return f"{row.table}.{column} refers to {ref.table!r}, which has no unique provenance"
         if column not in foreign:

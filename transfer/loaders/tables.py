@@ -51,13 +51,9 @@ class Work:
         return self.decision.action
 
     def set_rows(
-        self,
-        rows: tuple[MappedRow, ...],
-        refs: tuple[tuple[tuple[str, Ref], ...], ...] | None = None,
+        self, rows: tuple[MappedRow, ...], refs: tuple[tuple[tuple[str, Ref], ...], ...]
     ) -> None:
-        self.rows = rows
-        self.refs = tuple(refs_in(row.values) for row in rows) if refs is None else refs
-        self.prepared = True
+        self.rows, self.refs, self.prepared = rows, refs, True
 
 
 def resolve(connection: Connection, writes: list[Work], ids: dict[Ref, int]) -> dict[Work, str]:
