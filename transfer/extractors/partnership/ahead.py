@@ -62,9 +62,7 @@ class Ahead:
         key = key_of(collection, number, size, expected)
         position = next((i for i, (k, _) in enumerate(self._window) if k == key), None)
         if position is None:
-            return self.api.page(
-                collection.path, number, size, params=collection.params, expected=expected
-            )
+            return self._ask(collection, number, size, expected)
         for _ in range(position):  # passed by: never to be taken
             self._window.popleft()
         _, future = self._window.popleft()
@@ -80,12 +78,10 @@ class Ahead:
             if state["done"]:
                 continue
             number, size, expected = int(state["page"]), int(state["page_size"]), state["total"]
-            future = self.pool.submit(
-                self.api.page,
-                collection.path,
-                number,
-                size,
-                params=collection.params,
-                expected=expected,
-            )
+            future = self.pool.submit(self._ask, collection, number, size, expected)
             self._window.append((key_of(collection, number, size, expected), future))
+
+    def _ask(self, collection: Collection, number: int, size: int, expected: int | None) -> Page:
+        return self.api.page(
+            collection.path, number, size, params=collection.params, expected=expected
+        )
