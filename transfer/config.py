@@ -183,6 +183,13 @@ OPTIONS: tuple[Option, ...] = (
         "Problems per check shown in report.html and report.json (the CSV lists all).",
     ),
     Option(
+        "verify.shares",
+        int,
+        0,
+        "Processes the fidelity pass is shared among: 0 for one per core (at most 4) from "
+        "10,000 mapped records up, one below; 1 never starts a worker.",
+    ),
+    Option(
         "verify.report_language",
         str,
         "en",

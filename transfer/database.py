@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
@@ -59,7 +60,25 @@ def create_target_engine(url: URL | str, **kwargs: Any) -> Engine:
         ) from None
     if backend == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+    if backend != "sqlite" or (url.database and url.database != ":memory:"):
+        # An absolute file: a worker process may have another working directory.
+        shared = (
+            url.set(database=str(Path(str(url.database)).resolve())) if backend == "sqlite" else url
+        )
+        _RECIPES[engine] = (shared.render_as_string(hide_password=False), connect_args)
     return engine
+
+
+#: How each engine of :func:`create_target_engine` was made: its URL (password included)
+#: and connect arguments, so that a worker process can open the same database.
+_RECIPES: WeakKeyDictionary[Engine, tuple[str, dict[str, Any]]] = WeakKeyDictionary()
+
+
+def engine_recipe(engine: Engine) -> tuple[str, dict[str, Any]] | None:
+    """What another process needs to open ``engine``'s database as this one does (to be
+    handed over a pipe, never shown: the URL carries the password); None for an engine
+    :func:`create_target_engine` did not make."""
+    return _RECIPES.get(engine)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -12,7 +12,9 @@ missing or not mapped.
 from __future__ import annotations
 
 import csv
+import heapq
 import json
+import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from functools import cache
@@ -26,7 +28,7 @@ from transfer.schema.bookkeeping import LIVE_STATUSES
 from transfer.stores.mapped import decode_value
 from transfer.verification.collect import CheckCollector
 from transfer.verification.data import shape_of_personal
-from transfer.verification.scratch import Scratch
+from transfer.verification.scratch import Scratch, Side
 from transfer.verification.target import (
     PROVENANCE,
     TargetRow,
@@ -41,9 +43,9 @@ ERROR_OUTCOMES = ("not_mapped", "failed", "missing", "partial")
 
 
 class _Buffer:
-    """Batched writes into the scratch database while the target streams."""
+    """Batched writes into a share's side file while the target streams."""
 
-    def __init__(self, scratch: Scratch, sql: str) -> None:
+    def __init__(self, scratch: Side, sql: str) -> None:
         self.scratch, self.sql, self.rows = scratch, sql, list[tuple[Any, ...]]()
 
     def extend(self, rows: Iterable[tuple[Any, ...]]) -> None:
@@ -95,33 +97,103 @@ def _lookup_sql(rows: int) -> str:
     )
 
 
-def check_fidelity(
-    connection: Connection, scratch: Scratch, check: CheckCollector, *, production: bool
+class Findings:
+    """What one share of the fidelity pass found, told to the check's collector once every
+    share has ended (:func:`replay`): its counts, and its problems in a CSV file, in the
+    order found, each with the index of its table and the id of its row."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.counts: Counter[str] = Counter()
+        #: The index of the table being compared (in :func:`keha_tables`), and the id of
+        #: the row.
+        self.table = 0
+        self.row_id = 0
+        self._file = path.open("w", encoding="utf-8", newline="")
+        self._csv = csv.writer(self._file)
+
+    def count(self, name: str, n: int = 1) -> None:
+        self.counts[name] += n
+
+    def problem(
+        self, kind: str, key: str, detail: str, *, warning: bool = False, **values: Any
+    ) -> None:
+        self._csv.writerow(
+            (
+                self.table,
+                self.row_id,
+                kind,
+                int(warning),
+                key,
+                detail,
+                json.dumps(values, default=str),
+            )
+        )
+
+    def close(self) -> None:
+        self._file.close()
+
+
+_Found = tuple[tuple[int, int], str, bool, str, str, dict[str, Any]]
+
+
+def _found(path: Path) -> Iterator[_Found]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        for table, row_id, kind, warning, key, detail, values in csv.reader(handle):
+            position = (int(table), int(row_id))
+            yield position, kind, warning == "1", key, detail, json.loads(values)
+
+
+def replay(check: CheckCollector, shares: Iterable[tuple[Path, Counter[str]]]) -> None:
+    """Tell ``check`` what the shares found (their files and counts): the problems in
+    the order one pass meets them (table by table, each table's rows by id)."""
+    files, totals = [], Counter[str]()
+    for path, counts in shares:
+        files.append(path)
+        totals.update(counts)
+    merged = heapq.merge(*(_found(path) for path in files), key=lambda found: found[0])
+    for _position, kind, warning, key, detail, values in merged:
+        check.problem(kind, key, detail, warning=warning, **values)
+    for name, n in sorted(totals.items()):
+        check.count(name, n)
+
+
+def compare_share(
+    connection: Connection,
+    lookup: sqlite3.Connection,
+    side: Side,
+    findings: Findings,
+    *,
+    production: bool,
+    share: tuple[int, int] = (0, 1),
 ) -> None:
-    """Compare every target row with its mapped row; mark the mapped rows found."""
-    paths = _Buffer(scratch, "INSERT OR IGNORE INTO path VALUES (?,?,?)")
-    redirects = _Buffer(scratch, "INSERT OR REPLACE INTO redirect VALUES (?,?,?)")
-    groups = _Buffer(scratch, "INSERT OR REPLACE INTO tr VALUES (?,?,?)")
-    seen = _Buffer(scratch, "INSERT OR IGNORE INTO seen VALUES (?)")
-    for table in keha_tables():
+    """Compare the target rows of ``share`` (see :func:`stream_rows`) with their mapped
+    rows (looked up in the scratch database through ``lookup``); note the mapped rows
+    found and the target's paths, redirects and translation groups in ``side``."""
+    paths = _Buffer(side, "INSERT OR IGNORE INTO path VALUES (?,?,?)")
+    redirects = _Buffer(side, "INSERT OR REPLACE INTO redirect VALUES (?,?,?)")
+    groups = _Buffer(side, "INSERT OR REPLACE INTO tr VALUES (?,?,?)")
+    seen = _Buffer(side, "INSERT OR IGNORE INTO seen VALUES (?)")
+    for index, table in enumerate(keha_tables()):
+        findings.table = index
         batch: list[TargetRow] = []
-        for row in stream_rows(connection, table):
+        for row in stream_rows(connection, table, share=share):
             batch.append(row)
             if len(batch) >= LOOKUP_BATCH:
                 _note(batch, paths, redirects, groups)
-                _compare_batch(batch, scratch, check, seen, production=production)
+                _compare_batch(batch, lookup, findings, seen, production=production)
                 batch = []
         if batch:
             _note(batch, paths, redirects, groups)
-            _compare_batch(batch, scratch, check, seen, production=production)
+            _compare_batch(batch, lookup, findings, seen, production=production)
     for buffer in (paths, redirects, groups, seen):
         buffer.flush()
 
 
 def _compare_batch(
     batch: list[TargetRow],
-    scratch: Scratch,
-    check: CheckCollector,
+    lookup: sqlite3.Connection,
+    check: Findings,
     seen: _Buffer,
     *,
     production: bool,
@@ -135,14 +207,13 @@ def _compare_batch(
     ]
     found = {
         index: (rowid, vals)
-        for index, rowid, vals in scratch.db.execute(
-            _lookup_sql(len(batch)), (*keys, batch[0].table)
-        )
+        for index, rowid, vals in lookup.execute(_lookup_sql(len(batch)), (*keys, batch[0].table))
     }
     check.count("target_rows", len(batch))
     compared = fields = 0
     found_ids: list[tuple[int]] = []
     for index, row in enumerate(batch):
+        check.row_id = row.values["id"]
         match = found.get(index)
         if match is None:
             if row.source_system != "keha":
@@ -164,7 +235,7 @@ def _compare_batch(
         check.count("fields_compared", fields)
 
 
-def _compare(row: TargetRow, vals: str, check: CheckCollector, *, production: bool) -> int:
+def _compare(row: TargetRow, vals: str, check: Findings, *, production: bool) -> int:
     """Compare the target row with its mapped row's values (JSON as the scratch keeps them);
     return the number of fields compared."""
     compared = 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
@@ -33,9 +34,10 @@ from transfer.verification.history import (
     trend,
 )
 from transfer.verification.model import CHECK_NAMES, Check, VerificationReport, decide
-from transfer.verification.records import check_completeness, check_fidelity
+from transfer.verification.records import check_completeness
 from transfer.verification.render import LANGUAGES, write_index, write_reports
 from transfer.verification.scratch import Scratch
+from transfer.verification.shares import check_fidelity, prepare, share_count
 from transfer.verification.target import id_map_entries
 from transfer.verification.waivers import Waiver, WaiverBook
 from transfer.verification.web import Hosts, check_links, check_redirects, check_translations
@@ -74,6 +76,8 @@ class VerifyInputs:
     waivers: tuple[Waiver, ...] = ()
     today: date | None = None
     languages: tuple[str, ...] = ("en",)
+    #: Shares of the fidelity pass (processes); None: one per core for a large target.
+    shares: int | None = None
 
 
 def _staging_stores(staging_dir: Path) -> Iterator[tuple[str, StagingStore]]:
@@ -89,11 +93,11 @@ def _staging_stores(staging_dir: Path) -> Iterator[tuple[str, StagingStore]]:
 STEPS = (
     "load_inputs",
     "coverage",
-    "fidelity",
-    "links",
     "attachments",
     "personal_data",
     "source_defects",
+    "fidelity",
+    "links",
     "completeness",
     "redirects",
     "translations",
@@ -139,7 +143,7 @@ def _timed(
     try:
         yield
     finally:
-        timings[name] = round(time.perf_counter() - started, 3)
+        timings[name] = round(timings.get(name, 0.0) + time.perf_counter() - started, 3)
         if state is not None:
             state.end()
 
@@ -183,10 +187,17 @@ def verify(
     inventory_csv = inputs.out_dir / "inventory.csv"
     previous_path = previous_report(inputs.logs_dir, inputs.run_id)
     previous = load_previous(previous_path)
+    # The mapped rows are indexed in a thread of their own (SQLite's work, outside the
+    # interpreter's lock) while this one loads the rest and runs the checks that do not
+    # need them.
+    indexing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="verify-mapped-rows")
     try:
         with _timed(timings, "load_inputs", state):
             with MappedStore(inputs.mapped_store) as store:
-                scratch.load_mapped(store.path)
+                mapped_path = store.path
+                shares = share_count(inputs.engine, sum(store.counts().values()), inputs.shares)
+                prepare(shares)
+                indexed = indexing.submit(scratch.index_mapped, mapped_path)
                 with _timed(timings, "coverage", state):
                     coverage = check_coverage(store, collectors["coverage"])
             for system, staging in _staging_stores(inputs.staging_dir):
@@ -194,29 +205,29 @@ def verify(
             scratch.staging_done()
             with inputs.engine.connect() as connection:
                 scratch.load_id_map(id_map_entries(connection))
-        production = inputs.environment == "production"
-        steps: list[tuple[str, Callable[[Any], Any]]] = [
-            (
-                "fidelity",
-                lambda c: check_fidelity(c, scratch, collectors["fidelity"], production=production),
-            ),
-            ("links", lambda c: check_links(c, scratch, collectors["links"], inputs.hosts)),
-            (
-                "attachments",
-                lambda c: check_attachments(c, collectors["attachments"], inputs.media_dir),
-            ),
-            (
-                "personal_data",
-                lambda c: check_personal_data(c, collectors["personal_data"], inputs.environment),
-            ),
-        ]
         with inputs.engine.connect() as connection:
-            for name, step in steps:
-                with _timed(timings, name, state):
-                    step(connection)
+            with _timed(timings, "attachments", state):
+                check_attachments(connection, collectors["attachments"], inputs.media_dir)
+            with _timed(timings, "personal_data", state):
+                check_personal_data(connection, collectors["personal_data"], inputs.environment)
         with _timed(timings, "source_defects", state):
             for system, staging in _staging_stores(inputs.staging_dir):
                 list_source_defects(system, staging, collectors["attachments"])
+        with _timed(timings, "load_inputs"):  # the rest of it: the mapped rows
+            indexed.result()
+            scratch.load_mapped(mapped_path)
+        with inputs.engine.connect() as connection:
+            with _timed(timings, "fidelity", state):
+                shared = check_fidelity(
+                    connection,
+                    inputs.engine,
+                    scratch,
+                    collectors["fidelity"],
+                    production=inputs.environment == "production",
+                    shares=shares,
+                )
+            with _timed(timings, "links", state):
+                check_links(connection, scratch, collectors["links"], inputs.hosts)
         with _timed(timings, "completeness", state):
             groups = check_completeness(scratch, collectors["completeness"], inventory_csv)
         with _timed(timings, "redirects", state):
@@ -226,6 +237,10 @@ def verify(
         previous_inventory = previous_path.parent / "inventory.csv" if previous_path else None
         with _timed(timings, "changes", state):
             check_changes(collectors["changes"], inventory_csv, previous_inventory)
+        if shared.shares > 1:
+            timings["fidelity_shares"] = shared.shares
+            timings["fidelity_workers_cpu"] = round(shared.workers_cpu_s, 3)
+            timings["fidelity_workers_peak_mb"] = round(shared.workers_peak_mb, 1)
     except SQLAlchemyError as exc:
         raise VerificationError(
             f"the target could not be read: {type(exc).__name__}: {exc.args[:1]}",
@@ -233,6 +248,8 @@ def verify(
             next_step="check `transfer doctor` and `transfer schema status`, then verify again",
         ) from None
     finally:
+        scratch.stop_indexing()
+        indexing.shutdown()
         checks: tuple[Check, ...] = tuple(c.finish() for c in collectors.values())
         scratch.close()
     report = replace(

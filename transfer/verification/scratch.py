@@ -29,14 +29,15 @@ from transfer.stores.staging import (
 )
 from transfer.verification.target import pair_columns
 
-_SCHEMA = """
+#: The mapped rows, in a file of their own (see :meth:`Scratch.index_mapped`).
+_ROWS_SCHEMA = """
 -- vals: the mapped row's values as the mapped store keeps them (references and times
 -- tagged, see transfer.stores.mapped.encode_value); pair as target.pair_key makes it.
 CREATE TABLE mrow (tbl TEXT, system TEXT, key TEXT, pair TEXT, rec_system TEXT,
   rec_key TEXT, vals TEXT, own INTEGER, PRIMARY KEY (tbl, system, key, pair));
--- The mapped rows the fidelity pass found in the target (mrow rowids): a table of their
--- own, so that marking one does not rewrite the row and its values.
-CREATE TABLE seen (id INTEGER PRIMARY KEY);
+"""
+
+_SCHEMA = """
 -- Per record (mrow's rec_system, rec_key): its mapped rows, those not seen, and those of
 -- them that are its own (own = 1); filled by completeness once fidelity has marked them.
 CREATE TABLE reccount (rec_system TEXT, rec_key TEXT, owned INTEGER, unseen INTEGER,
@@ -46,6 +47,18 @@ CREATE TABLE src (system TEXT, key TEXT, kind TEXT, language TEXT, url TEXT, sta
 -- src's indexes on url and key are made by Scratch.staging_done, after the bulk insert.
 -- What extraction reported about a record (fields._warnings): charset, control-chars, ...
 CREATE TABLE srcwarn (system TEXT, key TEXT, code TEXT, detail TEXT);
+-- The loader's id map (load_id_map), when the target has one; loaded_now: the entry was
+-- written by the latest load run (else that run found the record unchanged).
+CREATE TABLE idmap (system TEXT, key TEXT, status TEXT, reason TEXT, loaded_now INTEGER,
+  PRIMARY KEY (system, key)) WITHOUT ROWID;
+"""
+
+#: What the fidelity pass notes as it streams the target: in the scratch database, and in
+#: the side file of each of its shares (see :class:`Side`).
+_NOTED = """
+-- The mapped rows the fidelity pass found in the target (mrow rowids): a table of their
+-- own, so that marking one does not rewrite the row and its values.
+CREATE TABLE seen (id INTEGER PRIMARY KEY);
 -- The lookup tables without a rowid: a row is kept in its key's index, written and found
 -- in one B-tree instead of two (their keys are never NULL: the target's columns are NOT
 -- NULL, an asset without a path is not noted).
@@ -53,19 +66,15 @@ CREATE TABLE path (path TEXT PRIMARY KEY, what TEXT, key TEXT) WITHOUT ROWID;
 CREATE TABLE redirect (host TEXT, path TEXT, new_path TEXT, PRIMARY KEY (host, path))
   WITHOUT ROWID;
 CREATE TABLE tr (key TEXT PRIMARY KEY, item TEXT, language TEXT) WITHOUT ROWID;
--- The loader's id map (load_id_map), when the target has one; loaded_now: the entry was
--- written by the latest load run (else that run found the record unchanged).
-CREATE TABLE idmap (system TEXT, key TEXT, status TEXT, reason TEXT, loaded_now INTEGER,
-  PRIMARY KEY (system, key)) WITHOUT ROWID;
 """
 
 BATCH = 2000
 
 
-class Scratch:
-    """A temporary SQLite database for one verification (deleted by :meth:`close`)."""
+class _File:
+    """A temporary SQLite file written in batches (deleted by :meth:`close`)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, schema: str) -> None:
         self.path = path
         path.unlink(missing_ok=True)
         # uri=True: the stores are ATTACHed by read-only URIs (mode=ro).
@@ -77,9 +86,7 @@ class Scratch:
         self.db.execute("PRAGMA cache_size=-16000")
         self.db.execute("PRAGMA temp_store=FILE")
         self.db.execute("PRAGMA mmap_size=0")
-        self.db.executescript(_SCHEMA)
-        self._staging: list[tuple[str, str]] = []  # (source system, attached name)
-        self._attached = 0
+        self.db.executescript(schema)
 
     def close(self) -> None:
         self.db.close()
@@ -101,6 +108,35 @@ class Scratch:
         self.db.executemany(sql, batch)
         self.db.execute("COMMIT")
 
+
+class Side(_File):
+    """What one share of the fidelity pass noted (the target's paths, redirects and
+    translation groups, and the mapped rows it found), kept apart while the shares run and
+    merged into the scratch database afterwards (:meth:`Scratch.merge`)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path, _NOTED)
+
+    def done(self) -> None:
+        """Close the file, keeping it for the merge."""
+        self.db.close()
+
+
+class Scratch(_File):
+    """A temporary SQLite database for one verification (deleted by :meth:`close`)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path, _SCHEMA + _NOTED)
+        self._staging: list[tuple[str, str]] = []  # (source system, attached name)
+        self._attached = 0
+        #: The mapped rows' file (:meth:`index_mapped`), read by the fidelity pass's shares.
+        self.rows_path = path.with_name(path.stem + "-rows" + path.suffix)
+        self._indexing: sqlite3.Connection | None = None
+
+    def close(self) -> None:
+        super().close()
+        self.rows_path.unlink(missing_ok=True)
+
     def scalar(self, sql: str, *params: Any) -> Any:
         row = self.db.execute(sql, params).fetchone()
         return None if row is None else row[0]
@@ -112,36 +148,57 @@ class Scratch:
         return name
 
     # loading ------------------------------------------------------------------------
-    def load_mapped(self, path: Path) -> None:
-        """Attach the mapped store at ``path``: its records as the view ``mrec``, its rows
-        indexed into ``mrow`` (one SQL statement, in the store's key order, so a row several
-        records name is kept once, under the first)."""
-        name = self._attach(path)
+    def index_mapped(self, store: Path) -> None:
+        """Index the rows of the mapped store at ``store`` into their own file, ``mrow``
+        (one SQL statement, in the store's key order, so a row several records name is
+        kept once, under the first). It opens its own connection, so it may run in a
+        thread of its own while this one loads the rest; :meth:`stop_indexing` cuts it
+        short."""
+        rows = _File(self.rows_path, _ROWS_SCHEMA)
+        self._indexing = rows.db
+        try:
+            rows.db.execute("ATTACH DATABASE ? AS mapped", (store.resolve().as_uri() + "?mode=ro",))
+            pairs = " ".join(
+                f"WHEN '{table.name}' THEN {_pair_sql(pair_columns(table))}"
+                for table in metadata.sorted_tables
+                if pair_columns(table)
+            )
+            single = ", ".join(
+                f"'{table.name}'" for table in metadata.sorted_tables if not pair_columns(table)
+            )
+            rows.db.execute("BEGIN")
+            rows.db.execute(
+                "INSERT OR IGNORE INTO mrow"  # noqa: S608
+                " (tbl, system, key, pair, rec_system, rec_key, vals, own) SELECT tbl,"
+                " coalesce(CAST(json_extract(vals, '$.source_system') AS TEXT), 'None'),"
+                " coalesce(CAST(json_extract(vals, '$.source_key') AS TEXT), 'None'),"
+                f" CASE tbl {pairs} ELSE '' END, source_system, record_key, vals,"
+                # The record's own rows: one-row-per-record tables under its own key.
+                f" tbl IN ({single}) AND json_extract(vals, '$.source_key') IS record_key"
+                f" FROM ({attached_rows_sql('mapped')})"
+            )
+            # Covering for completeness's counts per record (own, and the rowid for seen).
+            rows.db.execute("CREATE INDEX mrow_rec ON mrow (rec_system, rec_key, own)")
+            rows.db.execute("COMMIT")
+        finally:
+            self._indexing = None
+            rows.db.close()
+
+    def stop_indexing(self) -> None:
+        """Interrupt :meth:`index_mapped` running in another thread (nothing when none)."""
+        indexing = self._indexing
+        if indexing is not None:
+            indexing.interrupt()
+
+    def load_mapped(self, store: Path) -> None:
+        """Attach the mapped store at ``store`` (its records as the view ``mrec``) and the
+        mapped rows that :meth:`index_mapped` indexed (``mrow``)."""
+        name = self._attach(store)
         self.db.execute(
             "CREATE TEMP VIEW mrec (system, key, kind, status, reason, source_hash) AS "
             + mapped_records_sql(name)
         )
-        pairs = " ".join(
-            f"WHEN '{table.name}' THEN {_pair_sql(pair_columns(table))}"
-            for table in metadata.sorted_tables
-            if pair_columns(table)
-        )
-        single = ", ".join(
-            f"'{table.name}'" for table in metadata.sorted_tables if not pair_columns(table)
-        )
-        self.db.execute("BEGIN")
-        self.db.execute(
-            "INSERT OR IGNORE INTO mrow (tbl, system, key, pair, rec_system, rec_key, vals, own)"  # noqa: S608
-            " SELECT tbl, coalesce(CAST(json_extract(vals, '$.source_system') AS TEXT), 'None'),"
-            " coalesce(CAST(json_extract(vals, '$.source_key') AS TEXT), 'None'),"
-            f" CASE tbl {pairs} ELSE '' END, source_system, record_key, vals,"
-            # The record's own rows: one-row-per-record tables under its own key.
-            f" tbl IN ({single}) AND json_extract(vals, '$.source_key') IS record_key"
-            f" FROM ({attached_rows_sql(name)})"
-        )
-        # Covering for completeness's counts per record (own, and the rowid for seen).
-        self.db.execute("CREATE INDEX mrow_rec ON mrow (rec_system, rec_key, own)")
-        self.db.execute("COMMIT")
+        self._attach(self.rows_path)
 
     def load_staging(self, system: str, path: Path) -> None:
         """Attach a staging store: its records (live and gone) and their warnings indexed
@@ -187,6 +244,19 @@ class Scratch:
             "CREATE TEMP VIEW failure (system, url, reason, status) AS "
             + (" UNION ALL ".join(failures) or empty_failure)
         )
+
+    def merge(self, side: Path) -> None:
+        """Add what a share of the fidelity pass noted in its side file (shares merged in
+        their order: a path first noted is kept, a redirect or group noted later wins, as
+        when one pass notes them all)."""
+        self.db.execute("ATTACH DATABASE ? AS side", (side.resolve().as_uri() + "?mode=ro",))
+        self.db.execute("BEGIN")
+        self.db.execute("INSERT OR IGNORE INTO path SELECT * FROM side.path")
+        self.db.execute("INSERT OR REPLACE INTO redirect SELECT * FROM side.redirect")
+        self.db.execute("INSERT OR REPLACE INTO tr SELECT * FROM side.tr")
+        self.db.execute("INSERT OR IGNORE INTO seen SELECT * FROM side.seen")
+        self.db.execute("COMMIT")
+        self.db.execute("DETACH DATABASE side")
 
     def load_id_map(self, rows: Iterable[tuple[str, str, str, str | None, bool]]) -> None:
         """Copy the loader's id map: (system, key, status, reason, written by the latest run)."""

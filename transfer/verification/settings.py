@@ -64,6 +64,7 @@ def inputs_from_settings(
         target_label=display_url(url),
         max_errors=thresholds(settings),
         problem_cap=int(settings.values.get("verify.problem_cap") or 1000),
+        shares=int(settings.values.get("verify.shares") or 0) or None,
         waivers=waivers,
         languages=languages,
     )

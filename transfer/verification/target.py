@@ -77,9 +77,13 @@ class TargetRow:
 
 
 def stream_rows(
-    connection: Connection, table: Table, columns: tuple[str, ...] | None = None
+    connection: Connection,
+    table: Table,
+    columns: tuple[str, ...] | None = None,
+    share: tuple[int, int] = (0, 1),
 ) -> Iterator[TargetRow]:
-    """Every row of ``table``, foreign keys resolved to provenance, in batches."""
+    """Every row of ``table`` in id order, foreign keys resolved to provenance, in batches;
+    with ``share`` (index, of), only the rows whose id leaves ``index`` divided by ``of``."""
     wanted = [
         c for c in table.columns if columns is None or c.name in columns or c.name in PROVENANCE
     ]
@@ -98,7 +102,12 @@ def stream_rows(
             parent.c.source_key.label(f"{column.name}__key"),
         ]
         refs[column.name] = fks[0].column.table.name
-    query = select(*selected).select_from(joined)
+    # In id order: the same order on every dialect and in every share (see
+    # transfer.verification.records.replay).
+    query = select(*selected).select_from(joined).order_by(table.c.id)
+    index, of = share
+    if of > 1:
+        query = query.where(table.c.id % of == index)
     result = connection.execution_options(stream_results=True, yield_per=BATCH).execute(query)
     for row in result.mappings():
         values: dict[str, Any] = {}
