@@ -96,7 +96,7 @@ def child(mode: str, root: Path) -> None:
             result["python_peak_mb"] = tracemalloc.get_traced_memory()[1] / 2**20
     # The fidelity pass's workers (verify.shares) report their own CPU time (the fork
     # server's start, about a second of imports, is in neither figure).
-    workers_cpu = float(result.get("timings", {}).get("fidelity_workers_cpu", 0.0))
+    workers_cpu = float(result.get("timings", {}).get("workers_cpu", 0.0))
     result["cpu_seconds"] = time.process_time() - cpu + workers_cpu
     result["maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(result))
@@ -152,7 +152,7 @@ def main() -> None:
             )
             ratio = plain["seconds"] / read["seconds"]
             cpu = plain["cpu_seconds"] / read["cpu_seconds"]
-            shares = plain["timings"].get("fidelity_shares", 1)
+            shares = plain["timings"].get("shares", 1)
             lines.append(
                 f"verify scale {scale:g}: {plain['seconds']:.1f} s = {ratio:.1f}x the plain read "
                 f"{read['seconds']:.2f} s (target <= {TIME_TARGET:g}x at scale 10) "
@@ -160,8 +160,8 @@ def main() -> None:
                 f"the read's {read['cpu_seconds']:.2f} s {_verdict(cpu <= TIME_TARGET)}; "
                 f"fidelity in {shares:g} share(s)"
                 + (
-                    f", workers {plain['timings']['fidelity_workers_cpu']:.1f} s CPU (in the CPU "
-                    f"figure), peak RSS {plain['timings']['fidelity_workers_peak_mb']:.0f} MB"
+                    f", workers {plain['timings']['workers_cpu']:.1f} s CPU (in the CPU "
+                    f"figure), peak RSS {plain['timings']['workers_peak_mb']:.0f} MB"
                     if shares > 1
                     else ""
                 )

@@ -16,6 +16,7 @@ from transfer.database import create_target_engine, engine_recipe
 from transfer.errors import VerificationError
 from transfer.verification import shares
 from transfer.verification.model import NO_GO, VerificationReport
+from transfer.verification.web import Hosts
 
 
 def _csv(report: VerificationReport, logs: Path, check: str) -> list[list[str]]:
@@ -56,9 +57,9 @@ def test_a_shared_pass_reports_what_one_pass_reports(loaded: Loaded) -> None:
     shared = apart.verify("20250101T000000Z-verify-0001", shares=3)
     assert one.verdict.decision == shared.verdict.decision == NO_GO
     assert one.check("fidelity").problems_total >= 3
-    assert shared.timings["fidelity_shares"] == 3
-    assert shared.timings["fidelity_workers_cpu"] > 0
-    assert "fidelity_shares" not in one.timings
+    assert shared.timings["shares"] == 3
+    assert shared.timings["workers_cpu"] > 0
+    assert "shares" not in one.timings
     _same(one, shared, loaded.logs, apart.logs)
     # The shares' own files are gone.
     assert not list((apart.logs / shared.run_id).glob(".verify-*"))
@@ -105,3 +106,30 @@ def test_a_worker_that_cannot_read_the_target_stops_the_verification(
     with pytest.raises(VerificationError, match=r"fidelity share 1.*no such table"):
         loaded_sqlite.verify("20250101T000000Z-verify-0001", shares=2)
     assert not list((loaded_sqlite.logs / "20250101T000000Z-verify-0001").glob(".verify-*"))
+
+
+def test_a_links_worker_that_dies_leaves_the_links_to_the_verifying_process(
+    loaded_sqlite: Loaded, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The worker that takes the links check after its share dies (here: the scratch
+    file it is sent does not exist): the links are checked here, and the log says so."""
+    plant.plant_all(loaded_sqlite)
+    one = loaded_sqlite.verify("20250101T000000Z-verify-0001", shares=1)
+    real = shares.Shares.start_links
+
+    def lost(self: shares.Shares, hosts: Hosts) -> bool:
+        path = self.scratch.path
+        self.scratch.path = path.with_name("no-such-scratch.sqlite")
+        try:
+            return real(self, hosts)
+        finally:
+            self.scratch.path = path
+
+    monkeypatch.setattr(shares.Shares, "start_links", lost)
+    apart = _apart(loaded_sqlite)
+    with caplog.at_level(logging.WARNING, logger="transfer.verification.shares"):
+        shared = apart.verify("20250101T000000Z-verify-0001", shares=2)
+    assert "links: its worker ended (exit 1) without its result" in caplog.text
+    assert "fidelity share" not in caplog.text
+    assert shared.timings["shares"] == 2
+    _same(one, shared, loaded_sqlite.logs, apart.logs)

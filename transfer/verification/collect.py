@@ -10,12 +10,23 @@ import csv
 import json
 from collections import Counter
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 from transfer.verification.model import FAIL, PASS, WARN, AcceptedProblem, Check, Problem
 from transfer.verification.waivers import WaiverBook
 
 CSV_COLUMNS = ("check", "kind", "severity", "key", "detail", "values")
+
+
+class Collects(Protocol):
+    """What a check tells of what it finds: a :class:`CheckCollector`, or the findings
+    of a part of it run apart (:class:`transfer.verification.records.Findings`)."""
+
+    def count(self, name: str, n: int = 1) -> None: ...
+
+    def problem(
+        self, kind: str, key: str, detail: str, *, warning: bool = False, **values: Any
+    ) -> None: ...
 
 
 class CheckCollector:

@@ -37,7 +37,7 @@ from transfer.verification.model import CHECK_NAMES, Check, VerificationReport, 
 from transfer.verification.records import check_completeness
 from transfer.verification.render import LANGUAGES, write_index, write_reports
 from transfer.verification.scratch import Scratch
-from transfer.verification.shares import check_fidelity, prepare, share_count
+from transfer.verification.shares import Shares, prepare, share_count
 from transfer.verification.target import id_map_entries
 from transfer.verification.waivers import Waiver, WaiverBook
 from transfer.verification.web import Hosts, check_links, check_redirects, check_translations
@@ -198,6 +198,7 @@ def verify(
                 shares = share_count(inputs.engine, sum(store.counts().values()), inputs.shares)
                 prepare(shares)
                 indexed = indexing.submit(scratch.index_mapped, mapped_path)
+                production = inputs.environment == "production"
                 with _timed(timings, "coverage", state):
                     coverage = check_coverage(store, collectors["coverage"])
             for system, staging in _staging_stores(inputs.staging_dir):
@@ -216,31 +217,38 @@ def verify(
         with _timed(timings, "load_inputs"):  # the rest of it: the mapped rows
             indexed.result()
             scratch.load_mapped(mapped_path)
-        with inputs.engine.connect() as connection:
+        with (
+            Shares(inputs.engine, scratch, shares, production=production) as shared,
+            inputs.engine.connect() as connection,
+        ):
             with _timed(timings, "fidelity", state):
-                shared = check_fidelity(
-                    connection,
-                    inputs.engine,
-                    scratch,
-                    collectors["fidelity"],
-                    production=inputs.environment == "production",
-                    shares=shares,
+                shared.check_fidelity(connection, collectors["fidelity"])
+            # The links are checked by a worker, when there is one, beside the checks that
+            # follow.
+            handed = shared.start_links(inputs.hosts)
+            if not handed:
+                with _timed(timings, "links", state):
+                    check_links(connection, scratch, collectors["links"], inputs.hosts)
+            with _timed(timings, "completeness", state):
+                groups = check_completeness(scratch, collectors["completeness"], inventory_csv)
+            with _timed(timings, "redirects", state):
+                check_redirects(scratch, collectors["redirects"], inputs.hosts)
+            with _timed(timings, "translations", state):
+                check_translations(scratch, collectors["translations"])
+            if handed:
+                state.begin("links")
+                timings["links"] = round(
+                    shared.finish_links(connection, collectors["links"], inputs.hosts), 3
                 )
-            with _timed(timings, "links", state):
-                check_links(connection, scratch, collectors["links"], inputs.hosts)
-        with _timed(timings, "completeness", state):
-            groups = check_completeness(scratch, collectors["completeness"], inventory_csv)
-        with _timed(timings, "redirects", state):
-            check_redirects(scratch, collectors["redirects"], inputs.hosts)
-        with _timed(timings, "translations", state):
-            check_translations(scratch, collectors["translations"])
+                state.end()
+            stats = shared.stats()
         previous_inventory = previous_path.parent / "inventory.csv" if previous_path else None
         with _timed(timings, "changes", state):
             check_changes(collectors["changes"], inventory_csv, previous_inventory)
-        if shared.shares > 1:
-            timings["fidelity_shares"] = shared.shares
-            timings["fidelity_workers_cpu"] = round(shared.workers_cpu_s, 3)
-            timings["fidelity_workers_peak_mb"] = round(shared.workers_peak_mb, 1)
+        if stats.shares > 1:
+            timings["shares"] = stats.shares
+            timings["workers_cpu"] = round(stats.workers_cpu_s, 3)
+            timings["workers_peak_mb"] = round(stats.workers_peak_mb, 1)
     except SQLAlchemyError as exc:
         raise VerificationError(
             f"the target could not be read: {type(exc).__name__}: {exc.args[:1]}",

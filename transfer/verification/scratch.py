@@ -71,7 +71,17 @@ CREATE TABLE tr (key TEXT PRIMARY KEY, item TEXT, language TEXT) WITHOUT ROWID;
 BATCH = 2000
 
 
-class _File:
+class Readable:
+    """A SQLite connection that the checks look things up in."""
+
+    db: sqlite3.Connection
+
+    def scalar(self, sql: str, *params: Any) -> Any:
+        row = self.db.execute(sql, params).fetchone()
+        return None if row is None else row[0]
+
+
+class _File(Readable):
     """A temporary SQLite file written in batches (deleted by :meth:`close`)."""
 
     def __init__(self, path: Path, schema: str) -> None:
@@ -128,6 +138,8 @@ class Scratch(_File):
     def __init__(self, path: Path) -> None:
         super().__init__(path, _SCHEMA + _NOTED)
         self._staging: list[tuple[str, str]] = []  # (source system, attached name)
+        #: The staging stores loaded: (source system, path), for :class:`ScratchReader`.
+        self.staged: list[tuple[str, Path]] = []
         self._attached = 0
         #: The mapped rows' file (:meth:`index_mapped`), read by the fidelity pass's shares.
         self.rows_path = path.with_name(path.stem + "-rows" + path.suffix)
@@ -136,10 +148,6 @@ class Scratch(_File):
     def close(self) -> None:
         super().close()
         self.rows_path.unlink(missing_ok=True)
-
-    def scalar(self, sql: str, *params: Any) -> Any:
-        row = self.db.execute(sql, params).fetchone()
-        return None if row is None else row[0]
 
     def _attach(self, path: Path) -> str:
         name = f"store{self._attached}"
@@ -206,6 +214,7 @@ class Scratch(_File):
         ``alias`` and ``failure``, made by :meth:`staging_done`)."""
         name = self._attach(path)
         self._staging.append((system, name))
+        self.staged.append((system, path))
         self.db.execute("BEGIN")
         self.db.execute(
             "INSERT OR REPLACE INTO src SELECT ?, * FROM (" + attached_records_sql(name) + ")",  # noqa: S608
@@ -225,25 +234,7 @@ class Scratch(_File):
         self.db.execute("CREATE INDEX src_url ON src (url)")
         # Translation links name pages by key or URL, without the source system.
         self.db.execute("CREATE INDEX src_key ON src (key)")
-        # The systems are staging file names, the schemas this scratch's own names.
-        aliases = [
-            f"SELECT {_literal(s)}, * FROM ({attached_aliases_sql(n)})"  # noqa: S608
-            for s, n in self._staging
-        ]
-        failures = [
-            f"SELECT {_literal(s)}, * FROM ({attached_failures_sql(n)})"  # noqa: S608
-            for s, n in self._staging
-        ]
-        empty_alias = "SELECT NULL, NULL, NULL, NULL, NULL WHERE 0"
-        empty_failure = "SELECT NULL, NULL, NULL, NULL WHERE 0"
-        self.db.execute(
-            "CREATE TEMP VIEW alias (system, alias, target, reason, status) AS "
-            + (" UNION ALL ".join(aliases) or empty_alias)
-        )
-        self.db.execute(
-            "CREATE TEMP VIEW failure (system, url, reason, status) AS "
-            + (" UNION ALL ".join(failures) or empty_failure)
-        )
+        _staging_views(self.db, self._staging)
 
     def merge(self, side: Path) -> None:
         """Add what a share of the fidelity pass noted in its side file (shares merged in
@@ -264,6 +255,50 @@ class Scratch(_File):
             "INSERT OR REPLACE INTO idmap VALUES (?,?,?,?,?)",
             ((system, key, status, reason, int(now)) for system, key, status, reason, now in rows),
         )
+
+
+class ScratchReader(Readable):
+    """The scratch database opened read-only, by another process: its tables, and the
+    staging stores' aliases and failures as the views :meth:`Scratch.staging_done` made
+    (``staged``: :attr:`Scratch.staged`)."""
+
+    def __init__(self, path: Path, staged: list[tuple[str, Path]]) -> None:
+        self.db = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+        attached = []
+        for index, (system, store) in enumerate(staged):
+            name = f"store{index}"
+            self.db.execute(
+                "ATTACH DATABASE ? AS " + name, (store.resolve().as_uri() + "?mode=ro",)
+            )
+            attached.append((system, name))
+        _staging_views(self.db, attached)
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def _staging_views(db: sqlite3.Connection, staging: list[tuple[str, str]]) -> None:
+    """The temporary views ``alias`` and ``failure`` over the attached staging stores
+    (``staging``: source system, attached name)."""
+    # The systems are staging file names, the schemas this connection's own names.
+    aliases = [
+        f"SELECT {_literal(s)}, * FROM ({attached_aliases_sql(n)})"  # noqa: S608
+        for s, n in staging
+    ]
+    failures = [
+        f"SELECT {_literal(s)}, * FROM ({attached_failures_sql(n)})"  # noqa: S608
+        for s, n in staging
+    ]
+    empty_alias = "SELECT NULL, NULL, NULL, NULL, NULL WHERE 0"
+    empty_failure = "SELECT NULL, NULL, NULL, NULL WHERE 0"
+    db.execute(
+        "CREATE TEMP VIEW alias (system, alias, target, reason, status) AS "
+        + (" UNION ALL ".join(aliases) or empty_alias)
+    )
+    db.execute(
+        "CREATE TEMP VIEW failure (system, url, reason, status) AS "
+        + (" UNION ALL ".join(failures) or empty_failure)
+    )
 
 
 def _literal(text: str) -> str:

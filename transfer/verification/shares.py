@@ -1,18 +1,25 @@
-"""The fidelity pass in shares, one per core, for a large target.
+"""The verification's work shared among the cores, for a large target.
 
-Share ``k`` of ``n`` compares the rows whose id leaves ``k`` divided by ``n``, in every
-table. The verifying process does share 0 itself; the others run in worker processes
-(:mod:`transfer.workers`), each on its own connection to the target (opened as the
-verification's engine was: :func:`transfer.database.engine_recipe`) and a read-only one to
-the scratch database. A share writes what it notes into a side file and what it finds into
-a CSV file of its own; once every share has ended, the side files are merged into the
-scratch database and the findings told to the check, table by table, so the report is the
-same as from one pass. A worker that dies leaves its share to the verifying process; one
+**Fidelity in shares.** Share ``k`` of ``n`` compares the rows whose id leaves ``k``
+divided by ``n``, in every table. The verifying process does share 0 itself; the others run
+in worker processes (:mod:`transfer.workers`), each on its own connection to the target
+(opened as the verification's engine was: :func:`transfer.database.engine_recipe`) and a
+read-only one to the mapped rows' file. A share writes what it notes into a side file and
+what it finds into a CSV file of its own; once every share has ended, the side files are
+merged into the scratch database and the findings told to the check in the order of one
+pass (:func:`transfer.verification.records.replay`), so the report is the same.
+
+**Links beside the rest.** Then the first worker checks the links (reading the scratch
+database read-only) while the verifying process checks completeness, redirects and
+translation groups; its findings are told to the links check in the order found.
+
+A worker that dies leaves its work to the verifying process (a warning in the log); one
 that cannot read the target stops the verification, as the verifying process would.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing.connection
 import os
@@ -20,7 +27,7 @@ import resource
 import sqlite3
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,12 +38,13 @@ from transfer.database import create_target_engine, engine_recipe
 from transfer.errors import VerificationError
 from transfer.verification.collect import CheckCollector
 from transfer.verification.records import Findings, compare_share, replay
-from transfer.verification.scratch import Scratch, Side
-from transfer.workers import context, follow_owner, start_server
+from transfer.verification.scratch import Scratch, ScratchReader, Side
+from transfer.verification.web import Hosts, check_links
+from transfer.workers import Pool, context, follow_owner, start_server
 
 log = logging.getLogger(__name__)
 
-#: Mapped records from which the pass is shared among the cores (below, a worker's start
+#: Mapped records from which the work is shared among the cores (below, a worker's start
 #: costs more than it saves).
 SHARE_FROM = 10_000
 #: Shares at most, whatever the number of cores.
@@ -65,7 +73,7 @@ def prepare(shares: int) -> None:
 
 @dataclass(frozen=True)
 class ShareJob:
-    """One share: which rows, and the files it reads and writes."""
+    """One share of the fidelity pass: which rows, and the files it reads and writes."""
 
     index: int
     of: int
@@ -74,6 +82,17 @@ class ShareJob:
     side: Path
     findings: Path
     production: bool
+
+
+@dataclass(frozen=True)
+class LinksJob:
+    """The links check: the scratch database and the staging stores it reads, where its
+    findings go."""
+
+    scratch: Path
+    staged: list[tuple[str, Path]]
+    hosts: Hosts
+    findings: Path
 
 
 def run_share(connection: Connection, job: ShareJob) -> Counter[str]:
@@ -97,130 +116,196 @@ def run_share(connection: Connection, job: ShareJob) -> Counter[str]:
     return findings.counts
 
 
+def run_links(connection: Connection, job: LinksJob) -> Counter[str]:
+    """Check the links into ``job``'s findings file; its counts."""
+    reader = ScratchReader(job.scratch, job.staged)
+    findings = Findings(job.findings)
+    try:
+        check_links(connection, reader, findings, job.hosts)
+    finally:
+        reader.close()
+        findings.close()
+    return findings.counts
+
+
 def _work(
     job: ShareJob,
     recipe: tuple[str, dict[str, Any]],
     owner: int,
-    answer: multiprocessing.connection.Connection,
+    channel: multiprocessing.connection.Connection,
 ) -> None:
-    """A worker: compare one share, then send ("done", counts, CPU seconds, peak RSS in
-    MiB) or ("failed", message)."""
+    """A worker: compare one share, then do what it is sent (a :class:`LinksJob`, or
+    None to end). Each piece of work is answered ("done", counts, seconds, CPU seconds
+    so far, peak RSS in MiB) or ("failed", message)."""
     follow_owner(owner, "verify-share-owner-watch")
-    started = time.process_time()
     url, connect_args = recipe
     engine = create_target_engine(url, connect_args=connect_args)
+    work: ShareJob | LinksJob | None = job
     try:
         with engine.connect() as connection:
-            counts = run_share(connection, job)
+            while work is not None:
+                started = time.perf_counter()
+                if isinstance(work, ShareJob):
+                    counts = run_share(connection, work)
+                else:
+                    counts = run_links(connection, work)
+                peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+                seconds = time.perf_counter() - started
+                channel.send(("done", dict(counts), seconds, time.process_time(), peak))
+                work = channel.recv()
     except SQLAlchemyError as exc:
-        answer.send(("failed", f"{type(exc).__name__}: {exc.args[:1]}"))
-        return
+        channel.send(("failed", f"{type(exc).__name__}: {exc.args[:1]}"))
+    except EOFError:  # the verifying process is gone or done with this worker
+        pass
     finally:
         engine.dispose()
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    answer.send(("done", dict(counts), time.process_time() - started, peak))
+
+
+@dataclass
+class _Worker:
+    process: Any
+    channel: multiprocessing.connection.Connection
+    #: Whether it has work whose answer is still to come.
+    busy: bool = True
+    #: Its CPU seconds and peak RSS (MiB), as it last said.
+    cpu_s: float = 0.0
+    peak_mb: float = 0.0
 
 
 @dataclass
 class ShareStats:
-    """How the pass was shared, and what its workers cost: CPU seconds in all, and the
+    """How the work was shared, and what its workers cost: CPU seconds in all, and the
     largest one's peak RSS (MiB)."""
 
     shares: int = 1
     workers_cpu_s: float = 0.0
     workers_peak_mb: float = 0.0
-    #: Per share, its counts.
-    counts: dict[int, Counter[str]] = field(default_factory=dict)
 
 
-def check_fidelity(
-    connection: Connection,
-    engine: Engine,
-    scratch: Scratch,
-    check: CheckCollector,
-    *,
-    production: bool,
-    shares: int,
-) -> ShareStats:
-    """Compare every target row with its mapped row in ``shares`` shares (see the module);
-    mark the mapped rows found and note the target's paths, redirects and groups in
-    ``scratch``."""
-    folder = scratch.path.parent
-    jobs = [
-        ShareJob(
-            index,
-            shares,
-            scratch.rows_path,
-            folder / f".verify-share-{index}.sqlite",
-            folder / f".verify-share-{index}.csv",
-            production,
-        )
-        for index in range(shares)
-    ]
-    stats = ShareStats(shares=shares)
-    recipe = engine_recipe(engine)
-    started: list[tuple[ShareJob, Any, multiprocessing.connection.Connection]] = []
-    try:
-        _share_out(connection, jobs, recipe, started, stats)
-        for job in jobs:
-            scratch.merge(job.side)
-        replay(check, ((job.findings, stats.counts[job.index]) for job in jobs))
-    finally:
-        for _job, process, _answer in started:
-            if process.is_alive():  # the verification stopped before it needed the share
-                process.kill()  # a worker ignores SIGTERM (transfer.workers)
-                process.join()
-        for job in jobs:
-            job.side.unlink(missing_ok=True)
-            job.findings.unlink(missing_ok=True)
-    return stats
+class Shares(Pool):
+    """The worker processes of one verification (none for one share), in a ``with``."""
 
-
-def _share_out(
-    connection: Connection,
-    jobs: list[ShareJob],
-    recipe: tuple[str, dict[str, Any]] | None,
-    started: list[tuple[ShareJob, Any, multiprocessing.connection.Connection]],
-    stats: ShareStats,
-) -> None:
-    """Start the workers, compare share 0 here, then collect the workers' results."""
-    if recipe is not None:
-        ctx = context()
-        for job in jobs[1:]:
-            answer, sender = ctx.Pipe(duplex=False)
-            process = ctx.Process(  # type: ignore[attr-defined]
-                target=_work,
-                args=(job, recipe, os.getpid(), sender),
-                name=f"verify-share-{job.index}",
+    def __init__(self, engine: Engine, scratch: Scratch, shares: int, *, production: bool):
+        self.engine = engine
+        self.scratch = scratch
+        self.production = production
+        folder = scratch.path.parent
+        self.jobs = [
+            ShareJob(
+                index,
+                shares,
+                scratch.rows_path,
+                folder / f".verify-share-{index}.sqlite",
+                folder / f".verify-share-{index}.csv",
+                production,
             )
-            process.start()
-            sender.close()
-            started.append((job, process, answer))
-    stats.counts[0] = run_share(connection, jobs[0])
-    for job, process, answer in started:
+            for index in range(shares)
+        ]
+        self.links_findings = folder / ".verify-links.csv"
+        #: The workers started, and those of them still alive, by share.
+        self.started: list[_Worker] = []
+        self.workers: dict[int, _Worker] = {}
+        self._links_worker: int | None = None
+
+    def stats(self) -> ShareStats:
+        return ShareStats(
+            shares=len(self.jobs),
+            workers_cpu_s=sum(worker.cpu_s for worker in self.started),
+            workers_peak_mb=max((worker.peak_mb for worker in self.started), default=0),
+        )
+
+    # fidelity ------------------------------------------------------------------------
+    def check_fidelity(self, connection: Connection, check: CheckCollector) -> None:
+        """Compare every target row with its mapped row (see the module); mark the mapped
+        rows found and note the target's paths, redirects and groups in the scratch."""
+        recipe = engine_recipe(self.engine)
+        if recipe is not None:
+            ctx = context()
+            for job in self.jobs[1:]:
+                channel, theirs = ctx.Pipe()
+                process = ctx.Process(  # type: ignore[attr-defined]
+                    target=_work,
+                    args=(job, recipe, os.getpid(), theirs),
+                    name=f"verify-share-{job.index}",
+                )
+                process.start()
+                theirs.close()
+                self.workers[job.index] = _Worker(process, channel)
+                self.started.append(self.workers[job.index])
+        counts = {0: run_share(connection, self.jobs[0])}
+        for job in self.jobs[1:]:
+            answer = self._answer(job.index, f"fidelity share {job.index}")
+            counts[job.index] = (
+                Counter(answer[0]) if answer is not None else run_share(connection, job)
+            )
+        for job in self.jobs:
+            self.scratch.merge(job.side)
+        replay(check, ((job.findings, counts[job.index]) for job in self.jobs))
+
+    def _answer(self, index: int | None, what: str) -> tuple[dict[str, int], float] | None:
+        """The counts and seconds the worker of share ``index`` answers for ``what``; None
+        when there is no such worker, or it died (said in the log); raises
+        VerificationError for a worker that could not read the target."""
+        worker = self.workers.get(index) if index is not None else None
+        if worker is None or index is None:
+            return None
         try:
-            result = answer.recv()
+            answer = worker.channel.recv()
         except EOFError:
-            result = ("died",)
-        finally:
-            answer.close()
-            process.join()
-        if result[0] == "done":
-            stats.counts[job.index] = Counter(result[1])
-            stats.workers_cpu_s += result[2]
-            stats.workers_peak_mb = max(stats.workers_peak_mb, result[3])
-        elif result[0] == "failed":
+            worker.process.join()
+            log.warning(
+                "%s: its worker ended (exit %s) without its result; doing it here",
+                what,
+                worker.process.exitcode,
+            )
+            del self.workers[index]
+            return None
+        worker.busy = False
+        if answer[0] == "failed":
             raise VerificationError(
-                f"the target could not be read (fidelity share {job.index}): {result[1]}",
+                f"the target could not be read ({what}): {answer[1]}",
                 next_step="check `transfer doctor` and `transfer schema status`, then verify again",
             )
-        else:
-            log.warning(
-                "fidelity share %d: its worker ended (exit %s) without its result; "
-                "comparing it here",
-                job.index,
-                process.exitcode,
-            )
-            stats.counts[job.index] = run_share(connection, job)
-    for job in jobs[1 + len(started) :]:  # no worker could be started for them
-        stats.counts[job.index] = run_share(connection, job)
+        _, counts, seconds, worker.cpu_s, worker.peak_mb = answer
+        return counts, seconds
+
+    # links -------------------------------------------------------------------------
+    def start_links(self, hosts: Hosts) -> bool:
+        """Hand the links check to the first worker; whether there was one to take it."""
+        if not self.workers:
+            return False
+        index = min(self.workers)
+        worker = self.workers[index]
+        job = LinksJob(self.scratch.path, list(self.scratch.staged), hosts, self.links_findings)
+        try:
+            worker.channel.send(job)
+        except (BrokenPipeError, OSError):
+            return False
+        worker.busy = True
+        self._links_worker = index
+        return True
+
+    def finish_links(self, connection: Connection, check: CheckCollector, hosts: Hosts) -> float:
+        """Tell ``check`` what the links worker found (or check the links here, when it
+        died); the seconds the check took."""
+        started = time.perf_counter()
+        answer = self._answer(self._links_worker, "links")
+        if answer is None:
+            check_links(connection, self.scratch, check, hosts)
+            return time.perf_counter() - started
+        replay(check, [(self.links_findings, Counter(answer[0]))])
+        return answer[1]
+
+    def close(self) -> None:
+        for worker in self.workers.values():
+            if worker.busy:  # the verification stopped mid-way: its work is not wanted
+                worker.process.kill()  # a worker ignores SIGTERM (transfer.workers)
+            else:
+                with contextlib.suppress(OSError):
+                    worker.channel.send(None)  # the end
+            worker.channel.close()
+            worker.process.join()
+        for job in self.jobs:
+            job.side.unlink(missing_ok=True)
+            job.findings.unlink(missing_ok=True)
+        self.links_findings.unlink(missing_ok=True)

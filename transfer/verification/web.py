@@ -20,8 +20,8 @@ from lxml.etree import ParserError
 from sqlalchemy import Connection, select
 
 from transfer.schema.content import ContentTranslation
-from transfer.verification.collect import CheckCollector
-from transfer.verification.scratch import Scratch
+from transfer.verification.collect import CheckCollector, Collects
+from transfer.verification.scratch import Readable, Scratch
 
 IGNORED_SCHEMES = ("mailto:", "tel:", "javascript:", "data:", "#")
 MAX_HOPS = 10
@@ -94,7 +94,7 @@ class _Lookups:
     (:meth:`fetch`); one not fetched is looked up on its own. The tables do not change
     while the checks read them, so a fetched answer is the answer."""
 
-    def __init__(self, scratch: Scratch) -> None:
+    def __init__(self, scratch: Readable) -> None:
         self.scratch = scratch
         self.paths: dict[str, str | None] = {}
         self.redirects: dict[tuple[str, str], str | None] = {}
@@ -161,7 +161,7 @@ def _fetch_for(lookups: _Lookups, hosts: Iterable[str], splits: list[tuple[str, 
     lookups.fetch(candidates, [(host, c) for host in hosts for c in candidates])
 
 
-def _broken_in_source(scratch: Scratch, hosts: Hosts, path: str, query: str) -> bool:
+def _broken_in_source(scratch: Readable, hosts: Hosts, path: str, query: str) -> bool:
     for tail in _candidates(path, query):
         for host in sorted(hosts.old):
             for scheme in ("https", "http"):
@@ -177,9 +177,7 @@ def _broken_in_source(scratch: Scratch, hosts: Hosts, path: str, query: str) -> 
 LINK_BATCH = 500
 
 
-def check_links(
-    connection: Connection, scratch: Scratch, check: CheckCollector, hosts: Hosts
-) -> None:
+def check_links(connection: Connection, scratch: Readable, check: Collects, hosts: Hosts) -> None:
     """Every link in every target body: internal ones must resolve; old hosts are listed;
     broken ones are split into already broken in the source and introduced."""
     table = ContentTranslation.__table__
@@ -233,7 +231,7 @@ def _external(link: _Link) -> bool:
 
 def _check_bodies(
     lookups: _Lookups,
-    check: CheckCollector,
+    check: Collects,
     hosts: Hosts,
     batch: list[tuple[str, str, list[str] | None]],
 ) -> None:
@@ -263,7 +261,7 @@ def _check_bodies(
 
 def _check_link(
     lookups: _Lookups,
-    check: CheckCollector,
+    check: Collects,
     hosts: Hosts,
     key: str,
     page: str,
@@ -385,7 +383,7 @@ def _check_old_url(
     _follow(lookups, check, hosts, url, new)
 
 
-def _removed_target(scratch: Scratch, url: str) -> str | None:
+def _removed_target(scratch: Readable, url: str) -> str | None:
     """The page an old address redirected to in the source, when that page is gone from
     the source (removed there, e.g. during the freeze window), nothing live has its key or
     address, and it does not lead on (a moved page's old address redirects to the new one,
