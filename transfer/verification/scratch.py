@@ -84,7 +84,7 @@ class Readable:
 class _File(Readable):
     """A temporary SQLite file written in batches (deleted by :meth:`close`)."""
 
-    def __init__(self, path: Path, schema: str) -> None:
+    def __init__(self, path: Path, schema: str, *, cache_kib: int = 16_000) -> None:
         self.path = path
         path.unlink(missing_ok=True)
         # uri=True: the stores are ATTACHed by read-only URIs (mode=ro).
@@ -93,7 +93,7 @@ class _File(Readable):
         self.db.execute("PRAGMA synchronous=OFF")
         # A small page cache, sorts and temporary indexes in files, no memory mapping: the
         # point is bounded memory, not speed at any price.
-        self.db.execute("PRAGMA cache_size=-16000")
+        self.db.execute(f"PRAGMA cache_size=-{int(cache_kib)}")
         self.db.execute("PRAGMA temp_store=FILE")
         self.db.execute("PRAGMA mmap_size=0")
         self.db.executescript(schema)
@@ -125,7 +125,8 @@ class Side(_File):
     merged into the scratch database afterwards (:meth:`Scratch.merge`)."""
 
     def __init__(self, path: Path) -> None:
-        super().__init__(path, _NOTED)
+        # Written in batches and read once by the merge: SQLite's default page cache.
+        super().__init__(path, _NOTED, cache_kib=2_000)
 
     def done(self) -> None:
         """Close the file, keeping it for the merge."""
