@@ -14,6 +14,7 @@ changes quietly:
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from html.parser import HTMLParser
@@ -131,9 +132,27 @@ def flatten_deep(html: str, max_depth: int = MAX_DEPTH) -> tuple[str, int]:
     return "".join(flattener.out), flattener.flattened
 
 
+#: What a character :data:`_CONTROLS` removes looks like in ``json.dumps`` text (with
+#: ``ensure_ascii=False``): a ``\\u00XX`` escape, ``\\b`` or ``\\f``, or itself (U+FFFE,
+#: U+FFFF). An escaped backslash before a ``b`` matches too, which only costs the walk.
+_CONTROLS_IN_JSON = re.compile(r"\\u00[01][0-9a-fA-F]|\\[bf]|[\ufffe\uffff]")
+
+
 def strip_controls_deep(value: Any) -> tuple[Any, int]:
     """``value`` (JSON-like: dicts, lists, strings) with control characters removed from
-    every string and key, and how many were removed."""
+    every string and key, and how many were removed. A value whose JSON text shows none
+    (most of them) is returned as it is, without walking it."""
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):  # not JSON: walk it
+        pass
+    else:
+        if _CONTROLS_IN_JSON.search(text) is None:
+            return value, 0
+    return _strip_walk(value)
+
+
+def _strip_walk(value: Any) -> tuple[Any, int]:
     if isinstance(value, str):
         cleaned = _CONTROLS.sub("", value)
         return cleaned, len(value) - len(cleaned)
@@ -141,12 +160,12 @@ def strip_controls_deep(value: Any) -> tuple[Any, int]:
         result: dict[Any, Any] = {}
         removed = 0
         for key, item in value.items():
-            clean_key, in_key = strip_controls_deep(key)
-            clean_item, in_item = strip_controls_deep(item)
+            clean_key, in_key = _strip_walk(key)
+            clean_item, in_item = _strip_walk(item)
             result[clean_key] = clean_item
             removed += in_key + in_item
         return result, removed
     if isinstance(value, list):
-        items = [strip_controls_deep(item) for item in value]
+        items = [_strip_walk(item) for item in value]
         return [item for item, _ in items], sum(n for _, n in items)
     return value, 0

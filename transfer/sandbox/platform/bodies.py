@@ -144,10 +144,19 @@ def png(rng: random.Random, width: int, height: int) -> bytes:
     """An RGB image of coloured blocks (a chart-like picture)."""
     palette = [bytes(rng.randrange(256) for _ in range(3)) for _ in range(6)]
     block = 20
+    # A row depends only on its band of ``block`` rows; a band's row is made of whole
+    # blocks of one colour (the last one cut at the image's width).
+    bands: dict[int, bytes] = {}
     rows = []
     for y in range(height):
-        row = b"".join(palette[(x // block + y // block * 3) % len(palette)] for x in range(width))
-        rows.append(b"\x00" + row)
+        band = y // block
+        row = bands.get(band)
+        if row is None:
+            row = bands[band] = b"\x00" + b"".join(
+                palette[(x // block + band * 3) % len(palette)] * min(block, width - x)
+                for x in range(0, width, block)
+            )
+        rows.append(row)
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return (
         b"\x89PNG\r\n\x1a\n"
