@@ -69,6 +69,8 @@ CREATE TABLE tr (key TEXT PRIMARY KEY, item TEXT, language TEXT) WITHOUT ROWID;
 """
 
 BATCH = 2000
+#: How long a :class:`ScratchReader` waits for the verifying process's write, in seconds.
+READ_WAIT_S = 3600.0
 
 
 class Readable:
@@ -264,7 +266,11 @@ class ScratchReader(Readable):
     (``staged``: :attr:`Scratch.staged`)."""
 
     def __init__(self, path: Path, staged: list[tuple[str, Path]]) -> None:
-        self.db = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+        # The verifying process may be writing the scratch database meanwhile (the
+        # completeness counts): a read waits for its transaction, however long.
+        self.db = sqlite3.connect(
+            path.resolve().as_uri() + "?mode=ro", uri=True, timeout=READ_WAIT_S
+        )
         attached = []
         for index, (system, store) in enumerate(staged):
             name = f"store{index}"

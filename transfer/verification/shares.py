@@ -188,7 +188,6 @@ class Shares(Pool):
     def __init__(self, engine: Engine, scratch: Scratch, shares: int, *, production: bool):
         self.engine = engine
         self.scratch = scratch
-        self.production = production
         folder = scratch.path.parent
         self.jobs = [
             ShareJob(
