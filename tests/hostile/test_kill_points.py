@@ -36,7 +36,7 @@ LOAD_RUN = "20250101T000000Z-load-test"
 VOLATILE = frozenset({"run_id", "generated_at", "timings_s", "previous_run", "trend", "target"})
 
 
-def _env(folder: Path) -> dict[str, str]:
+def _env(folder: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRANSFER_")}
     env.update(
         TRANSFER_WORKSPACE=str(folder),
@@ -44,12 +44,19 @@ def _env(folder: Path) -> dict[str, str]:
         TRANSFER_TARGET_URL=f"sqlite:///{folder / 'target.db'}",
         TRANSFER_MAPPINGS_DIR=str(ROOT / "mappings"),
     )
+    env.update(extra or {})
     return env
 
 
-def run(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def run(
+    folder: Path, *args: str, extra: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [str(TRANSFER), *args], env=_env(folder), capture_output=True, text=True, timeout=300
+        [str(TRANSFER), *args],
+        env=_env(folder, extra),
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 
@@ -58,12 +65,13 @@ def kill_at(
     args: tuple[str, ...],
     ready: Callable[[], bool],
     sig: signal.Signals = signal.SIGKILL,
+    extra: dict[str, str] | None = None,
 ) -> None:
-    """Start ``transfer args`` and send ``sig`` as soon as ``ready()`` holds (SIGINT is
-    Ctrl-C: the command must then stop with exit 130)."""
+    """Start ``transfer args`` (``extra``: more environment) and send ``sig`` as soon as
+    ``ready()`` holds (SIGINT is Ctrl-C: the command must then stop with exit 130)."""
     process = subprocess.Popen(
         [str(TRANSFER), *args],
-        env=_env(folder),
+        env=_env(folder, extra),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
@@ -154,6 +162,50 @@ def test_killed_verify_run_again_reports_the_same(
     again = run(killed, "verify")
     assert again.returncode == 0, again.stderr
     assert _report(killed) == _report(plain)
+
+
+def _processes_of(folder: Path) -> list[int]:
+    """The processes whose environment names ``folder``: a command run on it and every
+    process it started (its fork server and workers inherit the environment)."""
+    marker = str(folder).encode()
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if marker in (entry / "environ").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:  # ended meanwhile, or not ours to read
+                continue
+    return found
+
+
+def _sharing(folder: Path) -> bool:
+    """The verification's workers compare their shares (the second share's side file)."""
+    run_dir = _newest_run(folder, "verify")
+    return run_dir is not None and (run_dir / ".verify-share-1.sqlite").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", sorted(SIGNALS))
+def test_a_verify_stopped_while_its_workers_compare_leaves_no_process_and_runs_again_the_same(
+    prepared: Path, tmp_path: Path, how: str
+) -> None:
+    """Verification shared among processes (verify.shares = 2), killed or interrupted
+    while its worker compares: no worker or fork server is left behind, and the run again
+    reports what an uninterrupted one does."""
+    plain, killed = copies(prepared, tmp_path)
+    shared = {"TRANSFER_VERIFY_SHARES": "2"}
+    assert run(plain, "verify").returncode == 0
+    kill_at(killed, ("verify",), lambda: _sharing(killed), SIGNALS[how], extra=shared)
+    deadline = time.monotonic() + 10  # a worker looks for its owner twice a second
+    while _processes_of(killed) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _processes_of(killed) == []
+    again = run(killed, "verify", extra=shared)
+    assert again.returncode == 0, again.stderr
+    assert _report(killed) == _report(plain)
+    newest = sorted(killed.glob("logs/*-verify-*/report.json"))[-1]
+    assert json.loads(newest.read_text("utf-8"))["timings_s"]["shares"] == 2
 
 
 def _locked(path: Path) -> bool:
