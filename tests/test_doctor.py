@@ -1,5 +1,6 @@
 """The doctor's source check asks the one HTTP classification: what an extraction would
-retry means the source is not there; any other answer means it is."""
+retry means the source is not there, but a 429 (it is there, throttling) warns; any other
+answer means it is."""
 
 from __future__ import annotations
 
@@ -20,8 +21,8 @@ SOURCE = SourceSettings("https://kotoutuminen.fi", "http://source.test")
         (301, "ok", "answers HTTP 301"),
         (404, "ok", "answers HTTP 404"),
         (403, "ok", "answers HTTP 403"),
-        (503, "fail", "answers HTTP 503: down or throttling"),
-        (429, "fail", "answers HTTP 429 (throttled): down or throttling"),
+        (503, "fail", "answers HTTP 503: down or overloaded"),
+        (429, "warn", "answers HTTP 429 (throttled): it is there but asks for fewer requests"),
         (requests.ConnectionError("refused"), "fail", "does not answer (connection error"),
         (requests.Timeout("slow"), "fail", "does not answer (timeout"),
     ],
@@ -38,3 +39,12 @@ def test_source_check_is_judged_by_the_classification(
     assert (check.status, check.name) == (status, "online service")
     assert detail in check.detail
     assert check.detail.startswith("http://source.test/ ")
+
+
+@responses.activate
+def test_a_throttled_source_warns_with_its_retry_after() -> None:
+    responses.get("http://source.test/", status=429, headers={"Retry-After": "30"})
+    check = check_source("online service", SOURCE)
+    assert check.status == "warn"
+    assert "(Retry-After 30 s)" in check.detail
+    assert "http.concurrency" in check.detail

@@ -105,8 +105,9 @@ def check_target(settings: Settings) -> Check:
 
 def check_source(name: str, source: SourceSettings, probe_path: str = "/") -> Check:
     """Does the source answer? A GET of ``probe_path``, judged by the one classification of
-    HTTP answers: what an extraction would retry (no connection, a timeout, 429, 5xx) fails;
-    any other answer, even a 404, means the source is there."""
+    HTTP answers: what an extraction would retry (no connection, a timeout, 5xx) fails; a
+    429 warns (the source is there, throttling); any other answer, even a 404, means the
+    source is there."""
     address = source.fetch_url + probe_path
     try:
         answer = requests.get(address, timeout=SOURCE_TIMEOUT_S, allow_redirects=False)
@@ -119,8 +120,17 @@ def check_source(name: str, source: SourceSettings, probe_path: str = "/") -> Ch
             "or set the source's fetch_base",
         )
     judged = classify(response=answer)
+    if judged.throttled:
+        wait = "" if judged.retry_after_s is None else f" (Retry-After {judged.retry_after_s:g} s)"
+        return Check(
+            name,
+            "warn",
+            f"{address} answers {judged.reason}{wait}: it is there but asks for fewer "
+            "requests; an extraction waits and retries, and a lower http.concurrency "
+            "helps if it goes on",
+        )
     if judged.verdict is Verdict.RETRY:
-        return Check(name, "fail", f"{address} answers {judged.reason}: down or throttling")
+        return Check(name, "fail", f"{address} answers {judged.reason}: down or overloaded")
     return Check(name, "ok", f"{address} answers {judged.reason}")
 
 

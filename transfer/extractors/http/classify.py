@@ -35,6 +35,8 @@ class Classification:
     verdict: Verdict
     reason: str
     retry_after_s: float | None = None
+    #: A 429: the server is there and asks for fewer requests (a retry, not an outage).
+    throttled: bool = False
 
 
 class TruncatedBody(Exception):
@@ -82,6 +84,7 @@ def classify(
             Verdict.RETRY,
             "HTTP 429 (throttled)",
             parse_retry_after(response.headers.get("Retry-After")),
+            throttled=True,
         )
     if status == 408 or (status >= 500 and status not in _FINAL_5XX):
         return Classification(
