@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Sequence
 from multiprocessing import forkserver
+from pathlib import Path
 from types import TracebackType
 from typing import Self
 
@@ -40,6 +41,29 @@ def start_server(preload: Sequence[str]) -> None:
         return
     started.set_forkserver_preload(list(preload))
     forkserver.ensure_running()
+
+
+def cpu_seconds_of(pid: int, *, ended_children: bool = False) -> float | None:
+    """User and system CPU seconds of a live process, from Linux's ``/proc`` (None
+    elsewhere, or when it is gone); with ``ended_children``, those of the children it has
+    waited for are added (Linux counts them into their parent once it has)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return None
+    # utime, stime, cutime and cstime are the 14th to 17th fields; the first two (pid,
+    # name) are cut off here.
+    fields = stat.rsplit(")", 1)[1].split()
+    ticks = sum(int(value) for value in fields[11 : 15 if ended_children else 13])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def server_cpu_s() -> float | None:
+    """CPU seconds of the fork server and of every worker it started that has ended: the
+    fork server waits for its workers as they end. None where no fork server runs (or
+    there is no ``/proc``)."""
+    pid = getattr(forkserver._forkserver, "_forkserver_pid", None)
+    return cpu_seconds_of(pid, ended_children=True) if isinstance(pid, int) else None
 
 
 def follow_owner(owner: int, name: str) -> None:

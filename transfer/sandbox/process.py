@@ -9,7 +9,6 @@ process group) and, on Linux, when the process that started it dies.
 from __future__ import annotations
 
 import ctypes
-import os
 import signal
 import socket
 import subprocess
@@ -21,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from transfer.sandbox.settings import SandboxSettings
+from transfer.workers import cpu_seconds_of
 
 #: Seconds the child may take to build the replicas (and write its truth), per unit of
 #: scale, at least one unit: scale 1 takes about 5 s on a quiet machine, far more on a
@@ -69,17 +69,6 @@ def peak_rss_of(pid: int) -> int | None:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) * 1024
     return None
-
-
-def cpu_seconds_of(pid: int) -> float | None:
-    """User and system CPU time of a live process, from ``/proc`` (None off Linux)."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
-    except OSError:
-        return None
-    fields = stat.rsplit(")", 1)[1].split()
-    # utime and stime are the 14th and 15th fields; the first two (pid, name) are cut off.
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _die_with_parent() -> Callable[[], None] | None:

@@ -29,6 +29,7 @@ from transfer.redaction import Secret, register_secret
 from transfer.runs import Run
 from transfer.sandbox import RunningSandbox, SandboxSettings, serve_sandbox
 from transfer.sandbox.process import SandboxProcess, sandbox_process
+from transfer.workers import server_cpu_s
 
 CUTOVER_RUNBOOK = Path("runbooks") / "cutover.yml"
 REHEARSAL_OPERATOR = "migration engineer (rehearsal)"
@@ -45,8 +46,11 @@ class Outcome(StageResults):
     #: own process; None where not measured (in-process sandbox, or no /proc).
     toolkit_peak_rss: int | None = None
     sandbox_peak_rss: int | None = None
-    #: CPU seconds of each (the machine may be shared: steadier than wall time).
+    #: CPU seconds of each (the machine may be shared: steadier than wall time); the
+    #: toolkit's are this process's and, in ``workers_cpu_s``, those of the processes its
+    #: stages ran work in (the export, the crawl's parsers, the map's, verification's).
     toolkit_cpu_s: float | None = None
+    workers_cpu_s: float | None = None
     sandbox_cpu_s: float | None = None
     name: ClassVar[str] = "rehearsal"
 
@@ -73,7 +77,14 @@ class Outcome(StageResults):
             sandbox_cpu = (
                 "" if self.sandbox_cpu_s is None else f"; sandbox {self.sandbox_cpu_s:,.1f} s"
             )
-            lines.append(f"CPU time: toolkit {self.toolkit_cpu_s:,.1f} s{sandbox_cpu}")
+            total, workers = self.toolkit_cpu_s, ""
+            if self.workers_cpu_s is not None:
+                total += self.workers_cpu_s
+                workers = (
+                    f" (this process {self.toolkit_cpu_s:,.1f} s, its worker processes "
+                    f"{self.workers_cpu_s:,.1f} s)"
+                )
+            lines.append(f"CPU time: toolkit {total:,.1f} s{workers}{sandbox_cpu}")
         return lines
 
     def raise_for_failure(self) -> None:
@@ -197,6 +208,7 @@ def rehearse(
             run_stages(settings, run, stages, progress, results=outcome)
     outcome.toolkit_peak_rss = own_peak_rss()
     outcome.toolkit_cpu_s = time.process_time()
+    outcome.workers_cpu_s = server_cpu_s()
     if isinstance(running, SandboxProcess):
         outcome.sandbox_peak_rss = running.peak_rss_bytes
         outcome.sandbox_cpu_s = running.cpu_s
@@ -206,6 +218,7 @@ def rehearse(
         toolkit_peak_rss=outcome.toolkit_peak_rss,
         sandbox_peak_rss=outcome.sandbox_peak_rss,
         toolkit_cpu_s=outcome.toolkit_cpu_s,
+        workers_cpu_s=outcome.workers_cpu_s,
         sandbox_cpu_s=outcome.sandbox_cpu_s,
     )
     return outcome
