@@ -188,6 +188,7 @@ def rehearse(
     outcome's ``report``. The sandbox is served by a child process, so the replicas and
     the crawler do not share a core, unless ``own_process`` is false."""
     outcome = Outcome()
+    workers_before = server_cpu_s() or 0.0  # a fork server may have worked for others before
     truth_file = run.artefact("sandbox-truth.json")
     with _served(sandbox, own_process, truth_file) as running:
         run.events.emit(
@@ -208,7 +209,10 @@ def rehearse(
             run_stages(settings, run, stages, progress, results=outcome)
     outcome.toolkit_peak_rss = own_peak_rss()
     outcome.toolkit_cpu_s = time.process_time()
-    outcome.workers_cpu_s = server_cpu_s()
+    workers_after = server_cpu_s()
+    outcome.workers_cpu_s = (
+        None if workers_after is None else max(0.0, workers_after - workers_before)
+    )
     if isinstance(running, SandboxProcess):
         outcome.sandbox_peak_rss = running.peak_rss_bytes
         outcome.sandbox_cpu_s = running.cpu_s
