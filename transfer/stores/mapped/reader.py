@@ -10,6 +10,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from transfer.stores.mapped.rows import MappedRecord, decode_rows
 from transfer.stores.passes import PassLedger
@@ -17,6 +18,8 @@ from transfer.stores.passes import PassLedger
 #: A record of the mapped store: (source_system, record_key).
 Key = tuple[str, str]
 _COLUMNS = "source_system, record_key, kind, status, reason, mapping, source_hash, rows_hash, rows"
+#: Keys looked up per query by :meth:`MappedReader.get_many` and ``statuses``.
+_KEYS_PER_QUERY = 400
 
 
 @dataclass(frozen=True)
@@ -73,8 +76,11 @@ class MappedReader:
         chosen = sorted(set(kinds)) if kinds is not None else None
         only = ""
         if chosen is not None:
+            # The unary + keeps SQLite from seeking on this list's source_system (and then
+            # scanning the whole system for the keys after ``after``, each page: quadratic
+            # in the records): the key range below is the index search.
             only = (
-                " AND (source_system, kind) IN (VALUES " + ",".join("(?,?)" for _ in chosen) + ")"
+                " AND (+source_system, +kind) IN (VALUES " + ",".join("(?,?)" for _ in chosen) + ")"
             )
         extra = [part for pair in chosen or () for part in pair]
         while True:
@@ -90,24 +96,37 @@ class MappedReader:
             yield page
 
     def get_many(self, keys: Iterable[Key]) -> dict[Key, SourceEntry]:
-        """The entries of ``keys`` that the store holds (point lookups on its key)."""
-        found: dict[Key, SourceEntry] = {}
-        sql = f"SELECT {_COLUMNS} FROM records WHERE source_system = ? AND record_key = ?"  # noqa: S608
-        for key in keys:
-            row = self.db.execute(sql, key).fetchone()
-            if row is not None:
-                found[key] = SourceEntry(*row)
-        return found
+        """The entries of ``keys`` that the store holds (looked up on its key)."""
+        return {(row[0], row[1]): SourceEntry(*row) for row in self._by_keys(_COLUMNS, keys)}
 
     def statuses(self, keys: Iterable[Key]) -> dict[Key, str]:
         """The map status of those ``keys`` the store holds (for finding removed records)."""
-        found: dict[Key, str] = {}
-        sql = "SELECT status FROM records WHERE source_system = ? AND record_key = ?"
+        return {
+            (system, key): status
+            for system, key, status in self._by_keys("source_system, record_key, status", keys)
+        }
+
+    def _by_keys(self, columns: str, keys: Iterable[Key]) -> Iterator[tuple[Any, ...]]:
+        """``columns`` (the key's two first) of the records of ``keys``, a few hundred keys
+        a query: the keys as bound VALUES rows, each looked up on the store's key (CROSS
+        JOIN: SQLite walks the keys, never the records)."""
+        chunk: list[Key] = []
         for key in keys:
-            row = self.db.execute(sql, key).fetchone()
-            if row is not None:
-                found[key] = row[0]
-        return found
+            chunk.append(key)
+            if len(chunk) == _KEYS_PER_QUERY:
+                yield from self._chunk(columns, chunk)
+                chunk = []
+        if chunk:
+            yield from self._chunk(columns, chunk)
+
+    def _chunk(self, columns: str, keys: list[Key]) -> list[tuple[Any, ...]]:
+        values = ",".join("(?,?)" for _ in keys)
+        selected = ", ".join(f"r.{name.strip()}" for name in columns.split(","))
+        return self.db.execute(
+            f"SELECT {selected} FROM (VALUES {values}) v CROSS JOIN records r"  # noqa: S608
+            " ON r.source_system = v.column1 AND r.record_key = v.column2",
+            [part for key in keys for part in key],
+        ).fetchall()
 
     def tables_by_kind(self, sample: int = 20) -> dict[tuple[str, str], set[str]]:
         """The tables the first ``sample`` mapped records of each (source system, kind)
