@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import cache
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Table
@@ -50,7 +51,13 @@ def _statement(
 def _tuples(
     rows: Sequence[dict[str, Any]], names: tuple[str, ...], processors: tuple[_Processor, ...]
 ) -> list[tuple[Any, ...]]:
-    params: list[Any] = [tuple(row[name] for name in names) for row in rows]
+    # itemgetter picks the values in C (a tuple for two names or more, one value for one)
+    params: list[Any]
+    if len(names) > 1:
+        picked = itemgetter(*names)
+        params = [picked(row) for row in rows]
+    else:
+        params = [tuple(row[name] for name in names) for row in rows]
     active = [(index, process) for index, process in enumerate(processors) if process]
     if active:
         for position, values in enumerate(params):
