@@ -165,7 +165,9 @@ def _tagged(value: dict[str, Any]) -> Any:
     return value
 
 
+#: One decoder for every record (``json.loads`` with a hook builds a new one per call).
+_DECODER = json.JSONDecoder(object_hook=_tagged)
+
+
 def decode_rows(text: str) -> tuple[MappedRow, ...]:
-    return tuple(
-        MappedRow(item["table"], item["values"]) for item in json.loads(text, object_hook=_tagged)
-    )
+    return tuple(MappedRow(item["table"], item["values"]) for item in _DECODER.decode(text))
