@@ -196,7 +196,6 @@ def verify(
             with MappedStore(inputs.mapped_store) as store:
                 mapped_path = store.path
                 shares = share_count(inputs.engine, sum(store.counts().values()), inputs.shares)
-                prepare(shares)
                 indexed = indexing.submit(scratch.index_mapped, mapped_path)
                 production = inputs.environment == "production"
                 with _timed(timings, "coverage", state):
@@ -215,6 +214,9 @@ def verify(
             for system, staging in _staging_stores(inputs.staging_dir):
                 list_source_defects(system, staging, collectors["attachments"])
         with _timed(timings, "load_inputs"):  # the rest of it: the mapped rows
+            # The workers' fork server starts (its imports) while this thread waits for
+            # the index: started earlier, it would take the indexing thread's core.
+            prepare(shares)
             indexed.result()
             scratch.load_mapped(mapped_path)
         with (
