@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from transfer.stores.mapped import (
+    MappedReader,
     MappedRecord,
     MappedRow,
     MappedStore,
@@ -189,3 +190,51 @@ def test_settling_only_the_records_with_rows_keyed_apart_settles_alike(tmp_path:
     assert every[0] == 1 and every[-1]  # something was shared and settled
     keyed = _owners_after_passes(tmp_path / "keyed.sqlite", ("contact_people", "content_items"))
     assert keyed == every
+
+
+def _many_records(path: Path, count: int) -> None:
+    store = MappedStore(path)
+    pass_id, _ = store.begin_pass("run")
+    with store.transaction():
+        for n in range(count):
+            kind = ("news", "event", "page")[n % 3]
+            store.put(MappedRecord("online_service", f"k{n:05d}", kind, "skipped", ()), pass_id)
+    store.end_pass(pass_id, complete=True)
+    store.close()
+
+
+def test_pages_of_some_kinds_search_the_key_range(tmp_path: Path) -> None:
+    """Each page of a wave's kinds starts where the last ended: the query searches the
+    key range, not the source system from its start (that made paging quadratic)."""
+    path = tmp_path / "mapped.sqlite"
+    _many_records(path, 1000)
+    reader = MappedReader(path)
+    queries: list[str] = []
+    reader.db.set_trace_callback(queries.append)
+    try:
+        pages = list(reader.pages(70, kinds=[("online_service", "event")]))
+        selected = [q for q in queries if q.startswith("SELECT") and "kind" in q]
+        plan = reader.db.execute("EXPLAIN QUERY PLAN " + selected[-1]).fetchall()
+    finally:
+        reader.close()
+    keys = [entry.record_key for page in pages for entry in page]
+    assert keys == [f"k{n:05d}" for n in range(1000) if n % 3 == 1]
+    assert [len(page) for page in pages] == [70] * 4 + [53]
+    assert any("(source_system,record_key)>(?,?)" in str(step) for step in plan), plan
+
+
+def test_keys_are_looked_up_in_any_number(tmp_path: Path) -> None:
+    path = tmp_path / "mapped.sqlite"
+    _many_records(path, 1000)
+    reader = MappedReader(path)
+    try:
+        wanted = [("online_service", f"k{n:05d}") for n in range(999, -1, -2)]
+        wanted += [("online_service", "absent"), ("partnership", "k00001"), wanted[0]]
+        found = reader.get_many(wanted)
+        statuses = reader.statuses(wanted)
+    finally:
+        reader.close()
+    expected = {("online_service", f"k{n:05d}") for n in range(1, 1000, 2)}
+    assert set(found) == expected == set(statuses)
+    assert all(entry.key == key and entry.status == "skipped" for key, entry in found.items())
+    assert set(statuses.values()) == {"skipped"}
