@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from transfer.sandbox import SandboxSettings, write_truth
+from transfer.sandbox import SandboxSettings, truth_counts, truth_counts_path, write_truth
 from transfer.sandbox.process import sandbox_process
 
 
@@ -22,6 +22,10 @@ def test_the_child_serves_writes_its_truth_and_is_gone_after_the_block(tmp_path:
         served = json.loads(truth.read_text(encoding="utf-8"))
     write_truth(settings, tmp_path / "expected.json")
     assert served == json.loads((tmp_path / "expected.json").read_text(encoding="utf-8"))
+    # The counts beside it, for a rehearsal to report without loading the truth.
+    counts = json.loads(truth_counts_path(truth).read_text(encoding="utf-8"))
+    assert counts == truth_counts(served)
+    assert counts["online_service"]["pages"] == len(served["online_service"]["pages"]) > 0
     assert child.peak_rss_bytes is not None and child.peak_rss_bytes > 0
     with pytest.raises(ProcessLookupError):
         os.kill(child.pid, 0)

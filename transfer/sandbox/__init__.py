@@ -26,6 +26,8 @@ __all__ = [
     "SandboxSettings",
     "parse_variants",
     "serve_sandbox",
+    "truth_counts",
+    "truth_counts_path",
     "write_served_truth",
     "write_truth",
 ]
@@ -111,13 +113,33 @@ def serve_sandbox(
 
 def write_served_truth(running: RunningSandbox, path: Path) -> None:
     """Write the served sandbox's ground truth as JSON, whole or not at all (a process
-    waiting for the file never reads half of it)."""
+    waiting for the file never reads half of it), and its counts beside it first
+    (:func:`truth_counts_path`): a rehearsal reports those without loading the truth,
+    which at scale 3 is 31 MB of JSON and would weigh on the toolkit's own memory."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    truth = running.truth()
+    truth_counts_path(path).write_text(json.dumps(truth_counts(truth)), encoding="utf-8")
     partial = path.with_name(path.name + ".partial")
-    partial.write_text(
-        json.dumps(running.truth(), ensure_ascii=False, sort_keys=True), encoding="utf-8"
-    )
+    partial.write_text(json.dumps(truth, ensure_ascii=False, sort_keys=True), encoding="utf-8")
     partial.replace(path)
+
+
+def truth_counts_path(truth: Path) -> Path:
+    """Where :func:`write_served_truth` puts the counts of the truth at ``truth``."""
+    return truth.with_name(truth.stem + "-counts.json")
+
+
+def truth_counts(truth: dict[str, Any]) -> dict[str, dict[str, int]]:
+    """Per source system, how many of each kind of thing the sandbox serves."""
+    counts: dict[str, dict[str, int]] = {}
+    for system in ("online_service", "platform"):
+        part = truth.get(system, {})
+        counts[system] = {
+            name: len(value)
+            for name, value in sorted(part.items())
+            if isinstance(value, list) and name != "changes"
+        }
+    return counts
 
 
 def write_truth(settings: SandboxSettings, path: Path) -> dict[str, int]:

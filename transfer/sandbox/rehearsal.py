@@ -27,7 +27,13 @@ from transfer.errors import DoctorFailed
 from transfer.pipeline import STAGES, Progress, StageResults, no_progress, run_stages
 from transfer.redaction import Secret, register_secret
 from transfer.runs import Run
-from transfer.sandbox import RunningSandbox, SandboxSettings, serve_sandbox
+from transfer.sandbox import (
+    RunningSandbox,
+    SandboxSettings,
+    serve_sandbox,
+    truth_counts_path,
+    write_served_truth,
+)
 from transfer.sandbox.process import SandboxProcess, sandbox_process
 from transfer.workers import server_cpu_s
 
@@ -146,18 +152,6 @@ def sandbox_environment(running: RunningSandbox) -> dict[str, str]:
     return {OPTIONS_BY_KEY[key].env: value for key, value in values.items()}
 
 
-def _truth_counts(truth: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    counts: dict[str, dict[str, Any]] = {}
-    for system in ("online_service", "platform"):
-        part = truth.get(system, {})
-        counts[system] = {
-            name: len(value)
-            for name, value in sorted(part.items())
-            if isinstance(value, list) and name != "changes"
-        }
-    return counts
-
-
 @contextmanager
 def _served(
     sandbox: SandboxSettings, own_process: bool, truth: Path
@@ -168,9 +162,7 @@ def _served(
             yield child
         return
     with serve_sandbox(sandbox) as running:
-        truth.write_text(
-            json.dumps(running.truth(), ensure_ascii=False, sort_keys=True), encoding="utf-8"
-        )
+        write_served_truth(running, truth)
         yield running
 
 
@@ -203,7 +195,8 @@ def rehearse(
         )
         settings = sandbox_sources(settings, running)
         outcome.checks = doctor.run_checks(settings, run, report)
-        outcome.truth_counts = _truth_counts(json.loads(truth_file.read_text(encoding="utf-8")))
+        counts = truth_counts_path(truth_file).read_text(encoding="utf-8")
+        outcome.truth_counts = json.loads(counts)
         run.events.emit("sandbox", "truth", counts=outcome.truth_counts)
         if not outcome.failed:
             run_stages(settings, run, stages, progress, results=outcome)
