@@ -107,26 +107,17 @@ class MappedReader:
         }
 
     def _by_keys(self, columns: str, keys: Iterable[Key]) -> Iterator[tuple[Any, ...]]:
-        """``columns`` (the key's two first) of the records of ``keys``, a few hundred keys
-        a query: the keys as bound VALUES rows, each looked up on the store's key (CROSS
-        JOIN: SQLite walks the keys, never the records)."""
-        chunk: list[Key] = []
-        for key in keys:
-            chunk.append(key)
-            if len(chunk) == _KEYS_PER_QUERY:
-                yield from self._chunk(columns, chunk)
-                chunk = []
-        if chunk:
-            yield from self._chunk(columns, chunk)
-
-    def _chunk(self, columns: str, keys: list[Key]) -> list[tuple[Any, ...]]:
-        values = ",".join("(?,?)" for _ in keys)
-        selected = ", ".join(f"r.{name.strip()}" for name in columns.split(","))
-        return self.db.execute(
-            f"SELECT {selected} FROM (VALUES {values}) v CROSS JOIN records r"  # noqa: S608
-            " ON r.source_system = v.column1 AND r.record_key = v.column2",
-            [part for key in keys for part in key],
-        ).fetchall()
+        """``columns`` of the records of ``keys``, a few hundred keys a query: the keys as
+        bound VALUES rows (``column1``, ``column2``), each looked up on the store's key
+        (CROSS JOIN: SQLite walks the keys, never the records)."""
+        listed = list(keys)
+        for start in range(0, len(listed), _KEYS_PER_QUERY):
+            chunk = listed[start : start + _KEYS_PER_QUERY]
+            yield from self.db.execute(
+                f"SELECT {columns} FROM (VALUES {','.join('(?,?)' for _ in chunk)}) v"  # noqa: S608
+                " CROSS JOIN records ON source_system = v.column1 AND record_key = v.column2",
+                [part for key in chunk for part in key],
+            )
 
     def tables_by_kind(self, sample: int = 20) -> dict[tuple[str, str], set[str]]:
         """The tables the first ``sample`` mapped records of each (source system, kind)
