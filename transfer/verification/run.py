@@ -184,19 +184,19 @@ def verify(
         for name in CHECK_NAMES
     }
     scratch = Scratch(inputs.out_dir / ".verify-scratch.sqlite")
-    inventory_csv = inputs.out_dir / "inventory.csv"
-    previous_path = previous_report(inputs.logs_dir, inputs.run_id)
-    previous = load_previous(previous_path)
     # The mapped rows are indexed in a thread of their own (SQLite's work, outside the
-    # interpreter's lock) while this one loads the rest and runs the checks that do not
-    # need them.
+    # interpreter's lock), started first: it is the longest of the loading, and this thread
+    # loads the rest and runs the checks that do not need them meanwhile.
     indexing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="verify-mapped-rows")
+    inventory_csv = inputs.out_dir / "inventory.csv"
     try:
         with _timed(timings, "load_inputs", state):
+            mapped_path = inputs.mapped_store
+            indexed = indexing.submit(scratch.index_mapped, mapped_path)
+            previous_path = previous_report(inputs.logs_dir, inputs.run_id)
+            previous = load_previous(previous_path)
             with MappedStore(inputs.mapped_store) as store:
-                mapped_path = store.path
                 shares = share_count(inputs.engine, sum(store.counts().values()), inputs.shares)
-                indexed = indexing.submit(scratch.index_mapped, mapped_path)
                 production = inputs.environment == "production"
                 with _timed(timings, "coverage", state):
                     coverage = check_coverage(store, collectors["coverage"])
