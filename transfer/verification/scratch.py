@@ -33,8 +33,10 @@ from transfer.verification.target import pair_columns
 _ROWS_SCHEMA = """
 -- vals: the mapped row's values as the mapped store keeps them (references and times
 -- tagged, see transfer.stores.mapped.encode_value); pair as target.pair_key makes it.
+-- ord: the row's place in its record (rec_system, rec_key), which decides among records
+-- naming one row.
 CREATE TABLE mrow (tbl TEXT, system TEXT, key TEXT, pair TEXT, rec_system TEXT,
-  rec_key TEXT, vals TEXT, own INTEGER, PRIMARY KEY (tbl, system, key, pair));
+  rec_key TEXT, ord INTEGER, vals TEXT, own INTEGER, PRIMARY KEY (tbl, system, key, pair));
 """
 
 _SCHEMA = """
@@ -161,10 +163,9 @@ class Scratch(_File):
     # loading ------------------------------------------------------------------------
     def index_mapped(self, store: Path) -> None:
         """Index the rows of the mapped store at ``store`` into their own file, ``mrow``
-        (one SQL statement, in the store's key order, so a row several records name is
-        kept once, under the first). It opens its own connection, so it may run in a
-        thread of its own while this one loads the rest; :meth:`stop_indexing` cuts it
-        short."""
+        (one SQL statement; a row several records name is kept once, under the first of
+        them in the store's key order). It opens its own connection, so it may run in a thread of its own while this one
+        loads the rest; :meth:`stop_indexing` cuts it short."""
         rows = _File(self.rows_path, _ROWS_SCHEMA)
         self._indexing = rows.db
         try:
@@ -177,16 +178,26 @@ class Scratch(_File):
             single = ", ".join(
                 f"'{table.name}'" for table in metadata.sorted_tables if not pair_columns(table)
             )
+            columns = "rec_system, rec_key, ord, vals, own"
             rows.db.execute("BEGIN")
+            # The rows come unsorted; where two name one row, the one first in key order
+            # (source system, record key, place in the record) replaces the other. The
+            # store's rows are a co-routine (LIMIT -1): flattened into this statement, each
+            # ``vals`` below would extract the values from the row's JSON again. "WHERE
+            # true" tells SQLite's parser that ON CONFLICT belongs to the INSERT.
             rows.db.execute(
-                "INSERT OR IGNORE INTO mrow"  # noqa: S608
-                " (tbl, system, key, pair, rec_system, rec_key, vals, own) SELECT tbl,"
+                "INSERT INTO mrow (tbl, system, key, pair, rec_system, rec_key, ord, vals, own)"  # noqa: S608
+                " SELECT tbl,"
                 " coalesce(CAST(json_extract(vals, '$.source_system') AS TEXT), 'None'),"
                 " coalesce(CAST(json_extract(vals, '$.source_key') AS TEXT), 'None'),"
-                f" CASE tbl {pairs} ELSE '' END, source_system, record_key, vals,"
+                f" CASE tbl {pairs} ELSE '' END, source_system, record_key, ord, vals,"
                 # The record's own rows: one-row-per-record tables under its own key.
                 f" tbl IN ({single}) AND json_extract(vals, '$.source_key') IS record_key"
-                f" FROM ({attached_rows_sql('mapped')})"
+                f" FROM ({attached_rows_sql('mapped')} LIMIT -1) WHERE true"
+                f" ON CONFLICT (tbl, system, key, pair) DO UPDATE SET ({columns}) ="
+                f" ({', '.join('excluded.' + c for c in columns.split(', '))})"
+                " WHERE (excluded.rec_system, excluded.rec_key, excluded.ord)"
+                " < (mrow.rec_system, mrow.rec_key, mrow.ord)"
             )
             # Covering for completeness's counts per record (own, and the rowid for seen).
             rows.db.execute("CREATE INDEX mrow_rec ON mrow (rec_system, rec_key, own)")
