@@ -164,8 +164,9 @@ class Scratch(_File):
     def index_mapped(self, store: Path) -> None:
         """Index the rows of the mapped store at ``store`` into their own file, ``mrow``
         (one SQL statement; a row several records name is kept once, under the first of
-        them in the store's key order). It opens its own connection, so it may run in a thread of its own while this one
-        loads the rest; :meth:`stop_indexing` cuts it short."""
+        them in the store's key order). It opens its own connection, so it may run in a
+        thread of its own while this one loads the rest; :meth:`stop_indexing` cuts it
+        short."""
         rows = _File(self.rows_path, _ROWS_SCHEMA)
         self._indexing = rows.db
         try:
