@@ -115,7 +115,7 @@ def test_a_links_worker_that_dies_leaves_the_links_to_the_verifying_process(
     file it is sent does not exist): the links are checked here, and the log says so."""
     plant.plant_all(loaded_sqlite)
     one = loaded_sqlite.verify("20250101T000000Z-verify-0001", shares=1)
-    real = shares.Shares.start_links
+    real = shares.Shares.hand_over
 
     def lost(self: shares.Shares, hosts: Hosts) -> bool:
         path = self.scratch.path
@@ -125,7 +125,7 @@ def test_a_links_worker_that_dies_leaves_the_links_to_the_verifying_process(
         finally:
             self.scratch.path = path
 
-    monkeypatch.setattr(shares.Shares, "start_links", lost)
+    monkeypatch.setattr(shares.Shares, "hand_over", lost)
     apart = _apart(loaded_sqlite)
     with caplog.at_level(logging.WARNING, logger="transfer.verification.shares"):
         shared = apart.verify("20250101T000000Z-verify-0001", shares=2)

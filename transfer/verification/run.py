@@ -37,7 +37,7 @@ from transfer.verification.model import CHECK_NAMES, Check, VerificationReport, 
 from transfer.verification.records import check_completeness
 from transfer.verification.render import LANGUAGES, write_index, write_reports
 from transfer.verification.scratch import Scratch
-from transfer.verification.shares import Shares, prepare, share_count
+from transfer.verification.shares import HANDED, Shares, prepare, share_count
 from transfer.verification.target import id_map_entries
 from transfer.verification.waivers import Waiver, WaiverBook
 from transfer.verification.web import Hosts, check_links, check_redirects, check_translations
@@ -225,9 +225,9 @@ def verify(
         ):
             with _timed(timings, "fidelity", state):
                 shared.check_fidelity(connection, collectors["fidelity"])
-            # The links are checked by a worker, when there is one, beside the checks that
-            # follow.
-            handed = shared.start_links(inputs.hosts)
+            # The links and the translation groups are checked by a worker, when there is
+            # one, beside completeness and redirects (see transfer.verification.shares).
+            handed = shared.hand_over(inputs.hosts)
             if not handed:
                 with _timed(timings, "links", state):
                     check_links(connection, scratch, collectors["links"], inputs.hosts)
@@ -235,14 +235,16 @@ def verify(
                 groups = check_completeness(scratch, collectors["completeness"], inventory_csv)
             with _timed(timings, "redirects", state):
                 check_redirects(scratch, collectors["redirects"], inputs.hosts)
-            with _timed(timings, "translations", state):
-                check_translations(scratch, collectors["translations"])
-            if handed:
-                state.begin("links")
-                timings["links"] = round(
-                    shared.finish_links(connection, collectors["links"], inputs.hosts), 3
-                )
-                state.end()
+            if not handed:
+                with _timed(timings, "translations", state):
+                    check_translations(scratch, collectors["translations"])
+            else:
+                for name in HANDED:
+                    state.begin(name)
+                    timings[name] = round(
+                        shared.finish(name, connection, collectors[name], inputs.hosts), 3
+                    )
+                    state.end()
             stats = shared.stats()
         previous_inventory = previous_path.parent / "inventory.csv" if previous_path else None
         with _timed(timings, "changes", state):

@@ -9,9 +9,9 @@ what it finds into a CSV file of its own; once every share has ended, the side f
 merged into the scratch database and the findings told to the check in the order of one
 pass (:func:`transfer.verification.records.replay`), so the report is the same.
 
-**Links beside the rest.** Then the first worker checks the links (reading the scratch
-database read-only) while the verifying process checks completeness, redirects and
-translation groups; its findings are told to the links check in the order found.
+**Links beside the rest.** Then the first worker checks the links and the translation
+groups (:data:`HANDED`, reading the scratch database read-only) while the verifying process
+checks completeness and redirects; its findings are told to each check in the order found.
 
 A worker that dies leaves its work to the verifying process (a warning in the log); one
 that cannot read the target stops the verification, as the verifying process would.
@@ -36,10 +36,10 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from transfer.database import create_target_engine, engine_recipe
 from transfer.errors import VerificationError
-from transfer.verification.collect import CheckCollector
+from transfer.verification.collect import CheckCollector, Collects
 from transfer.verification.records import Findings, compare_share, replay
-from transfer.verification.scratch import Scratch, ScratchReader, Side
-from transfer.verification.web import Hosts, check_links
+from transfer.verification.scratch import Readable, Scratch, ScratchReader, Side
+from transfer.verification.web import Hosts, check_links, check_translations
 from transfer.workers import Pool, context, follow_owner, start_server
 
 log = logging.getLogger(__name__)
@@ -84,11 +84,17 @@ class ShareJob:
     production: bool
 
 
-@dataclass(frozen=True)
-class LinksJob:
-    """The links check: the scratch database and the staging stores it reads, where its
-    findings go."""
+#: The checks a worker takes after the fidelity pass, in this order (they read the scratch
+#: database and the target; the verifying process checks completeness and redirects).
+HANDED = ("links", "translations")
 
+
+@dataclass(frozen=True)
+class ReadJob:
+    """One of the :data:`HANDED` checks: its name, the scratch database and the staging
+    stores it reads, where its findings go."""
+
+    check: str
     scratch: Path
     staged: list[tuple[str, Path]]
     hosts: Hosts
@@ -116,16 +122,26 @@ def run_share(connection: Connection, job: ShareJob) -> Counter[str]:
     return findings.counts
 
 
-def run_links(connection: Connection, job: LinksJob) -> Counter[str]:
-    """Check the links into ``job``'s findings file; its counts."""
+def run_read(connection: Connection, job: ReadJob) -> Counter[str]:
+    """Run ``job``'s check into its findings file; its counts."""
     reader = ScratchReader(job.scratch, job.staged)
     findings = Findings(job.findings)
     try:
-        check_links(connection, reader, findings, job.hosts)
+        run_check(job.check, connection, reader, findings, job.hosts)
     finally:
         reader.close()
         findings.close()
     return findings.counts
+
+
+def run_check(
+    name: str, connection: Connection, scratch: Readable, check: Collects, hosts: Hosts
+) -> None:
+    """Run the :data:`HANDED` check ``name`` (where it runs: a worker or this process)."""
+    if name == "links":
+        check_links(connection, scratch, check, hosts)
+    else:
+        check_translations(scratch, check)
 
 
 def _work(
@@ -134,13 +150,13 @@ def _work(
     owner: int,
     channel: multiprocessing.connection.Connection,
 ) -> None:
-    """A worker: compare one share, then do what it is sent (a :class:`LinksJob`, or
+    """A worker: compare one share, then do what it is sent (a :class:`ReadJob`, or
     None to end). Each piece of work is answered ("done", counts, seconds, CPU seconds
     so far, peak RSS in MiB) or ("failed", message)."""
     follow_owner(owner, "verify-share-owner-watch")
     url, connect_args = recipe
     engine = create_target_engine(url, connect_args=connect_args)
-    work: ShareJob | LinksJob | None = job
+    work: ShareJob | ReadJob | None = job
     try:
         with engine.connect() as connection:
             while work is not None:
@@ -148,7 +164,7 @@ def _work(
                 if isinstance(work, ShareJob):
                     counts = run_share(connection, work)
                 else:
-                    counts = run_links(connection, work)
+                    counts = run_read(connection, work)
                 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
                 seconds = time.perf_counter() - started
                 channel.send(("done", dict(counts), seconds, time.process_time(), peak))
@@ -165,8 +181,8 @@ def _work(
 class _Worker:
     process: Any
     channel: multiprocessing.connection.Connection
-    #: Whether it has work whose answer is still to come.
-    busy: bool = True
+    #: How many pieces of its work have their answer still to come.
+    busy: int = 1
     #: Its CPU seconds and peak RSS (MiB), as it last said.
     cpu_s: float = 0.0
     peak_mb: float = 0.0
@@ -200,11 +216,11 @@ class Shares(Pool):
             )
             for index in range(shares)
         ]
-        self.links_findings = folder / ".verify-links.csv"
+        self.handed_findings = {name: folder / f".verify-{name}.csv" for name in HANDED}
         #: The workers started, and those of them still alive, by share.
         self.started: list[_Worker] = []
         self.workers: dict[int, _Worker] = {}
-        self._links_worker: int | None = None
+        self._handed_to: int | None = None
 
     def stats(self) -> ShareStats:
         return ShareStats(
@@ -250,7 +266,7 @@ class Shares(Pool):
             return None
         try:
             answer = worker.channel.recv()
-        except EOFError:
+        except (EOFError, OSError):  # OSError: it died with work sent to it unread
             worker.process.join()
             log.warning(
                 "%s: its worker ended (exit %s) without its result; doing it here",
@@ -259,7 +275,7 @@ class Shares(Pool):
             )
             del self.workers[index]
             return None
-        worker.busy = False
+        worker.busy -= 1
         if answer[0] == "failed":
             raise VerificationError(
                 f"the target could not be read ({what}): {answer[1]}",
@@ -268,31 +284,37 @@ class Shares(Pool):
         _, counts, seconds, worker.cpu_s, worker.peak_mb = answer
         return counts, seconds
 
-    # links -------------------------------------------------------------------------
-    def start_links(self, hosts: Hosts) -> bool:
-        """Hand the links check to the first worker; whether there was one to take it."""
+    # the checks handed over ---------------------------------------------------------
+    def hand_over(self, hosts: Hosts) -> bool:
+        """Send the :data:`HANDED` checks to the first worker; whether there was one to
+        take them."""
         if not self.workers:
             return False
         index = min(self.workers)
         worker = self.workers[index]
-        job = LinksJob(self.scratch.path, list(self.scratch.staged), hosts, self.links_findings)
-        try:
-            worker.channel.send(job)
-        except (BrokenPipeError, OSError):
-            return False
-        worker.busy = True
-        self._links_worker = index
+        staged = list(self.scratch.staged)
+        for name in HANDED:
+            job = ReadJob(name, self.scratch.path, staged, hosts, self.handed_findings[name])
+            try:
+                worker.channel.send(job)
+            except (BrokenPipeError, OSError):
+                break
+            worker.busy += 1
+        self._handed_to = index
         return True
 
-    def finish_links(self, connection: Connection, check: CheckCollector, hosts: Hosts) -> float:
-        """Tell ``check`` what the links worker found (or check the links here, when it
-        died); the seconds the check took."""
+    def finish(
+        self, name: str, connection: Connection, check: CheckCollector, hosts: Hosts
+    ) -> float:
+        """Tell ``check`` what the worker found for the handed check ``name`` (or run the
+        check here, when the worker died before it answered); the seconds it took. Called
+        for each of :data:`HANDED` in its order."""
         started = time.perf_counter()
-        answer = self._answer(self._links_worker, "links")
+        answer = self._answer(self._handed_to, name)
         if answer is None:
-            check_links(connection, self.scratch, check, hosts)
+            run_check(name, connection, self.scratch, check, hosts)
             return time.perf_counter() - started
-        replay(check, [(self.links_findings, Counter(answer[0]))])
+        replay(check, [(self.handed_findings[name], Counter(answer[0]))])
         return answer[1]
 
     def close(self) -> None:
@@ -307,4 +329,5 @@ class Shares(Pool):
         for job in self.jobs:
             job.side.unlink(missing_ok=True)
             job.findings.unlink(missing_ok=True)
-        self.links_findings.unlink(missing_ok=True)
+        for path in self.handed_findings.values():
+            path.unlink(missing_ok=True)

@@ -431,7 +431,7 @@ def _follow(lookups: _Lookups, check: CheckCollector, hosts: Hosts, url: str, ne
         check.count("ok")
 
 
-def _mutual(scratch: Scratch, key: str, url: str) -> bool:
+def _mutual(scratch: Readable, key: str, url: str) -> bool:
     """Whether the page at ``url`` links back to ``key`` in its own language switcher."""
     row = scratch.db.execute(
         "SELECT translations FROM src WHERE key = ? OR url = ? LIMIT 1", (url, url)
@@ -444,7 +444,7 @@ def _mutual(scratch: Scratch, key: str, url: str) -> bool:
     )
 
 
-def check_translations(scratch: Scratch, check: CheckCollector) -> None:
+def check_translations(scratch: Readable, check: Collects) -> None:
     """Every source translation group (hreflang language switcher) is one target item."""
     rows = scratch.db.execute(
         "SELECT s.key, s.translations, t.item FROM src s JOIN tr t ON t.key = s.key"
