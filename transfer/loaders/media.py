@@ -4,6 +4,17 @@ A directory by default (``load.media_dir``, else ``<workspace>/media``). Files s
 asset row's ``storage_path`` (``ab/cd/<sha256>`` by default), so the store is
 content-addressed; a file is written to a temporary name and renamed into place, then read
 back and hashed: bytes that do not hash to the row's sha256 are an error for that record.
+
+**Placed ahead.** Creating thousands of small files is slow on many file systems (most of a
+load's time at the sandbox's sizes), so a load gives the store, as it starts, the files it
+will place (:meth:`MediaStore.ahead`, in the order the helper should take them), and a
+helper process places them while the load goes on. :meth:`MediaStore.place` still decides:
+it takes a file the helper placed and checked, checks by its hash one it finds in place,
+and places any other itself, as without the helper. The helper checks its own copies by
+their hash and leaves out a blob that is missing or damaged, so what it places is what
+:meth:`place` would; a record whose blob is bad fails there, with the same message. The
+helper is a worker of :mod:`transfer.workers`: it ignores Ctrl-C and SIGTERM and ends when
+the load's process is gone.
 """
 
 from __future__ import annotations
@@ -11,10 +22,15 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+from collections import deque
+from collections.abc import Iterable
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from transfer.stores.blobs import CHUNK, BlobStore
+from transfer.workers import context, follow_owner
 
 
 class MediaProblem(Exception):
@@ -30,6 +46,57 @@ def file_sha256(path: Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
+def _copy(source: Path, target: Path, serial: int) -> None:
+    """Copy ``source`` to ``target`` through a temporary name of this process's own (no
+    other process writes it; a killed load may leave one behind, which a later copy of
+    the same process id overwrites), owner-only."""
+    temporary = target.parent / f".incoming-{os.getpid()}-{serial}"
+    try:
+        # owner-only, as tempfile.mkstemp made it before (the file keeps the mode)
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "wb") as out, source.open("rb") as data:
+            shutil.copyfileobj(data, out, CHUNK)
+        temporary.replace(target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+# The helper process's own state (see place_ahead).
+_folders: set[Path] = set()
+_serial = 0
+
+
+def place_ahead(files: list[tuple[str, str, str]]) -> list[int]:
+    """In the helper process: place each of ``files`` ((sha256, blob path, target path))
+    that is not in place yet and check the copy by its hash (a bad copy is removed again);
+    a file it cannot place is left to :meth:`MediaStore.place`. The indexes of the files
+    it placed and checked."""
+    global _serial
+    placed = []
+    for index, (sha256, source, target) in enumerate(files):
+        path = Path(target)
+        try:
+            if path.is_file():  # placed already: MediaStore.place checks it
+                continue
+            if path.parent not in _folders:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                _folders.add(path.parent)
+            _serial += 1
+            _copy(Path(source), path, _serial)
+            if file_sha256(path) == sha256:
+                placed.append(index)
+            else:
+                path.unlink(missing_ok=True)
+        except OSError:
+            continue
+    return placed
+
+
+#: Files given to the helper per piece of its work.
+AHEAD_CHUNK = 200
+
+
 class MediaStore:
     """Copies blobs into ``root`` and verifies them."""
 
@@ -42,10 +109,16 @@ class MediaStore:
         #: Folders known to exist (one ``mkdir`` per folder, not per file).
         self._folders: set[Path] = set()
         self._serial = 0
+        #: The helper placing files ahead (see the module), and its pieces of work not
+        #: yet taken in (each with its files, as (sha256, path)), in the order given.
+        self._helper: ProcessPoolExecutor | None = None
+        self._given: deque[tuple[Future[list[int]], list[tuple[str, Path]]]] = deque()
+        #: Files the helper placed and checked (taken in by :meth:`_take_in`).
+        self.placed_ahead = 0
 
-    def place(self, values: dict[str, Any]) -> None:
-        """Put the bytes of an ``assets`` row into the store; fills in ``storage_path``
-        when the row has none. Raises MediaProblem with the reason."""
+    def _locate(self, values: dict[str, Any]) -> tuple[str, str, Path]:
+        """The sha256, storage path and file of an ``assets`` row; raises MediaProblem for
+        a row without a valid sha256 or with a path that leaves the store."""
         sha256 = str(values.get("sha256") or "").lower()
         if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
             raise MediaProblem(f"asset has no valid sha256: {values.get('sha256')!r}")
@@ -53,8 +126,66 @@ class MediaStore:
         pure = PurePosixPath(relative)
         if pure.is_absolute() or ".." in pure.parts:
             raise MediaProblem(f"storage_path {relative!r} leaves the media store")
+        return sha256, relative, self.root.joinpath(*pure.parts)
+
+    def files_of(self, rows: Iterable[dict[str, Any]]) -> list[tuple[str, str, str]]:
+        """The files of these ``assets`` rows as :meth:`ahead` takes them: (sha256, blob
+        path, target path) each; a row :meth:`place` would refuse is left out."""
+        files = []
+        for values in rows:
+            try:
+                sha256, _relative, target = self._locate(values)
+            except MediaProblem:
+                continue
+            files.append((sha256, str(self.blobs.path(sha256)), str(target)))
+        return files
+
+    def ahead(self, files: list[tuple[str, str, str]]) -> None:
+        """Have the helper place ``files`` (:meth:`files_of`), in this order, while the
+        load goes on."""
+        if not files:
+            return
+        if self._helper is None:
+            self._helper = ProcessPoolExecutor(
+                1,
+                mp_context=context(),
+                initializer=follow_owner,
+                initargs=(os.getpid(), "media-helper-owner-watch"),
+            )
+        try:
+            for start in range(0, len(files), AHEAD_CHUNK):
+                piece = files[start : start + AHEAD_CHUNK]
+                answer = self._helper.submit(place_ahead, piece)
+                self._given.append((answer, [(sha, Path(path)) for sha, _, path in piece]))
+        except (BrokenProcessPool, RuntimeError):
+            pass  # the helper is gone: the load places the files itself
+
+    def _take_in(self) -> None:
+        """Count the files of the helper's finished pieces of work as checked."""
+        while self._given and self._given[0][0].done():
+            answer, files = self._given.popleft()
+            if answer.cancelled() or answer.exception() is not None:
+                continue  # the helper died: the load places those files itself
+            for index in answer.result():
+                self._checked.add(files[index])
+            self.placed_ahead += len(answer.result())
+
+    def close(self) -> int:
+        """End the helper: the piece of work in hand is finished, the rest dropped (the
+        load is over; it placed what it needed itself). How many files the helper placed
+        and the load took."""
+        if self._helper is not None:
+            self._helper.shutdown(wait=True, cancel_futures=True)
+            self._helper = None
+        self._given.clear()
+        return self.placed_ahead
+
+    def place(self, values: dict[str, Any]) -> None:
+        """Put the bytes of an ``assets`` row into the store; fills in ``storage_path``
+        when the row has none. Raises MediaProblem with the reason."""
+        sha256, relative, target = self._locate(values)
         values["storage_path"] = relative
-        target = self.root.joinpath(*pure.parts)
+        self._take_in()
         if (sha256, target) in self._checked:
             return
         if target.is_file() and file_sha256(target) == sha256:
@@ -69,19 +200,8 @@ class MediaStore:
         if target.parent not in self._folders:
             target.parent.mkdir(parents=True, exist_ok=True)
             self._folders.add(target.parent)
-        # A name of this process's own: no other process writes it (a killed load may
-        # leave one behind, which a later copy of the same process id overwrites).
         self._serial += 1
-        temporary = target.parent / f".incoming-{os.getpid()}-{self._serial}"
-        try:
-            # owner-only, as tempfile.mkstemp made it before (the file keeps the mode)
-            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(descriptor, "wb") as out, source.open("rb") as data:
-                shutil.copyfileobj(data, out, CHUNK)
-            temporary.replace(target)
-        except BaseException:
-            temporary.unlink(missing_ok=True)
-            raise
+        _copy(source, target, self._serial)
         copied = file_sha256(target)
         if copied != sha256:
             target.unlink(missing_ok=True)

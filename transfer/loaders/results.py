@@ -19,6 +19,9 @@ class LoadStats(StageStats):
     actions: Counter[str] = field(default_factory=Counter)
     by_migration: Counter[tuple[str, str, str]] = field(default_factory=Counter)
     failures: list[tuple[str, str, str]] = field(default_factory=list)
+    #: Media files the media store's helper placed ahead of the load (see
+    #: transfer.loaders.media); the load checked each by its hash as it wrote its record.
+    media_placed_ahead: int = 0
 
     def count(self, entry_system: str, kind: str, action: str) -> None:
         self.actions[action] += 1

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from sqlalchemy import Engine, update
 from sqlalchemy.exc import DBAPIError
@@ -88,8 +88,8 @@ class _Load:
         self.progress = progress
         self.now = datetime.now(UTC)
         self.stats = LoadStats()
-        media = MediaStore(options.media_dir, BlobStore(options.blob_dir))
-        self.writer = BatchWriter(engine, run_id, self.now, media, source)
+        self.media = MediaStore(options.media_dir, BlobStore(options.blob_dir))
+        self.writer = BatchWriter(engine, run_id, self.now, self.media, source)
         self.plan_file: IO[str] | None = None
         self.selection = options.selection
         #: The listed records (``--idlist``), None for all; resolved when the run starts.
@@ -138,6 +138,7 @@ class _Load:
             if removals:  # counted above; the mapped store does not change during a load
                 self._removal_pass()
         finally:
+            self.stats.media_placed_ahead = self.media.close()
             if self.plan_file is not None:
                 self.plan_file.close()
         if not self.plan:
@@ -212,6 +213,7 @@ class _Load:
         for migration, tables in self.source.tables_by_kind().items():
             level = max((ORDER.get(table, 0) for table in tables), default=0)
             waves.setdefault(level, []).append(migration)
+        self._place_ahead([waves[level] for level in sorted(waves)])
         deferred: list[Key] = []
         for level in sorted(waves):
             for page in self._wave_pages(waves[level]):
@@ -220,6 +222,44 @@ class _Load:
                 if exhausted:
                     return deferred
         return deferred
+
+    def _place_ahead(self, waves: list[list[tuple[str, str]]]) -> None:
+        """Give the media store's helper the files of every asset the load will write (as
+        decided now, a hint: each record is decided again when its page is handled; see
+        :mod:`transfer.loaders.media`). The load needs the first wave's files at once and
+        places them itself from the first on, so the helper takes that wave from its last
+        file back (they meet in the middle), then the later waves' files in the order the
+        load needs them. A plan writes nothing, and a partial load (``--limit``,
+        ``--idlist``) places only its own."""
+        if self.plan or self.only is not None or self.budget is not None:
+            return
+        with_assets = {
+            kind for kind, tables in self.source.tables_by_kind().items() if "assets" in tables
+        }
+        given: list[tuple[str, str, str]] = []
+        for kinds in waves:
+            wanted = [kind for kind in kinds if kind in with_assets]
+            if not wanted:
+                continue
+            files = self.media.files_of(
+                values
+                for page in self.source.pages(self.options.batch_size, kinds=wanted)
+                for values in self._asset_rows(page)
+            )
+            given.extend(reversed(files) if not given else files)
+        self.media.ahead(given)
+
+    def _asset_rows(self, page: list[SourceEntry]) -> Iterator[dict[str, Any]]:
+        """The values of the ``assets`` rows of the records of ``page`` that would be
+        created or updated."""
+        for work in self._works(page):
+            if work.action not in ("create", "update"):
+                continue
+            try:
+                record = work.entry.record()
+            except (ValueError, KeyError, TypeError):
+                continue  # unreadable: the writer says so when its page is handled
+            yield from (dict(row.values) for row in record.rows if row.table == "assets")
 
     def _wave_pages(self, kinds: list[tuple[str, str]]) -> Iterator[list[SourceEntry]]:
         if self.only is None:
