@@ -5,9 +5,9 @@ asset row's ``storage_path`` (``ab/cd/<sha256>`` by default), so the store is
 content-addressed; a file is written to a temporary name and renamed into place, then read
 back and hashed: bytes that do not hash to the row's sha256 are an error for that record.
 
-**Placed ahead.** Creating thousands of small files is slow on many file systems (most of a
-load's time at the sandbox's sizes), so a load gives the store, as it starts, the files it
-will place (:meth:`MediaStore.ahead`, in the order the helper should take them), and a
+**Placed ahead.** Creating thousands of small files is slow on many file systems (up to
+half of a load's time at the sandbox's sizes here), so a load gives the store, as it starts,
+the files it will place (:meth:`MediaStore.ahead`, in the order the helper should take them), and a
 helper process places them while the load goes on. :meth:`MediaStore.place` still decides:
 it takes a file the helper placed and checked, checks by its hash one it finds in place,
 and places any other itself, as without the helper. The helper checks its own copies by
