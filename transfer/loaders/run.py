@@ -210,10 +210,12 @@ class _Load:
         # that references mostly find their rows already loaded; one scan of the store per
         # wave. What still points ahead is deferred.
         waves: dict[int, list[tuple[str, str]]] = {}
-        for migration, tables in self.source.tables_by_kind().items():
+        tables_by_kind = self.source.tables_by_kind()
+        for migration, tables in tables_by_kind.items():
             level = max((ORDER.get(table, 0) for table in tables), default=0)
             waves.setdefault(level, []).append(migration)
-        self._place_ahead([waves[level] for level in sorted(waves)])
+        with_assets = {kind for kind, tables in tables_by_kind.items() if "assets" in tables}
+        self._place_ahead([waves[level] for level in sorted(waves)], with_assets)
         deferred: list[Key] = []
         for level in sorted(waves):
             for page in self._wave_pages(waves[level]):
@@ -223,19 +225,18 @@ class _Load:
                     return deferred
         return deferred
 
-    def _place_ahead(self, waves: list[list[tuple[str, str]]]) -> None:
+    def _place_ahead(
+        self, waves: list[list[tuple[str, str]]], with_assets: set[tuple[str, str]]
+    ) -> None:
         """Give the media store's helper the files of every asset the load will write (as
         decided now, a hint: each record is decided again when its page is handled; see
         :mod:`transfer.loaders.media`). The load needs the first wave's files at once and
         places them itself from the first on, so the helper takes that wave from its last
         file back (they meet in the middle), then the later waves' files in the order the
-        load needs them. A plan writes nothing, and a partial load (``--limit``,
-        ``--idlist``) places only its own."""
+        load needs them (``with_assets``: the kinds whose records write assets). A plan
+        writes nothing, and a partial load (``--limit``, ``--idlist``) places only its own."""
         if self.plan or self.only is not None or self.budget is not None:
             return
-        with_assets = {
-            kind for kind, tables in self.source.tables_by_kind().items() if "assets" in tables
-        }
         given: list[tuple[str, str, str]] = []
         for kinds in waves:
             wanted = [kind for kind in kinds if kind in with_assets]
