@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import time
 
 import pytest
 
-from transfer.workers import context, cpu_seconds_of, server_cpu_s, start_server
+from transfer.workers import context, cpu_seconds_of, owner_alive, server_cpu_s, start_server
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads Linux's /proc")
 
@@ -34,3 +35,22 @@ def test_an_ended_worker_counts_in_the_fork_servers_cpu() -> None:
 
 def test_a_process_gone_has_no_cpu_figure() -> None:
     assert cpu_seconds_of(2**22 + 12345) is None
+
+
+def test_a_killed_owner_not_yet_waited_for_counts_as_gone() -> None:
+    """A killed process is a zombie until its parent waits for it; a worker following it
+    must end all the same (a parent reading the worker's inherited pipes first would
+    otherwise wait forever)."""
+    owner = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        assert owner_alive(owner.pid)
+        owner.kill()
+        deadline = time.monotonic() + 10
+        while owner_alive(owner.pid) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert not owner_alive(owner.pid)
+        assert owner.poll() is not None  # waited for only now
+    finally:
+        owner.kill()
+        owner.wait()
+    assert not owner_alive(owner.pid)

@@ -76,10 +76,26 @@ def follow_owner(owner: int, name: str) -> None:
 def _end_with(owner: int) -> None:
     while True:
         time.sleep(OWNER_CHECK_S)
-        try:
-            os.kill(owner, 0)
-        except (ProcessLookupError, PermissionError):  # gone, or the number reused
+        if not owner_alive(owner):
             os._exit(0)
+
+
+def owner_alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs. A killed process stays a zombie until its
+    parent waits for it, and a signal still reaches a zombie; a parent waiting first for
+    the pipes it gave the process (``subprocess``'s ``communicate``) would wait forever
+    for a worker that holds them, so a zombie counts as gone (read from Linux's
+    ``/proc``; elsewhere only a process that is gone does)."""
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, PermissionError):  # gone, or the number reused
+        return False
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return True
+    state = stat.rsplit(")", 1)[1].split()[:1]
+    return state not in (["Z"], ["X"])
 
 
 class Pool:
