@@ -8,10 +8,14 @@ import os
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine
 
 from tests.loaders.helpers import prepare, run_load
+from transfer.loaders import idmap
+from transfer.loaders.decide import decide
 from transfer.loaders.media import MediaProblem, MediaStore, place_ahead
 from transfer.loaders.options import LoadOptions
+from transfer.loaders.source import MappedSource
 from transfer.stores.blobs import BlobStore
 
 
@@ -96,8 +100,27 @@ def test_a_helper_that_dies_leaves_the_files_to_the_load(tmp_path: Path) -> None
     assert len(_files(media)) == 400
 
 
-def test_a_plan_places_no_media(target: object, options: LoadOptions) -> None:
+def test_a_plan_places_no_media(target: Engine, options: LoadOptions) -> None:
     prepare(options, 0.01)
-    result = run_load(target, options, plan=True)  # type: ignore[arg-type]
+    result = run_load(target, options, plan=True)
     assert result.plan
     assert not options.media_dir.exists() or not _files(options.media_dir)
+
+
+def test_the_helpers_hint_agrees_with_the_loads_decisions(
+    target: Engine, options: LoadOptions
+) -> None:
+    """The look-ahead's lean test (``idmap.unchanged``) names the records the load leaves
+    alone, as ``decide`` does: all after a load, none of those whose rows changed since."""
+    prepare(options, 0.02)
+    run_load(target, options)
+    prepare(options, 0.02, epoch=1)  # some records change, some are withdrawn
+    with MappedSource(options.mapped_store) as source, target.connect() as connection:
+        entries = [entry for page in source.pages(500) for entry in page]
+        known = idmap.lookup(connection, (entry.key for entry in entries))
+        same = idmap.unchanged(connection, ((entry.key, entry.rows_hash) for entry in entries))
+    decided = {
+        entry.key for entry in entries if decide(entry, known.get(entry.key)).action == "unchanged"
+    }
+    assert decided and same == decided
+    assert len(same) < len(entries)

@@ -47,6 +47,9 @@ WRITE_ACTIONS = ("create", "update", "unpublish", "delete")
 #: checked, media placed: the next round only writes them); the rest are kept as keys
 #: and read again, so memory stays bounded whatever the number of deferred records.
 KEPT_BATCHES = 50
+#: Records read and decided per page when the load looks ahead for the media helper (its
+#: id-map lookups in fewer, larger queries: a round trip each on PostgreSQL).
+AHEAD_PAGE = 2000
 
 
 def load_target(
@@ -244,20 +247,25 @@ class _Load:
                 continue
             files = self.media.files_of(
                 values
-                for page in self.source.pages(self.options.batch_size, kinds=wanted)
+                for page in self.source.hash_pages(AHEAD_PAGE, kinds=wanted)
                 for values in self._asset_rows(page)
             )
             given.extend(reversed(files) if not given else files)
         self.media.ahead(given)
 
-    def _asset_rows(self, page: list[SourceEntry]) -> Iterator[dict[str, Any]]:
-        """The values of the ``assets`` rows of the records of ``page`` that would be
-        created or updated."""
-        for work in self._works(page):
-            if work.action not in ("create", "update"):
-                continue
+    def _asset_rows(self, page: list[tuple[Key, str, str]]) -> Iterator[dict[str, Any]]:
+        """The values of the ``assets`` rows of the records of ``page`` (key, status, rows
+        hash) that the load will likely write: mapped, and new or changed by the id map's
+        rows hash (a hint, in one lean query; :func:`decide` decides when the page is
+        handled). Only those records' rows are read."""
+        candidates = {key: digest for key, status, digest in page if status == "mapped"}
+        if not self.selection.update:
+            with self.engine.connect() as connection:
+                for key in idmap.unchanged(connection, candidates.items()):
+                    del candidates[key]
+        for entry in self.source.entries(candidates):
             try:
-                record = work.entry.record()
+                record = entry.record()
             except (ValueError, KeyError, TypeError):
                 continue  # unreadable: the writer says so when its page is handled
             yield from (dict(row.values) for row in record.rows if row.table == "assets")

@@ -72,6 +72,21 @@ class MappedReader:
     ) -> Iterator[list[SourceEntry]]:
         """Every record (of ``kinds``, pairs of source system and kind, when given) in
         (source_system, record_key) order, ``size`` at a time."""
+        for rows in self._pages(_COLUMNS, size, kinds):
+            yield [SourceEntry(*row) for row in rows]
+
+    def hash_pages(
+        self, size: int, kinds: Iterable[tuple[str, str]] | None = None
+    ) -> Iterator[list[tuple[Key, str, str]]]:
+        """As :meth:`pages`, each record as its key, status and rows hash alone (its rows
+        are not read)."""
+        for rows in self._pages("source_system, record_key, status, rows_hash", size, kinds):
+            yield [((system, key), status, digest) for system, key, status, digest in rows]
+
+    def _pages(
+        self, columns: str, size: int, kinds: Iterable[tuple[str, str]] | None
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        """``columns`` (the first two: the key) of the records of :meth:`pages`."""
         after: Key = ("", "")
         chosen = sorted(set(kinds)) if kinds is not None else None
         only = ""
@@ -85,19 +100,22 @@ class MappedReader:
         extra = [part for pair in chosen or () for part in pair]
         while True:
             rows = self.db.execute(
-                f"SELECT {_COLUMNS} FROM records WHERE (source_system, record_key) > (?, ?)"  # noqa: S608
+                f"SELECT {columns} FROM records WHERE (source_system, record_key) > (?, ?)"  # noqa: S608
                 f"{only} ORDER BY source_system, record_key LIMIT ?",
                 (*after, *extra, size),
             ).fetchall()
             if not rows:
                 return
-            page = [SourceEntry(*row) for row in rows]
-            after = page[-1].key
-            yield page
+            after = (rows[-1][0], rows[-1][1])
+            yield rows
 
     def get_many(self, keys: Iterable[Key]) -> dict[Key, SourceEntry]:
         """The entries of ``keys`` that the store holds (looked up on its key)."""
-        return {(row[0], row[1]): SourceEntry(*row) for row in self._by_keys(_COLUMNS, keys)}
+        return {entry.key: entry for entry in self.entries(keys)}
+
+    def entries(self, keys: Iterable[Key]) -> Iterator[SourceEntry]:
+        """The entries of ``keys`` that the store holds, in the order of ``keys``."""
+        return (SourceEntry(*row) for row in self._by_keys(_COLUMNS, keys))
 
     def statuses(self, keys: Iterable[Key]) -> dict[Key, str]:
         """The map status of those ``keys`` the store holds (for finding removed records)."""
