@@ -93,8 +93,9 @@ def place_ahead(files: list[tuple[str, str, str]]) -> list[int]:
     return placed
 
 
-#: Files given to the helper per piece of its work.
-AHEAD_CHUNK = 200
+#: Files given to the helper per piece of its work: the load learns what the helper placed
+#: a piece at a time, and a load that stops (Ctrl-C) waits for the piece in hand.
+AHEAD_CHUNK = 50
 
 
 class MediaStore:
@@ -171,9 +172,9 @@ class MediaStore:
             self.placed_ahead += len(answer.result())
 
     def close(self) -> int:
-        """End the helper: the piece of work in hand is finished, the rest dropped (the
-        load is over; it placed what it needed itself). How many files the helper placed
-        and the load took."""
+        """End the helper: the piece of work in hand is finished (:data:`AHEAD_CHUNK`
+        files at most), the rest dropped (the load is over; it placed what it needed
+        itself). How many files the helper placed and the load took."""
         if self._helper is not None:
             self._helper.shutdown(wait=True, cancel_futures=True)
             self._helper = None
