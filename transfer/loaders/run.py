@@ -47,8 +47,8 @@ WRITE_ACTIONS = ("create", "update", "unpublish", "delete")
 #: checked, media placed: the next round only writes them); the rest are kept as keys
 #: and read again, so memory stays bounded whatever the number of deferred records.
 KEPT_BATCHES = 50
-#: Records read and decided per page when the load looks ahead for the media helper (its
-#: id-map lookups in fewer, larger queries: a round trip each on PostgreSQL).
+#: Records per page when the load looks ahead for the media helper (keys and rows hashes
+#: only; its id-map queries fewer and larger: a round trip each on PostgreSQL).
 AHEAD_PAGE = 2000
 
 
@@ -231,9 +231,9 @@ class _Load:
     def _place_ahead(
         self, waves: list[list[tuple[str, str]]], with_assets: set[tuple[str, str]]
     ) -> None:
-        """Give the media store's helper the files of every asset the load will write (as
-        decided now, a hint: each record is decided again when its page is handled; see
-        :mod:`transfer.loaders.media`). The load needs the first wave's files at once and
+        """Give the media store's helper the files of every asset the load will likely
+        write (a hint from the id map's rows hashes: each record is decided when its page
+        is handled; see :mod:`transfer.loaders.media`). The load needs the first wave's files at once and
         places them itself from the first on, so the helper takes that wave from its last
         file back (they meet in the middle), then the later waves' files in the order the
         load needs them (``with_assets``: the kinds whose records write assets). A plan
