@@ -233,10 +233,10 @@ class _Load:
     ) -> None:
         """Give the media store's helper the files of every asset the load will likely
         write (a hint from the id map's rows hashes: each record is decided when its page
-        is handled; see :mod:`transfer.loaders.media`). The load needs the first wave's files at once and
-        places them itself from the first on, so the helper takes that wave from its last
-        file back (they meet in the middle), then the later waves' files in the order the
-        load needs them (``with_assets``: the kinds whose records write assets). A plan
+        is handled; see :mod:`transfer.loaders.media`). The load needs the first wave's
+        files at once and places them itself from the first on, so the helper takes that
+        wave from its last file back (they meet in the middle), then the later waves' files
+        in the order the load needs them (``with_assets``: the kinds whose records write assets). A plan
         writes nothing, and a partial load (``--limit``, ``--idlist``) places only its own."""
         if self.plan or self.only is not None or self.budget is not None:
             return
