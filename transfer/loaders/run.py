@@ -236,8 +236,9 @@ class _Load:
         is handled; see :mod:`transfer.loaders.media`). The load needs the first wave's
         files at once and places them itself from the first on, so the helper takes that
         wave from its last file back (they meet in the middle), then the later waves' files
-        in the order the load needs them (``with_assets``: the kinds whose records write assets). A plan
-        writes nothing, and a partial load (``--limit``, ``--idlist``) places only its own."""
+        in the order the load needs them (``with_assets``: the kinds whose records write
+        assets). A plan writes nothing, and a partial load (``--limit``, ``--idlist``)
+        places only its own."""
         if self.plan or self.only is not None or self.budget is not None:
             return
         given: list[tuple[str, str, str]] = []
