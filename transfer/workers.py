@@ -47,15 +47,22 @@ def cpu_seconds_of(pid: int, *, ended_children: bool = False) -> float | None:
     """User and system CPU seconds of a live process, from Linux's ``/proc`` (None
     elsewhere, or when it is gone); with ``ended_children``, those of the children it has
     waited for are added (Linux counts them into their parent once it has)."""
+    fields = _stat_fields(pid)
+    if fields is None:
+        return None
+    # utime, stime, cutime and cstime are the 14th to 17th fields (12th to 15th here).
+    ticks = sum(int(value) for value in fields[11 : 15 if ended_children else 13])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _stat_fields(pid: int) -> list[str] | None:
+    """The fields of Linux's ``/proc/<pid>/stat`` after the first two (pid, name): the
+    state first. None elsewhere, or when the process is gone."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
     except OSError:
         return None
-    # utime, stime, cutime and cstime are the 14th to 17th fields; the first two (pid,
-    # name) are cut off here.
-    fields = stat.rsplit(")", 1)[1].split()
-    ticks = sum(int(value) for value in fields[11 : 15 if ended_children else 13])
-    return ticks / os.sysconf("SC_CLK_TCK")
+    return stat.rsplit(")", 1)[1].split()
 
 
 def server_cpu_s() -> float | None:
@@ -90,12 +97,8 @@ def owner_alive(pid: int) -> bool:
         os.kill(pid, 0)
     except (ProcessLookupError, PermissionError):  # gone, or the number reused
         return False
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
-    except OSError:
-        return True
-    state = stat.rsplit(")", 1)[1].split()[:1]
-    return state not in (["Z"], ["X"])
+    fields = _stat_fields(pid)
+    return fields is None or fields[:1] not in (["Z"], ["X"])
 
 
 class Pool:

@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 
 from tests.loaders.helpers import prepare, run_load
 from transfer.loaders import idmap
+from transfer.loaders import media as media_module
 from transfer.loaders.decide import decide
 from transfer.loaders.media import MediaProblem, MediaStore, place_ahead
 from transfer.loaders.options import LoadOptions
@@ -58,14 +59,17 @@ def test_the_helper_places_and_checks_files_the_load_then_takes(tmp_path: Path) 
     assert all(hashlib.sha256(path.read_bytes()).hexdigest() == path.name for path in placed)
 
 
-def test_the_helper_leaves_bad_blobs_to_the_load_which_fails_them(tmp_path: Path) -> None:
+def test_the_helper_leaves_bad_blobs_to_the_load_which_fails_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     blobs, rows = _blobs(tmp_path / "blobs", 3)
     damaged, missing = rows[0]["sha256"], rows[1]["sha256"]
     blobs.path(damaged).write_bytes(b"not what was fetched")
     blobs.path(missing).unlink()
     media = tmp_path / "media"
-    files = [(v["sha256"], str(blobs.path(v["sha256"])), str(media / v["sha256"])) for v in rows]
-    # In this process: the same function the helper runs.
+    files = [(v["sha256"], v["sha256"]) for v in rows]  # storage paths at the store's top
+    # In this process: the same function the helper runs, with the store it opens.
+    monkeypatch.setattr(media_module, "_helper_store", MediaStore(media, blobs))
     assert place_ahead(files) == [2]
     assert [path.name for path in _files(media)] == [rows[2]["sha256"]]
     store = MediaStore(media, blobs)

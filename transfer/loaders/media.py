@@ -62,34 +62,33 @@ def _copy(source: Path, target: Path, serial: int) -> None:
         raise
 
 
-# The helper process's own state (see place_ahead).
-_folders: set[Path] = set()
-_serial = 0
+# The helper process's own media store (see _start_helper).
+_helper_store: MediaStore | None = None
 
 
-def place_ahead(files: list[tuple[str, str, str]]) -> list[int]:
-    """In the helper process: place each of ``files`` ((sha256, blob path, target path))
-    that is not in place yet and check the copy by its hash (a bad copy is removed again);
-    a file it cannot place is left to :meth:`MediaStore.place`. The indexes of the files
-    it placed and checked."""
-    global _serial
+def _start_helper(owner: int, root: Path, blobs: Path) -> None:
+    """In the helper process, as it starts: follow the load's process, open the store."""
+    global _helper_store
+    follow_owner(owner, "media-helper-owner-watch")
+    _helper_store = MediaStore(root, BlobStore(blobs))
+
+
+def place_ahead(files: list[tuple[str, str]]) -> list[int]:
+    """In the helper process: place each of ``files`` ((sha256, storage path)) that is not
+    in place yet, as :meth:`MediaStore.place` does (it checks the copy by its hash and
+    removes a bad one); a file it cannot place is left to the load's own ``place``, which
+    then says why. The indexes of the files it placed and checked."""
+    assert _helper_store is not None, "the helper was not started"
     placed = []
-    for index, (sha256, source, target) in enumerate(files):
-        path = Path(target)
+    for index, (sha256, storage_path) in enumerate(files):
+        values = {"sha256": sha256, "storage_path": storage_path}
         try:
-            if path.is_file():  # placed already: MediaStore.place checks it
+            if _helper_store.locate(values)[2].is_file():  # in place: the load checks it
                 continue
-            if path.parent not in _folders:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                _folders.add(path.parent)
-            _serial += 1
-            _copy(Path(source), path, _serial)
-            if file_sha256(path) == sha256:
-                placed.append(index)
-            else:
-                path.unlink(missing_ok=True)
-        except OSError:
+            _helper_store.place(values)
+        except (MediaProblem, OSError):
             continue
+        placed.append(index)
     return placed
 
 
@@ -117,7 +116,7 @@ class MediaStore:
         #: Files the helper placed and checked (taken in by :meth:`_take_in`).
         self.placed_ahead = 0
 
-    def _locate(self, values: dict[str, Any]) -> tuple[str, str, Path]:
+    def locate(self, values: dict[str, Any]) -> tuple[str, str, Path]:
         """The sha256, storage path and file of an ``assets`` row; raises MediaProblem for
         a row without a valid sha256 or with a path that leaves the store."""
         sha256 = str(values.get("sha256") or "").lower()
@@ -129,19 +128,19 @@ class MediaStore:
             raise MediaProblem(f"storage_path {relative!r} leaves the media store")
         return sha256, relative, self.root.joinpath(*pure.parts)
 
-    def files_of(self, rows: Iterable[dict[str, Any]]) -> list[tuple[str, str, str]]:
-        """The files of these ``assets`` rows as :meth:`ahead` takes them: (sha256, blob
-        path, target path) each; a row :meth:`place` would refuse is left out."""
+    def files_of(self, rows: Iterable[dict[str, Any]]) -> list[tuple[str, str, Path]]:
+        """The files of these ``assets`` rows as :meth:`ahead` takes them: (sha256,
+        storage path, file) each, as :meth:`locate` finds them; a row :meth:`place` would
+        refuse is left out."""
         files = []
         for values in rows:
             try:
-                sha256, _relative, target = self._locate(values)
+                files.append(self.locate(values))
             except MediaProblem:
                 continue
-            files.append((sha256, str(self.blobs.path(sha256)), str(target)))
         return files
 
-    def ahead(self, files: list[tuple[str, str, str]]) -> None:
+    def ahead(self, files: list[tuple[str, str, Path]]) -> None:
         """Have the helper place ``files`` (:meth:`files_of`), in this order, while the
         load goes on."""
         if not files:
@@ -150,14 +149,14 @@ class MediaStore:
             self._helper = ProcessPoolExecutor(
                 1,
                 mp_context=context(),
-                initializer=follow_owner,
-                initargs=(os.getpid(), "media-helper-owner-watch"),
+                initializer=_start_helper,
+                initargs=(os.getpid(), self.root, self.blobs.root),
             )
         try:
             for start in range(0, len(files), AHEAD_CHUNK):
                 piece = files[start : start + AHEAD_CHUNK]
-                answer = self._helper.submit(place_ahead, piece)
-                self._given.append((answer, [(sha, Path(path)) for sha, _, path in piece]))
+                answer = self._helper.submit(place_ahead, [(sha, path) for sha, path, _ in piece])
+                self._given.append((answer, [(sha, target) for sha, _, target in piece]))
         except (BrokenProcessPool, RuntimeError):
             pass  # the helper is gone: the load places the files itself
 
@@ -184,7 +183,7 @@ class MediaStore:
     def place(self, values: dict[str, Any]) -> None:
         """Put the bytes of an ``assets`` row into the store; fills in ``storage_path``
         when the row has none. Raises MediaProblem with the reason."""
-        sha256, relative, target = self._locate(values)
+        sha256, relative, target = self.locate(values)
         values["storage_path"] = relative
         self._take_in()
         if (sha256, target) in self._checked:

@@ -241,7 +241,7 @@ class _Load:
         places only its own."""
         if self.plan or self.only is not None or self.budget is not None:
             return
-        given: list[tuple[str, str, str]] = []
+        given: list[tuple[str, str, Path]] = []
         for kinds in waves:
             wanted = [kind for kind in kinds if kind in with_assets]
             if not wanted:
