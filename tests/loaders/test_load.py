@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, func, select
 
-from tests.loaders.helpers import prepare, run_load
+from tests.loaders.helpers import prepare, run_load, workspace_of
 from transfer.database import create_target_engine
+from transfer.errors import LoadError
 from transfer.loaders import run
 from transfer.loaders.dump import canonical_dump
 from transfer.loaders.options import LoadOptions
@@ -127,3 +129,25 @@ def test_deferred_records_kept_prepared_load_as_those_read_again(
         engine.dispose()
     assert dumps[0] == dumps[1]
     assert journals[0] == journals[1]
+
+
+def test_load_collects_garbage_less_often_and_restores_the_collector(
+    target: Engine, options: LoadOptions
+) -> None:
+    prepare(options, SCALE)
+    before = gc.get_threshold()
+    seen: list[tuple[int, int, int]] = []
+    artefacts = workspace_of(options) / "logs" / "gc"
+    run.load_target(
+        target, options, "test-gc", artefacts, progress=lambda _: seen.append(gc.get_threshold())
+    )
+    assert seen and all(t[0] == run.LOAD_GC_THRESHOLD for t in seen)
+    assert gc.get_threshold() == before
+    broken = LoadOptions(
+        mapped_store=options.mapped_store.parent / "missing.sqlite",
+        blob_dir=options.blob_dir,
+        media_dir=options.media_dir,
+    )
+    with pytest.raises(LoadError):
+        run.load_target(target, broken, "test-gc-2", artefacts)
+    assert gc.get_threshold() == before
