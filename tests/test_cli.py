@@ -2,15 +2,18 @@ from __future__ import annotations
 
 import json
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 from sqlalchemy.engine import make_url
 
 from tests.conftest import PG_URL, pg_url_with_password
 from transfer import __version__
-from transfer.cli import cli
+from transfer.cli import COMMANDS, cli
 
 
 def invoke(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
@@ -27,6 +30,36 @@ def test_help_and_version(workspace: Path) -> None:
     code, output = invoke("--version")
     assert code == 0
     assert __version__ in output
+
+
+_ROOT_HELP = """
+import sys
+from transfer.cli import COMMANDS, cli
+cli.main(["--help"], prog_name="transfer", standalone_mode=False)
+modules = {entry.where.split(":")[0] for entry in COMMANDS.values()}
+print("IMPORTED", sorted(modules & set(sys.modules)))
+"""
+
+
+def _commands_section(output: str) -> str:
+    return output[output.index("Commands:") :]
+
+
+def test_root_help_lists_every_command_without_importing_one() -> None:
+    # A fresh interpreter: the test process has imported the commands' modules already.
+    output = subprocess.run(
+        [sys.executable, "-c", _ROOT_HELP], capture_output=True, text=True, check=True
+    ).stdout
+    assert "IMPORTED []" in output
+    listed = _commands_section(output.split("IMPORTED")[0])
+    for name, entry in COMMANDS.items():
+        assert f"  {name}  " in listed and entry.summary in listed, name
+    # The same listing once every command is imported (its short help is its summary),
+    # each on one line and none cut short.
+    for name in COMMANDS:
+        assert cli.get_command(click.Context(cli), name) is not None
+    assert _commands_section(invoke("--help")[1]) == listed
+    assert "..." not in listed and len(listed.splitlines()) == 1 + len(COMMANDS)
 
 
 def test_config_show_says_where_values_come_from(workspace: Path) -> None:

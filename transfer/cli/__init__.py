@@ -12,34 +12,74 @@ import logging
 import os
 import sys
 
-from transfer.cli.root import cli
+from transfer.cli.root import LazyCommand, cli
 
-#: Every command of the root: its name and where it lives (``module:attribute``). A command's
-#: module, and the library behind it, is imported only when that command runs (or when
-#: ``--help`` lists them all): ``transfer map`` does not pay for the cutover's, the sandbox's
-#: or the schema migrations' imports, which matters to every step a runbook starts.
+#: Every command of the root: its name, where it lives (``module:attribute``) and its line in
+#: ``transfer --help``. A command's module, and the library behind it, is imported only when
+#: that command runs: ``transfer map`` does not pay for the cutover's, the sandbox's or the
+#: schema migrations' imports, which matters to every step a runbook starts, and ``--help``
+#: lists them all from here. Each summary fits the listing's 80 columns uncut.
 COMMANDS = {
-    "config": "transfer.cli.config:config",
-    "exit-codes": "transfer.cli.config:exit_codes",
-    "doctor": "transfer.cli.config:doctor_command",
-    "schema": "transfer.cli.schema:schema",
-    "extract": "transfer.cli.extract:extract",
-    "map": "transfer.cli.map_stage:map_command",
-    "mappings": "transfer.cli.map_stage:mappings",
-    "load": "transfer.cli.load:load_command",
-    "rollback": "transfer.cli.load:rollback_command",
-    "status": "transfer.cli.load:status_command",
-    "runs": "transfer.cli.load:runs_command",
-    "reset-status": "transfer.cli.load:reset_status_command",
-    "messages": "transfer.cli.load:messages_command",
-    "verify": "transfer.cli.verify:verify_command",
-    "sandbox": "transfer.cli.sandbox:sandbox",
-    "rehearse": "transfer.cli.sandbox:rehearse",
-    "cutover": "transfer.cli.cutover:cutover",
-    "freeze-check": "transfer.cli.cutover:freeze_check_command",
-    "post-launch-check": "transfer.cli.cutover:post_launch_check_command",
-    "tasks": "transfer.cli.cutover:tasks_command",
-    "redirects": "transfer.cli.cutover:redirects",
+    "config": LazyCommand("transfer.cli.config:config", "Inspect the configuration."),
+    "exit-codes": LazyCommand(
+        "transfer.cli.config:exit_codes", "List the exit codes that runbooks can gate on."
+    ),
+    "doctor": LazyCommand(
+        "transfer.cli.config:doctor_command", "Check this machine, the settings and sources."
+    ),
+    "schema": LazyCommand(
+        "transfer.cli.schema:schema", "The KEHA target schema: versions and migrations."
+    ),
+    "extract": LazyCommand(
+        "transfer.cli.extract:extract", "Extract the sources into staging (resumable)."
+    ),
+    "map": LazyCommand(
+        "transfer.cli.map_stage:map_command", "Map the staged records to KEHA rows."
+    ),
+    "mappings": LazyCommand(
+        "transfer.cli.map_stage:mappings", "The mapping files: check them before a run."
+    ),
+    "load": LazyCommand(
+        "transfer.cli.load:load_command", "Load the mapped rows into the KEHA target."
+    ),
+    "rollback": LazyCommand("transfer.cli.load:rollback_command", "Undo one load run exactly."),
+    "status": LazyCommand(
+        "transfer.cli.load:status_command", "Records per migration: loaded, failed, pending."
+    ),
+    "runs": LazyCommand(
+        "transfer.cli.load:runs_command", "Every load run of the target, newest first."
+    ),
+    "reset-status": LazyCommand(
+        "transfer.cli.load:reset_status_command", "Mark a load run left running as interrupted."
+    ),
+    "messages": LazyCommand(
+        "transfer.cli.load:messages_command", "Per-record messages of load runs, newest first."
+    ),
+    "verify": LazyCommand(
+        "transfer.cli.verify:verify_command", "Verify the target against the sources: GO or NO-GO."
+    ),
+    "sandbox": LazyCommand(
+        "transfer.cli.sandbox:sandbox", "The rehearsal sandbox: both sources on loopback."
+    ),
+    "rehearse": LazyCommand(
+        "transfer.cli.sandbox:rehearse", "The whole rehearsal against the built-in sandbox."
+    ),
+    "cutover": LazyCommand(
+        "transfer.cli.cutover:cutover", "Executable runbooks: steps, gates, confirmations."
+    ),
+    "freeze-check": LazyCommand(
+        "transfer.cli.cutover:freeze_check_command", "What changed in the sources since the freeze."
+    ),
+    "post-launch-check": LazyCommand(
+        "transfer.cli.cutover:post_launch_check_command",
+        "Request every old and new URL after the launch.",
+    ),
+    "tasks": LazyCommand(
+        "transfer.cli.cutover:tasks_command", "The tasks moving to the KEHA Centre: dates, owners."
+    ),
+    "redirects": LazyCommand(
+        "transfer.cli.cutover:redirects", "The old addresses' redirect map, for the web server."
+    ),
 }
 cli.lazy_commands.update(COMMANDS)
 

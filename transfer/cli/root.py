@@ -11,7 +11,7 @@ import importlib
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import click
 from sqlalchemy.exc import SQLAlchemyError
@@ -35,29 +35,55 @@ class TransferException(click.ClickException):
         self.exit_code = error.exit_code  # type: ignore[misc]
 
 
+class LazyCommand(NamedTuple):
+    """A command named before it is imported: where it lives and its line in the listing."""
+
+    #: ``module:attribute``
+    where: str
+    #: Its short help: the line ``transfer --help`` lists it with (set on the command as
+    #: it is imported, so both say the same).
+    summary: str
+
+
 class TransferGroup(click.Group):
     """A click group that turns library errors and Ctrl-C into documented exit codes.
 
-    Its commands may be named lazily (``lazy_commands``: name → ``module:attribute``), as
+    Its commands may be named lazily (``lazy_commands``: name → :class:`LazyCommand`), as
     click's documentation shows for large command sets: a command's module is imported when
-    click asks for that command, so a run imports only what it uses.
+    click asks for that command, so a run imports only what it uses, and ``--help`` lists
+    the commands by their summaries without importing any.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.lazy_commands: dict[str, str] = {}
+        self.lazy_commands: dict[str, LazyCommand] = {}
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*self.commands, *self.lazy_commands})
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in self.commands and cmd_name in self.lazy_commands:
-            module, attribute = self.lazy_commands[cmd_name].split(":")
+            lazy = self.lazy_commands[cmd_name]
+            module, attribute = lazy.where.split(":")
             command = getattr(importlib.import_module(module), attribute)
             if not isinstance(command, click.Command):
-                raise TypeError(f"{self.lazy_commands[cmd_name]} is not a click command")
+                raise TypeError(f"{lazy.where} is not a click command")
+            command.short_help = lazy.summary
             self.add_command(command, cmd_name)
         return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The commands and their summaries; the lazy ones without importing them."""
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.commands.get(name)
+            if command is None:
+                rows.append((name, self.lazy_commands[name].summary))
+            elif not command.hidden:
+                rows.append((name, command.get_short_help_str(limit=formatter.width)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
