@@ -48,6 +48,12 @@ def _page(key: str, **changes: object) -> MappedRecord:
     return MappedRecord(OS, key, "page", "mapped", rows)
 
 
+def _with(record: MappedRecord, table: str, **values: object) -> MappedRecord:
+    """``record`` writing one more row (provenance its own)."""
+    row = MappedRow(table, {"source_system": OS, "source_key": record.record_key, **values})
+    return MappedRecord(OS, record.record_key, "page", "mapped", (*record.rows, row))
+
+
 BAD = [
     (_page("https://kotoutuminen.fi/fi/bad-column", colour="red"), "no column(s) colour"),
     (_page("https://kotoutuminen.fi/fi/bad-language", language="xx"), "language"),
@@ -59,6 +65,30 @@ BAD = [
         "not in the target",
     ),
     (_page("https://kotoutuminen.fi/fi/no-title", title=None), "title"),
+    # Limits PostgreSQL enforces and SQLite does not: the same failure on both targets, so
+    # a dry run on SQLite fails what the cutover's PostgreSQL would refuse.
+    (
+        _with(
+            _page("https://kotoutuminen.fi/fi/long-business-id"),
+            "organisations",
+            name="Yhdistys",
+            business_id="1234567-8 / FI12345678",
+        ),
+        "organisations.business_id has 22 characters, more than the 16 its column holds",
+    ),
+    (
+        _with(
+            _page("https://kotoutuminen.fi/fi/huge-position"),
+            "faq_entries",
+            translation_id=Ref(
+                "content_translations", OS, "https://kotoutuminen.fi/fi/huge-position"
+            ),
+            position=2**31,
+            question="Kysymys?",
+            answer_html="<p>Vastaus.</p>",
+        ),
+        "faq_entries.position is 2147483648, beyond what its column holds",
+    ),
 ]
 
 

@@ -14,9 +14,13 @@ from typing import Any
 
 from sqlalchemy import (
     ARRAY,
+    BigInteger,
     Connection,
+    Integer,
     Row,
     Select,
+    SmallInteger,
+    String,
     Table,
     Text,
     UniqueConstraint,
@@ -90,6 +94,50 @@ _FOREIGN = {
 }
 
 
+#: What PostgreSQL's ``INTEGER`` and ``SMALLINT`` hold; SQLite's integers are all 64-bit.
+_INT32 = range(-(2**31), 2**31)
+_INT16 = range(-(2**15), 2**15)
+
+
+def _limits(table: Table) -> dict[str, int | range]:
+    """The declared limits PostgreSQL enforces and SQLite does not: a ``String(n)`` holds
+    at most n characters, an ``Integer`` 32 bits and a ``SmallInteger`` 16 (ids and
+    references left out: the target assigns them)."""
+    found: dict[str, int | range] = {}
+    for column in table.columns:
+        kind = column.type
+        if isinstance(kind, String) and kind.length:
+            found[column.name] = kind.length
+        elif (
+            isinstance(kind, Integer)
+            and not isinstance(kind, BigInteger)
+            and not (column.primary_key or column.foreign_keys)
+        ):
+            found[column.name] = _INT16 if isinstance(kind, SmallInteger) else _INT32
+    return found
+
+
+#: Per table, its columns' declared limits, checked on every target so that a dry run on
+#: SQLite fails the records that PostgreSQL at the cutover would refuse.
+_LIMITS = {name: _limits(table) for name, table in metadata.tables.items()}
+
+
+def _beyond_limit(table: str, column: str, value: Any, limit: int | range) -> str | None:
+    if isinstance(limit, range):
+        if isinstance(value, int) and not isinstance(value, bool) and value not in limit:
+            return (
+                f"{table}.{column} is {value}, beyond what its column holds "
+                f"({limit.start} to {limit.stop - 1})"
+            )
+        return None
+    if isinstance(value, str) and len(value) > limit:
+        return (
+            f"{table}.{column} has {len(value)} characters, more than the {limit} its column "
+            f"holds: {value[:60]!r}"
+        )
+    return None
+
+
 def row_problem(row: MappedRow, refs: tuple[tuple[str, Ref], ...]) -> str | None:
     """Why ``row`` cannot be written whatever the target holds, or None (``refs``: its
     :func:`refs_in`, which the caller keeps)."""
@@ -112,6 +160,10 @@ def row_problem(row: MappedRow, refs: tuple[tuple[str, Ref], ...]) -> str | None
             return f"{row.table}.{column} refers to {ref.table!r}, which has no unique provenance"
         if column not in foreign:
             return f"{row.table}.{column} is not a reference but holds {ref}"
+    for column, limit in _LIMITS[row.table].items():
+        value = values.get(column)
+        if value is not None and (problem := _beyond_limit(row.table, column, value, limit)):
+            return problem
     return None
 
 
