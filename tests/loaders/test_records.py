@@ -54,6 +54,18 @@ def _with(record: MappedRecord, table: str, **values: object) -> MappedRecord:
     return MappedRecord(OS, record.record_key, "page", "mapped", (*record.rows, row))
 
 
+def _faq(key: str, position: object) -> MappedRecord:
+    """A page with one FAQ entry at ``position``."""
+    return _with(
+        _page(key),
+        "faq_entries",
+        translation_id=Ref("content_translations", OS, key),
+        position=position,
+        question="Kysymys?",
+        answer_html="<p>Vastaus.</p>",
+    )
+
+
 BAD = [
     (_page("https://kotoutuminen.fi/fi/bad-column", colour="red"), "no column(s) colour"),
     (_page("https://kotoutuminen.fi/fi/bad-language", language="xx"), "language"),
@@ -77,17 +89,32 @@ BAD = [
         "organisations.business_id has 22 characters, more than the 16 its column holds",
     ),
     (
-        _with(
-            _page("https://kotoutuminen.fi/fi/huge-position"),
-            "faq_entries",
-            translation_id=Ref(
-                "content_translations", OS, "https://kotoutuminen.fi/fi/huge-position"
-            ),
-            position=2**31,
-            question="Kysymys?",
-            answer_html="<p>Vastaus.</p>",
-        ),
+        _faq("https://kotoutuminen.fi/fi/huge-position", 2**31),
         "faq_entries.position is 2147483648, beyond what its column holds",
+    ),
+    # Values of another type: SQLite stores a string in an integer column and a float as
+    # it is, PostgreSQL refuses the one and rounds the other; a list or a dict (a field
+    # that is an array or a localized map on another site) stopped the whole load as a
+    # database failure.
+    (
+        _page("https://kotoutuminen.fi/fi/list-title", title=["Otsikko", "Rubrik"]),
+        "content_translations.title takes text, not ['Otsikko', 'Rubrik'] (list)",
+    ),
+    (
+        _page("https://kotoutuminen.fi/fi/dict-title", title={"fi_FI": "Otsikko"}),
+        "content_translations.title takes text, not {'fi_FI': 'Otsikko'} (dict)",
+    ),
+    (
+        _faq("https://kotoutuminen.fi/fi/text-position", "kolme"),
+        "faq_entries.position takes an integer, not 'kolme' (str)",
+    ),
+    (
+        _faq("https://kotoutuminen.fi/fi/float-position", 3.7),
+        "faq_entries.position takes an integer, not 3.7 (float)",
+    ),
+    (
+        _page("https://kotoutuminen.fi/fi/text-date", published_at="2025-05-01"),
+        "content_translations.published_at takes a date and time, not '2025-05-01' (str)",
     ),
 ]
 

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 from typing import Any
 
 from sqlalchemy import (
     ARRAY,
     BigInteger,
+    Column,
     Connection,
     Integer,
     Row,
@@ -23,6 +26,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    TypeDecorator,
     UniqueConstraint,
     any_,
     bindparam,
@@ -97,40 +101,55 @@ _FOREIGN = {
 #: What PostgreSQL's ``INTEGER`` and ``SMALLINT`` hold; SQLite's integers are all 64-bit.
 _INT32 = range(-(2**31), 2**31)
 _INT16 = range(-(2**15), 2**15)
+#: How a message names what a column takes, by the Python type its values have.
+_TAKES = {str: "text", int: "an integer", bool: "true or false", datetime: "a date and time"}
 
 
-def _limits(table: Table) -> dict[str, int | range]:
-    """The declared limits PostgreSQL enforces and SQLite does not: a ``String(n)`` holds
-    at most n characters, an ``Integer`` 32 bits and a ``SmallInteger`` 16 (ids and
-    references left out: the target assigns them)."""
-    found: dict[str, int | range] = {}
-    for column in table.columns:
-        kind = column.type
-        if isinstance(kind, String) and kind.length:
-            found[column.name] = kind.length
-        elif (
-            isinstance(kind, Integer)
-            and not isinstance(kind, BigInteger)
-            and not (column.primary_key or column.foreign_keys)
-        ):
-            found[column.name] = _INT16 if isinstance(kind, SmallInteger) else _INT32
-    return found
+@dataclass(frozen=True)
+class _Kind:
+    """What a column takes: values of one Python type, within a limit PostgreSQL enforces
+    and SQLite does not (a ``String(n)``'s length in characters, an integer column's range)."""
+
+    python: type
+    limit: int | range | None = None
 
 
-#: Per table, its columns' declared limits, checked on every target so that a dry run on
-#: SQLite fails the records that PostgreSQL at the cutover would refuse.
-_LIMITS = {name: _limits(table) for name, table in metadata.tables.items()}
+def _kind(column: Column[Any]) -> _Kind:
+    kind = column.type
+    python = kind.impl_instance.python_type if isinstance(kind, TypeDecorator) else kind.python_type
+    if isinstance(kind, String) and kind.length:
+        return _Kind(python, kind.length)
+    if isinstance(kind, Integer) and not isinstance(kind, BigInteger):
+        return _Kind(python, _INT16 if isinstance(kind, SmallInteger) else _INT32)
+    return _Kind(python)
 
 
-def _beyond_limit(table: str, column: str, value: Any, limit: int | range) -> str | None:
+#: Per table, what each column takes. A value of another type or beyond a limit fails its
+#: record on every target: SQLite would store a list's text, a string in an integer column
+#: or a 40-character code in a ``String(32)``, the cutover's PostgreSQL would refuse them
+#: (or, a float in an integer column, round it), and a dry run must fail what the cutover
+#: would.
+_KINDS = {
+    name: {column.name: _kind(column) for column in table.columns}
+    for name, table in metadata.tables.items()
+}
+
+
+def _value_problem(table: str, column: str, value: Any, kind: _Kind) -> str | None:
+    python = type(value)
+    if python is not kind.python and not (isinstance(value, kind.python) and python is not bool):
+        shown = repr(value)
+        shown = shown if len(shown) <= 60 else shown[:57] + "..."
+        takes = _TAKES.get(kind.python, kind.python.__name__)
+        return f"{table}.{column} takes {takes}, not {shown} ({python.__name__})"
+    limit = kind.limit
     if isinstance(limit, range):
-        if isinstance(value, int) and not isinstance(value, bool) and value not in limit:
+        if value not in limit:
             return (
                 f"{table}.{column} is {value}, beyond what its column holds "
                 f"({limit.start} to {limit.stop - 1})"
             )
-        return None
-    if isinstance(value, str) and len(value) > limit:
+    elif limit is not None and len(value) > limit:
         return (
             f"{table}.{column} has {len(value)} characters, more than the {limit} its column "
             f"holds: {value[:60]!r}"
@@ -160,10 +179,15 @@ def row_problem(row: MappedRow, refs: tuple[tuple[str, Ref], ...]) -> str | None
             return f"{row.table}.{column} refers to {ref.table!r}, which has no unique provenance"
         if column not in foreign:
             return f"{row.table}.{column} is not a reference but holds {ref}"
-    for column, limit in _LIMITS[row.table].items():
-        value = values.get(column)
-        if value is not None and (problem := _beyond_limit(row.table, column, value, limit)):
-            return problem
+    kinds = _KINDS[row.table]
+    for column, value in values.items():
+        kind = kinds[column]
+        if value is None or (type(value) is kind.python and kind.limit is None):
+            continue  # the common case, at once
+        if not isinstance(value, Ref):
+            problem = _value_problem(row.table, column, value, kind)
+            if problem is not None:
+                return problem
     return None
 
 
