@@ -144,7 +144,8 @@ def _value_problem(table: str, column: str, value: Any, kind: _Kind) -> str | No
         return f"{table}.{column} takes {takes}, not {shown} ({python.__name__})"
     limit = kind.limit
     if isinstance(limit, range):
-        if value not in limit:
+        # compared, not `in`: for anything but an int, `in` walks the whole range
+        if not limit.start <= value < limit.stop:
             return (
                 f"{table}.{column} is {value}, beyond what its column holds "
                 f"({limit.start} to {limit.stop - 1})"
