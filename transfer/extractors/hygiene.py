@@ -1,11 +1,16 @@
 """What extraction does to text that later stages cannot carry, and says so.
 
-Two repairs, each reported as a record warning (``fields._warnings``) so that nothing
+Repairs, each reported as a record warning (``fields._warnings``) so that nothing
 changes quietly:
 
 - :func:`strip_controls`: C0 control characters (but tab, line feed and carriage return),
   NUL and the non-characters U+FFFE and U+FFFF are removed. XML and lxml refuse them, so one
   of them in a body used to fail the record at the map stage.
+- :func:`clean_values`: the same for every string of an API's JSON values, and lone
+  surrogates (half of a UTF-16 pair: a character that the source system cut in two, or an
+  escape like ``\\ud83d`` alone) are replaced by U+FFFD. UTF-8 cannot encode them, so one
+  of them in a value used to stop the export when the record was hashed and stored. (An
+  HTML page's character references to surrogates become U+FFFD in the parser already.)
 - :func:`flatten_deep` : elements nested deeper than :data:`MAX_DEPTH` levels are
   flattened into their ancestor at that depth (their tags dropped, their text and children
   kept). libxml2 stops parsing at 256 levels and drops the rest of the document, so a page
@@ -17,12 +22,14 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from collections.abc import Callable
 from html.parser import HTMLParser
 from typing import Any
 
 #: Warning codes a record may carry in ``fields._warnings`` (documented in docs/stages.md).
 CHARSET = "charset"
 CONTROL_CHARS = "control-chars"
+LONE_SURROGATES = "lone-surrogates"
 DEEP_NESTING = "deep-nesting"
 UNPARSABLE = "unparsable"
 
@@ -31,6 +38,8 @@ UNPARSABLE = "unparsable"
 MAX_DEPTH = 200
 
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: A surrogate code point in a Python string is always a lone one (a pair is one character).
+_SURROGATES = re.compile("[\ud800-\udfff]")
 _VOID = frozenset(
     [
         "area",
@@ -149,23 +158,55 @@ def strip_controls_deep(value: Any) -> tuple[Any, int]:
     else:
         if _CONTROLS_IN_JSON.search(text) is None:
             return value, 0
-    return _strip_walk(value)
+    return _walk(value, _strip_one)
 
 
-def _strip_walk(value: Any) -> tuple[Any, int]:
+def clean_values(value: Any) -> tuple[Any, list[dict[str, str]]]:
+    """``value`` (an API's JSON-like values) with control characters removed from every
+    string and key and lone surrogates replaced by U+FFFD, and a warning per repair made
+    (``control-chars``, ``lone-surrogates``). Values whose JSON text shows neither (most of
+    them) are returned as they are, after one ``json.dumps``."""
+    try:
+        text: str | None = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):  # not JSON: walk it
+        text = None
+    warnings = []
+    if text is None or _CONTROLS_IN_JSON.search(text) is not None:
+        value, removed = _walk(value, _strip_one)
+        if removed:
+            detail = f"removed {removed} control character(s) from the values"
+            warnings.append(warning(CONTROL_CHARS, detail))
+    if text is None or _SURROGATES.search(text) is not None:
+        value, replaced = _walk(value, _replace_surrogates)
+        if replaced:
+            detail = f"replaced {replaced} lone surrogate(s) (half of a character) with U+FFFD"
+            warnings.append(warning(LONE_SURROGATES, detail))
+    return value, warnings
+
+
+def _strip_one(text: str) -> tuple[str, int]:
+    cleaned = _CONTROLS.sub("", text)
+    return cleaned, len(text) - len(cleaned)
+
+
+def _replace_surrogates(text: str) -> tuple[str, int]:
+    return _SURROGATES.subn("\ufffd", text)
+
+
+def _walk(value: Any, fix: Callable[[str], tuple[str, int]]) -> tuple[Any, int]:
+    """``value`` with ``fix`` applied to every string and key, and the count it made."""
     if isinstance(value, str):
-        cleaned = _CONTROLS.sub("", value)
-        return cleaned, len(value) - len(cleaned)
+        return fix(value)
     if isinstance(value, dict):
         result: dict[Any, Any] = {}
-        removed = 0
+        fixed = 0
         for key, item in value.items():
-            clean_key, in_key = _strip_walk(key)
-            clean_item, in_item = _strip_walk(item)
+            clean_key, in_key = _walk(key, fix)
+            clean_item, in_item = _walk(item, fix)
             result[clean_key] = clean_item
-            removed += in_key + in_item
-        return result, removed
+            fixed += in_key + in_item
+        return result, fixed
     if isinstance(value, list):
-        items = [_strip_walk(item) for item in value]
+        items = [_walk(item, fix) for item in value]
         return [item for item, _ in items], sum(n for _, n in items)
     return value, 0

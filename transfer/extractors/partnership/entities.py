@@ -11,7 +11,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from transfer.extractors.hygiene import CONTROL_CHARS, strip_controls_deep, warning
+from transfer.extractors.hygiene import clean_values
 from transfer.records import PARTNERSHIP_KINDS, WARNINGS_FIELD, FetchInfo, SourceRecord
 from transfer.redaction import redact_value
 
@@ -95,14 +95,12 @@ def record(
     """A record of ``kind``; ``flags`` (sorted, unique) go to ``_flags`` when there are any.
 
     Control characters in any value are removed and counted (``_warnings``): PostgreSQL
-    refuses NUL in text, and XML tools refuse the other C0 controls.
+    refuses NUL in text, and XML tools refuse the other C0 controls. Lone surrogates
+    (half of a character) are replaced by U+FFFD and counted: UTF-8 cannot store them.
     """
-    data, removed = strip_controls_deep(dict(fields))
-    if removed:
-        data[WARNINGS_FIELD] = [
-            *data.get(WARNINGS_FIELD, []),
-            warning(CONTROL_CHARS, f"removed {removed} control character(s) from the values"),
-        ]
+    data, repairs = clean_values(dict(fields))
+    if repairs:
+        data[WARNINGS_FIELD] = [*data.get(WARNINGS_FIELD, []), *repairs]
     if flags:
         data[FLAGS] = sorted(set(flags))
     return Record(
