@@ -16,6 +16,7 @@ from transfer.errors import TargetDatabaseError
 from transfer.loaders.media import file_sha256
 from transfer.loaders.options import LoadOptions
 from transfer.loaders.report import read_messages
+from transfer.schema import metadata
 from transfer.schema.bookkeeping import id_map
 from transfer.stores.mapped import MappedRecord, MappedRow, Ref
 
@@ -182,3 +183,29 @@ def test_a_refused_connection_is_exit_7(options: LoadOptions) -> None:
         run_load(engine, options)
     assert raised.value.exit_code == 7
     assert "unreachable" in raised.value.what
+
+
+def test_a_number_in_a_text_column_loads_as_its_digits(
+    target: Engine, options: LoadOptions
+) -> None:
+    # SQLite keeps a text column's number as text and PostgreSQL casts it on assignment:
+    # the same digits on both, so such a value is not a problem (a boolean would be: "1"
+    # against "true").
+    key = "https://kotoutuminen.fi/fi/numeric-title"
+    records = factory.build(SCALE)
+    factory.write_workspace(workspace_of(options), SCALE)
+    factory.write_store(workspace_of(options), [*records, _page(key, title=2025)])
+    result = run_load(target, options)
+    assert not result.stats.failures
+    translations = metadata.tables["content_translations"]
+    with target.connect() as connection:
+        title = connection.execute(
+            select(translations.c.title).where(translations.c.source_key == key)
+        ).scalar_one()
+    assert title == "2025"
+    bad = _page(key + "-bool", title=True)
+    factory.write_store(workspace_of(options), [*records, bad])
+    failed = run_load(target, options).stats.failures
+    assert [(k, m) for _, k, m in failed] == [
+        (bad.record_key, "content_translations.title takes text, not True (bool)")
+    ]

@@ -137,7 +137,9 @@ _KINDS = {
 
 def _value_problem(table: str, column: str, value: Any, kind: _Kind) -> str | None:
     python = type(value)
-    if python is not kind.python and not (isinstance(value, kind.python) and python is not bool):
+    if python is int and kind.python is str:
+        value = str(value)  # a number in a text column: both targets store its digits
+    elif python is not kind.python and not (isinstance(value, kind.python) and python is not bool):
         shown = repr(value)
         shown = shown if len(shown) <= 60 else shown[:57] + "..."
         takes = _TAKES.get(kind.python, kind.python.__name__)
