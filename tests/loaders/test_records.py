@@ -185,24 +185,30 @@ def test_a_refused_connection_is_exit_7(options: LoadOptions) -> None:
     assert "unreachable" in raised.value.what
 
 
-def test_a_number_in_a_text_column_loads_as_its_digits(
-    target: Engine, options: LoadOptions
-) -> None:
+def test_numbers_both_targets_store_alike_load(target: Engine, options: LoadOptions) -> None:
     # SQLite keeps a text column's number as text and PostgreSQL casts it on assignment:
-    # the same digits on both, so such a value is not a problem (a boolean would be: "1"
-    # against "true").
+    # the same digits on both; a float without a fraction in an integer column (a JSON
+    # number of a double field) is that integer on both. So these are no problem; a
+    # boolean in a text column would be ("1" against "true").
     key = "https://kotoutuminen.fi/fi/numeric-title"
     records = factory.build(SCALE)
     factory.write_workspace(workspace_of(options), SCALE)
-    factory.write_store(workspace_of(options), [*records, _page(key, title=2025)])
+    factory.write_store(
+        workspace_of(options), [*records, _page(key, title=2025), _faq(key + "-faq", 2.0)]
+    )
     result = run_load(target, options)
     assert not result.stats.failures
     translations = metadata.tables["content_translations"]
+    faq = metadata.tables["faq_entries"]
     with target.connect() as connection:
         title = connection.execute(
             select(translations.c.title).where(translations.c.source_key == key)
         ).scalar_one()
-    assert title == "2025"
+        position = connection.execute(
+            select(faq.c.position).where(faq.c.source_key == key + "-faq")
+        ).scalar_one()
+    assert (title, position) == ("2025", 2)
+    assert type(position) is int
     bad = _page(key + "-bool", title=True)
     factory.write_store(workspace_of(options), [*records, bad])
     failed = run_load(target, options).stats.failures
