@@ -188,26 +188,34 @@ def test_a_refused_connection_is_exit_7(options: LoadOptions) -> None:
 def test_numbers_both_targets_store_alike_load(target: Engine, options: LoadOptions) -> None:
     # SQLite keeps a text column's number as text and PostgreSQL casts it on assignment:
     # the same digits on both; a float without a fraction in an integer column (a JSON
-    # number of a double field) is that integer on both. So these are no problem; a
-    # boolean in a text column would be ("1" against "true").
+    # number of a double field) is that integer on both; SQLAlchemy's Boolean takes 0 and 1
+    # on both. So these are no problem; a boolean in a text column would be ("1" against
+    # "true").
     key = "https://kotoutuminen.fi/fi/numeric-title"
     records = factory.build(SCALE)
     factory.write_workspace(workspace_of(options), SCALE)
     factory.write_store(
-        workspace_of(options), [*records, _page(key, title=2025), _faq(key + "-faq", 2.0)]
+        workspace_of(options),
+        [
+            *records,
+            _page(key, title=2025, is_frozen=1),
+            _faq(key + "-faq", 2.0),
+        ],
     )
     result = run_load(target, options)
     assert not result.stats.failures
     translations = metadata.tables["content_translations"]
     faq = metadata.tables["faq_entries"]
     with target.connect() as connection:
-        title = connection.execute(
-            select(translations.c.title).where(translations.c.source_key == key)
-        ).scalar_one()
+        title, frozen = connection.execute(
+            select(translations.c.title, translations.c.is_frozen).where(
+                translations.c.source_key == key
+            )
+        ).one()
         position = connection.execute(
             select(faq.c.position).where(faq.c.source_key == key + "-faq")
         ).scalar_one()
-    assert (title, position) == ("2025", 2)
+    assert (title, position, frozen) == ("2025", 2, True)
     assert type(position) is int
     bad = _page(key + "-bool", title=True)
     factory.write_store(workspace_of(options), [*records, bad])

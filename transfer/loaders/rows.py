@@ -141,6 +141,8 @@ def _value_problem(table: str, column: str, value: Any, kind: _Kind) -> str | No
         value = str(value)  # a number in a text column: both targets store its digits
     elif python is float and kind.python is int and value.is_integer():
         value = int(value)  # 2.0 (a JSON number of a double field): both store 2
+    elif python is int and kind.python is bool and value in (0, 1):
+        pass  # SQLAlchemy's Boolean takes 0 and 1 on both targets
     elif python is not kind.python and not (isinstance(value, kind.python) and python is not bool):
         shown = repr(value)
         shown = shown if len(shown) <= 60 else shown[:57] + "..."
