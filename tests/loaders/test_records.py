@@ -93,6 +93,18 @@ BAD = [
         _faq("https://kotoutuminen.fi/fi/huge-position", 2**31),
         "faq_entries.position is 2147483648, beyond what its column holds",
     ),
+    (
+        _with(
+            _page("https://kotoutuminen.fi/fi/huge-file"),
+            "assets",
+            sha256="0" * 64,
+            media_type="application/pdf",
+            file_name="a.pdf",
+            source_url="https://kotoutuminen.fi/documents/a.pdf",
+            size_bytes=2**63,
+        ),
+        "assets.size_bytes is 9223372036854775808, beyond what its column holds",
+    ),
     # Values of another type: SQLite stores a string in an integer column and a float as
     # it is, PostgreSQL refuses the one and rounds the other; a list or a dict (a field
     # that is an array or a localized map on another site) stopped the whole load as a

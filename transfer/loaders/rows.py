@@ -98,7 +98,9 @@ _FOREIGN = {
 }
 
 
-#: What PostgreSQL's ``INTEGER`` and ``SMALLINT`` hold; SQLite's integers are all 64-bit.
+#: What PostgreSQL's ``BIGINT``, ``INTEGER`` and ``SMALLINT`` hold (SQLite's integers are
+#: all 64-bit, and its driver cannot even bind a larger one).
+_INT64 = range(-(2**63), 2**63)
 _INT32 = range(-(2**31), 2**31)
 _INT16 = range(-(2**15), 2**15)
 #: How a message names what a column takes, by the Python type its values have.
@@ -119,7 +121,9 @@ def _kind(column: Column[Any]) -> _Kind:
     python = kind.impl_instance.python_type if isinstance(kind, TypeDecorator) else kind.python_type
     if isinstance(kind, String) and kind.length:
         return _Kind(python, kind.length)
-    if isinstance(kind, Integer) and not isinstance(kind, BigInteger):
+    if isinstance(kind, BigInteger):
+        return _Kind(python, _INT64)
+    if isinstance(kind, Integer):
         return _Kind(python, _INT16 if isinstance(kind, SmallInteger) else _INT32)
     return _Kind(python)
 
