@@ -147,66 +147,49 @@ def flatten_deep(html: str, max_depth: int = MAX_DEPTH) -> tuple[str, int]:
 _CONTROLS_IN_JSON = re.compile(r"\\u00[01][0-9a-fA-F]|\\[bf]|[\ufffe\uffff]")
 
 
-def strip_controls_deep(value: Any) -> tuple[Any, int]:
-    """``value`` (JSON-like: dicts, lists, strings) with control characters removed from
-    every string and key, and how many were removed. A value whose JSON text shows none
-    (most of them) is returned as it is, without walking it."""
-    try:
-        text = json.dumps(value, ensure_ascii=False)
-    except (TypeError, ValueError):  # not JSON: walk it
-        pass
-    else:
-        if _CONTROLS_IN_JSON.search(text) is None:
-            return value, 0
-    return _walk(value, _strip_one)
-
-
 def clean_values(value: Any) -> tuple[Any, list[dict[str, str]]]:
     """``value`` (an API's JSON-like values) with control characters removed from every
-    string and key and lone surrogates replaced by U+FFFD, and a warning per repair made
-    (``control-chars``, ``lone-surrogates``). Values whose JSON text shows neither (most of
-    them) are returned as they are, after one ``json.dumps``."""
+    string and key and lone surrogates replaced by U+FFFD, in one walk, and a warning per
+    repair made (``control-chars``, ``lone-surrogates``). Values whose JSON text shows
+    neither (most of them) are returned as they are, after one ``json.dumps``."""
     try:
         text: str | None = json.dumps(value, ensure_ascii=False)
     except (TypeError, ValueError):  # not JSON: walk it
         text = None
+    controls = text is None or _CONTROLS_IN_JSON.search(text) is not None
+    halves = text is None or _SURROGATES.search(text) is not None
+    if not (controls or halves):
+        return value, []
+    removed = replaced = 0
+
+    def fix(string: str) -> str:
+        nonlocal removed, replaced
+        if controls:
+            cleaned = _CONTROLS.sub("", string)
+            removed += len(string) - len(cleaned)
+            string = cleaned
+        if halves:
+            string, count = _SURROGATES.subn("\ufffd", string)
+            replaced += count
+        return string
+
+    value = _walk(value, fix)
     warnings = []
-    if text is None or _CONTROLS_IN_JSON.search(text) is not None:
-        value, removed = _walk(value, _strip_one)
-        if removed:
-            detail = f"removed {removed} control character(s) from the values"
-            warnings.append(warning(CONTROL_CHARS, detail))
-    if text is None or _SURROGATES.search(text) is not None:
-        value, replaced = _walk(value, _replace_surrogates)
-        if replaced:
-            detail = f"replaced {replaced} lone surrogate(s) (half of a character) with U+FFFD"
-            warnings.append(warning(LONE_SURROGATES, detail))
+    if removed:
+        detail = f"removed {removed} control character(s) from the values"
+        warnings.append(warning(CONTROL_CHARS, detail))
+    if replaced:
+        detail = f"replaced {replaced} lone surrogate(s) (half of a character) with U+FFFD"
+        warnings.append(warning(LONE_SURROGATES, detail))
     return value, warnings
 
 
-def _strip_one(text: str) -> tuple[str, int]:
-    cleaned = _CONTROLS.sub("", text)
-    return cleaned, len(text) - len(cleaned)
-
-
-def _replace_surrogates(text: str) -> tuple[str, int]:
-    return _SURROGATES.subn("\ufffd", text)
-
-
-def _walk(value: Any, fix: Callable[[str], tuple[str, int]]) -> tuple[Any, int]:
-    """``value`` with ``fix`` applied to every string and key, and the count it made."""
+def _walk(value: Any, fix: Callable[[str], str]) -> Any:
+    """``value`` with ``fix`` applied to every string and key."""
     if isinstance(value, str):
         return fix(value)
     if isinstance(value, dict):
-        result: dict[Any, Any] = {}
-        fixed = 0
-        for key, item in value.items():
-            clean_key, in_key = _walk(key, fix)
-            clean_item, in_item = _walk(item, fix)
-            result[clean_key] = clean_item
-            fixed += in_key + in_item
-        return result, fixed
+        return {_walk(key, fix): _walk(item, fix) for key, item in value.items()}
     if isinstance(value, list):
-        items = [_walk(item, fix) for item in value]
-        return [item for item, _ in items], sum(n for _, n in items)
-    return value, 0
+        return [_walk(item, fix) for item in value]
+    return value
