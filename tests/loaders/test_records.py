@@ -106,9 +106,9 @@ BAD = [
         "assets.size_bytes is 9223372036854775808, beyond what its column holds",
     ),
     # Values of another type: SQLite stores a string in an integer column and a float as
-    # it is, PostgreSQL refuses the one and rounds the other; a list or a dict (a field
-    # that is an array or a localized map on another site) stopped the whole load as a
-    # database failure.
+    # it is, PostgreSQL refuses the one and rounds the other; a dict (a localized map on
+    # another site) stopped the whole load as a database failure on both, and a list (an
+    # array field) did on SQLite while PostgreSQL stored it as an array's text.
     (
         _page("https://kotoutuminen.fi/fi/list-title", title=["Otsikko", "Rubrik"]),
         "content_translations.title takes text, not ['Otsikko', 'Rubrik'] (list)",
