@@ -129,10 +129,10 @@ def _kind(column: Column[Any]) -> _Kind:
 
 
 #: Per table, what each column takes. A value of another type or beyond a limit fails its
-#: record on every target: SQLite would store a list's text, a string in an integer column
-#: or a 40-character code in a ``String(32)``, the cutover's PostgreSQL would refuse them
-#: (or, a float in an integer column, round it), and a dry run must fail what the cutover
-#: would.
+#: record on every target: SQLite stores a string in an integer column or a 40-character
+#: code in a ``String(32)`` that the cutover's PostgreSQL refuses (and rounds a float in an
+#: integer column, stores a list as an array's text), and a dry run must fail what the
+#: cutover would; a list or a map would otherwise stop the load as a database failure.
 _KINDS = {
     name: {column.name: _kind(column) for column in table.columns}
     for name, table in metadata.tables.items()
