@@ -3,6 +3,7 @@ values gives what the walk over every string gives."""
 
 from __future__ import annotations
 
+import json
 import random
 from typing import Any
 
@@ -55,6 +56,10 @@ def _walked(value: Any) -> tuple[Any, int, int]:
         out, removed, replaced = {}, 0, 0
         for key, item in value.items():
             clean_key, key_removed, key_replaced = _walked(key)
+            if clean_key in out:  # equal to an earlier key once repaired: kept apart
+                clean_key = json.dumps(key)[1:-1]
+                while clean_key in out:
+                    clean_key += "\ufffd"
             out[clean_key], item_removed, item_replaced = _walked(item)
             removed += key_removed + item_removed
             replaced += key_replaced + item_replaced
@@ -98,3 +103,15 @@ def test_a_clean_value_comes_back_as_it_is_and_a_dirty_one_as_a_copy() -> None:
     assert _cleaned(lookalike) == (lookalike, 0, 0)
     dirty = {"ti\x00tle": ["a\x08b\x0c", "\ufffe"], "ok": "\x7f", "half": "\ud83d:"}
     assert _cleaned(dirty) == ({"title": ["ab", ""], "ok": "\x7f", "half": "\ufffd:"}, 4, 1)
+
+
+def test_keys_equal_once_repaired_keep_both_values() -> None:
+    # Two keys that become one once repaired: neither value is lost, the later one is kept
+    # under its escaped key.
+    keys = ["title", "ti\x00tle", "k\ud83d", "k\ud83e"]  # (a literal dict: ruff's F601 errs)
+    value = dict(zip(keys, ["a", "b", 1, 2], strict=True))
+    assert _cleaned(value) == (
+        {"title": "a", "ti\\u0000tle": "b", "k\ufffd": 1, "k\\ud83e": 2},
+        1,
+        2,
+    )

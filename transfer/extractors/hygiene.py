@@ -185,11 +185,21 @@ def clean_values(value: Any) -> tuple[Any, list[dict[str, str]]]:
 
 
 def _walk(value: Any, fix: Callable[[str], str]) -> Any:
-    """``value`` with ``fix`` applied to every string and key."""
+    """``value`` with ``fix`` applied to every string and key. A key that the repair makes
+    equal to an earlier one keeps its value apart, under its JSON-escaped form
+    (``ti\\u0000tle``): one of the two values would otherwise be lost."""
     if isinstance(value, str):
         return fix(value)
     if isinstance(value, dict):
-        return {_walk(key, fix): _walk(item, fix) for key, item in value.items()}
+        result: dict[Any, Any] = {}
+        for key, item in value.items():
+            clean_key = _walk(key, fix)
+            if clean_key in result:
+                clean_key = json.dumps(key)[1:-1] if isinstance(key, str) else str(key)
+                while clean_key in result:
+                    clean_key += "\ufffd"
+            result[clean_key] = _walk(item, fix)
+        return result
     if isinstance(value, list):
         return [_walk(item, fix) for item in value]
     return value
